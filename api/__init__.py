@@ -1,0 +1,1 @@
+"""The FastAPI app, the browser explorer, snapshots and the `influence` CLI."""

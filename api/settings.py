@@ -1,0 +1,41 @@
+"""Every INFLUENCE_* environment variable, read in one place."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of the service, the CLI and the loaders."""
+
+    model_config = SettingsConfigDict(env_prefix="INFLUENCE_", env_file=None, extra="ignore")
+
+    store: str = "./influence.db"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = "neo4j"
+    neo4j_database: str | None = None
+    neo4j_timeout: float = 5.0
+    spacy_model: str = "en_core_web_sm"
+    api_keys: str = ""
+    read_keys: str = ""
+    max_upload_bytes: int = 20 * 1024 * 1024
+    fetch_timeout: float = 10.0
+    fetch_max_redirects: int = 5
+    public_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def api_key_list(self) -> list[str]:
+        """Return the configured write keys."""
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    def read_key_list(self) -> list[str]:
+        """Return the configured read keys."""
+        return [k.strip() for k in self.read_keys.split(",") if k.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the settings read from the environment (cached; tests clear the cache)."""
+    return Settings()

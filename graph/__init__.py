@@ -1,0 +1,1 @@
+"""The graph model, the GraphStore contract, its backends, analyses and renderings."""

@@ -1,0 +1,152 @@
+"""The data that crosses every boundary: Entity, Evidence, Relation, Document, Triple.
+
+Loaders produce them, stores persist them, the API serializes them.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from graph.names import entity_id
+
+Status = Literal["asserted", "negated", "hypothetical", "refused", "alleged"]
+
+
+class Entity(BaseModel):
+    """A node: an actor, an asset or an event, one per real-world thing."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = Field(default_factory=list)
+    external_ids: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def named(cls, name: str, type: str, aliases: list[str] | None = None,
+              external_ids: dict[str, str] | None = None) -> "Entity":
+        """Return an entity whose id is derived from its canonical name."""
+        return cls(id=entity_id(name), name=name, type=type, aliases=sorted(set(aliases or [])),
+                   external_ids=external_ids or {})
+
+
+class Document(BaseModel):
+    """A source document; its id is the sha256 of its text."""
+
+    id: str
+    title: str = ""
+    url: str | None = None
+    published: date | None = None
+    source: str | None = None
+    author: str | None = None
+    length: int = 0
+
+
+class Evidence(BaseModel):
+    """One sentence of one document that states (or flags) a relation."""
+
+    document_id: str
+    sentence: str
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+    date: date | None = None
+    extractor: str = "manual"
+    confidence: float = 1.0
+    attribution: str | None = None
+    status: Status = "asserted"
+
+    def evidence_id(self, relation_id: str) -> str:
+        """Return the id of this evidence for a relation: stable across re-ingests."""
+        raw = f"{relation_id}|{self.document_id}|{self.start}|{self.end}|{self.sentence}|{self.status}"
+        return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def relation_id(subject_id: str, predicate: str, object_id: str, symmetric: bool = False) -> str:
+    """Return the stable id of a relation; symmetric predicates order their ends."""
+    a, b = (subject_id, object_id)
+    if symmetric and b < a:
+        a, b = b, a
+    return hashlib.sha1(f"{a}|{predicate}|{b}".encode("utf-8")).hexdigest()[:20]
+
+
+class Triple(BaseModel):
+    """What a loader produces: subject, predicate, object and the evidence for it."""
+
+    subject: Entity
+    predicate: str
+    object: Entity
+    evidence: Evidence
+
+
+class Relation(BaseModel):
+    """An edge, aggregated over all its evidence.
+
+    ``confidence`` is the noisy-or of its asserted evidence confidences; ``status`` is
+    "asserted" when at least one evidence is asserted, otherwise the flag of its evidence.
+    Only asserted relations are walked by paths, neighbors and rankings.
+    """
+
+    id: str
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    status: Status = "asserted"
+    first_seen: date | None = None
+    last_seen: date | None = None
+    evidence_count: int = 0
+
+
+class EvidenceView(Evidence):
+    """Evidence joined with its document, as the API shows it."""
+
+    id: str
+    relation_id: str
+    document_title: str = ""
+    document_url: str | None = None
+
+
+class Stats(BaseModel):
+    """Counts of everything in a store."""
+
+    documents: int
+    entities: int
+    relations: int
+    evidence: int
+
+
+class UpsertResult(BaseModel):
+    """What one document's upsert did."""
+
+    document_id: str
+    triples: int
+    created: bool
+
+
+class RelationFilter(BaseModel):
+    """Filters shared by neighbors, paths and rankings. Empty means no filter."""
+
+    predicates: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list)
+    since: date | None = None
+    until: date | None = None
+    min_confidence: float = 0.0
+
+
+class Subgraph(BaseModel):
+    """Entities and the relations among them."""
+
+    entities: list[Entity]
+    relations: list[Relation]
+
+
+class Snapshot(BaseModel):
+    """A frozen, content-addressed subgraph with its presentation; never changes."""
+
+    id: str
+    created: str
+    title: str
+    payload: dict

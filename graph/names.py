@@ -1,0 +1,56 @@
+"""Name normalization shared by entity resolution, search and ids."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def name_key(name: str) -> str:
+    """Return the matching key of a name: accents folded, case folded, punctuation to spaces.
+
+    ``name_key("Aleksandar Vučić") == name_key("ALEKSANDAR VUCIC") == "aleksandar vucic"``.
+    A leading "the " and a trailing possessive "'s" are dropped.
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("\u2019", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    text = " ".join(text.split())
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def clean_name(name: str) -> str:
+    """Return a name with control characters and bidi marks removed and spaces collapsed.
+
+    The result is what is stored and shown; HTML escaping happens at rendering.
+    """
+    return " ".join(_CONTROL.sub("", name).split())
+
+
+def entity_id(name: str) -> str:
+    """Return the stable id of the entity whose canonical name is ``name``.
+
+    A readable slug of the name key; long or non-slug names get a hash suffix so the id
+    stays short and unique. The same key always gives the same id, across runs and stores.
+    """
+    key = name_key(name)
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
+    if not key:
+        return "e-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
+    slug = key.replace(" ", "-")
+    if len(slug) > 64:
+        return slug[:52].rstrip("-") + "-" + digest[:10]
+    return slug
+
+
+def content_hash(text: str | bytes) -> str:
+    """Return the sha256 hex digest used as a document id."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()

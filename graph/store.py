@@ -1,0 +1,144 @@
+"""The GraphStore contract every backend implements, and the one function that opens a store.
+
+Everything above (loaders, analyses, API, CLI) takes a ``GraphStore`` and never knows
+which backend it is. ``tests/test_store_contract.py`` runs the same assertions on each.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from graph.model import (
+    Document,
+    Entity,
+    EvidenceView,
+    Relation,
+    RelationFilter,
+    Snapshot,
+    Stats,
+    Triple,
+    UpsertResult,
+)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A persistent influence graph.
+
+    Writes are atomic per document and idempotent: upserting the same document with the
+    same triples twice leaves the store as after the first time. Upserting a document that
+    is already stored replaces its evidence (re-extraction) in the same transaction.
+    Relations whose evidence is not asserted (negated, hypothetical...) are stored with
+    that status and are never walked by ``adjacent`` unless ``include_flagged``.
+    """
+
+    def ping(self) -> None:
+        """Return None when the store answers; raise StoreUnavailable otherwise."""
+
+    def close(self) -> None:
+        """Release connections and file handles."""
+
+    def version(self) -> int:
+        """Return a counter that changes on every committed write (for caches)."""
+
+    # writes
+    def upsert_document(self, document: Document, triples: Sequence[Triple]) -> UpsertResult:
+        """Store a document with its triples in one transaction; return what was done.
+
+        Raises InputError when a predicate or type is unknown to the ontology, and
+        StoreUnavailable when the store cannot be reached (nothing is half-written).
+        """
+
+    def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
+                         batch_size: int = 50) -> list[UpsertResult]:
+        """Store many documents, several per transaction (each document all or nothing)."""
+
+    def remove_document(self, document_id: str) -> bool:
+        """Remove a document, its evidence, and the relations and entities only it supported.
+
+        Returns False when there was no such document.
+        """
+
+    # reads
+    def get_document(self, document_id: str) -> Document | None:
+        """Return the document or None."""
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """Return the entity with this id or None."""
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        """Return the entities with these ids (unknown ids are skipped)."""
+
+    def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
+        """Return entities whose name or an alias has exactly this ``name_key``."""
+
+    def search_entities(self, query: str, type: str | None = None,
+                        limit: int = 10) -> list[tuple[Entity, float]]:
+        """Return (entity, score 0..100) best first: exact, prefix, then fuzzy matches of the
+        query against names and aliases, case- and diacritics-insensitive."""
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        """Return the relation or None."""
+
+    def relations_of(self, entity_id: str, include_flagged: bool = True,
+                     limit: int = 500) -> list[Relation]:
+        """Return the relations in and out of an entity, most evidence first."""
+
+    def relations_between(self, a: str, b: str) -> list[Relation]:
+        """Return every relation between two entities, in either direction."""
+
+    def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
+        """Return the evidence of a relation with document titles and urls, best first."""
+
+    def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
+                 include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
+        """Return relations touching any of these entities (either end) passing the filter
+        (predicates, dates, min_confidence; ``flt.types`` is applied by the caller)."""
+
+    def stats(self) -> Stats:
+        """Return the counts of documents, entities, relations and evidence."""
+
+    # export
+    def iter_entities(self) -> Iterator[Entity]:
+        """Yield every entity, streaming."""
+
+    def iter_relations(self, flt: RelationFilter | None = None,
+                       include_flagged: bool = True) -> Iterator[Relation]:
+        """Yield every relation passing the filter, streaming."""
+
+    def iter_evidence(self) -> Iterator[EvidenceView]:
+        """Yield every evidence with its relation id, streaming."""
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Yield every document, streaming."""
+
+    # snapshots
+    def put_snapshot(self, snapshot: Snapshot) -> None:
+        """Store a snapshot; storing the same id twice keeps the first."""
+
+    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
+        """Return the snapshot or None."""
+
+    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
+        """Return snapshots, newest first (payloads included)."""
+
+
+def open_store(location: str | None = None) -> GraphStore:
+    """Return the store named by ``location`` (or ``INFLUENCE_STORE``).
+
+    A ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI opens Neo4j with
+    ``INFLUENCE_NEO4J_USER`` / ``INFLUENCE_NEO4J_PASSWORD``; anything else is the path of
+    the embedded store file (default ``./influence.db``).
+    """
+    from api.settings import get_settings
+
+    settings = get_settings()
+    location = location or settings.store
+    if location.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(location, settings.neo4j_user, settings.neo4j_password,
+                          database=settings.neo4j_database)
+    from graph.sqlite_store import SqliteStore
+
+    return SqliteStore(location)
