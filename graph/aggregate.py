@@ -1,0 +1,88 @@
+"""What both backends share when they write: validation against the ontology and the
+aggregation of a relation's evidence into its confidence, status and dates."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from graph.errors import InputError
+from graph.model import Relation, Triple, relation_id
+from graph.names import clean_name
+
+MAX_NAME = 10_000
+MAX_SENTENCE = 20_000
+
+
+def validate_triples(triples: Sequence[Triple]) -> None:
+    """Return None when every triple names known predicates and types and non-empty names.
+
+    Raises InputError listing the offending triples (by position) otherwise.
+    """
+    from ontology import get_ontology
+
+    onto = get_ontology()
+    problems: list[str] = []
+    for i, t in enumerate(triples, start=1):
+        if t.predicate not in onto.predicates:
+            problems.append(f"triple {i}: unknown predicate {t.predicate!r}")
+        for role, ent in (("subject", t.subject), ("object", t.object)):
+            if ent.type not in onto.types:
+                problems.append(f"triple {i}: unknown {role} type {ent.type!r}")
+            if not clean_name(ent.name):
+                problems.append(f"triple {i}: empty {role} name")
+            elif len(ent.name) > MAX_NAME:
+                problems.append(f"triple {i}: {role} name longer than {MAX_NAME} characters")
+        if len(t.evidence.sentence) > MAX_SENTENCE:
+            problems.append(f"triple {i}: evidence longer than {MAX_SENTENCE} characters")
+        if not 0.0 <= t.evidence.confidence <= 1.0:
+            problems.append(f"triple {i}: confidence {t.evidence.confidence} not in [0, 1]")
+        if len(problems) > 20:
+            break
+    if problems:
+        raise InputError("; ".join(problems[:20]))
+
+
+def triple_relation_id(t: Triple) -> str:
+    """Return the relation id of a triple, ordering the ends of symmetric predicates."""
+    from ontology import get_ontology
+
+    symmetric = get_ontology().predicates[t.predicate].symmetric
+    return relation_id(t.subject.id, t.predicate, t.object.id, symmetric)
+
+
+def oriented(t: Triple) -> tuple[str, str]:
+    """Return (subject id, object id) as stored: symmetric predicates keep the smaller id first."""
+    from ontology import get_ontology
+
+    a, b = t.subject.id, t.object.id
+    if get_ontology().predicates[t.predicate].symmetric and b < a:
+        return b, a
+    return a, b
+
+
+def noisy_or(confidences: Iterable[float]) -> float:
+    """Return 1 - prod(1 - c): the chance that at least one piece of evidence is right."""
+    miss = 1.0
+    for c in confidences:
+        miss *= 1.0 - max(0.0, min(1.0, c))
+    return round(1.0 - miss, 6)
+
+
+def aggregate(rel_id: str, subject: str, predicate: str, obj: str,
+              evidence: Iterable[tuple[float, str, date | None]]) -> Relation | None:
+    """Return the relation aggregated from its (confidence, status, date) evidence rows.
+
+    Confidence is the noisy-or of asserted evidence (0 when none is asserted); status is
+    "asserted" when any evidence is; dates span the evidence dates. None when no evidence.
+    """
+    rows = list(evidence)
+    if not rows:
+        return None
+    asserted = [c for c, s, _ in rows if s == "asserted"]
+    statuses = [s for _, s, _ in rows]
+    status = "asserted" if asserted else max(set(statuses), key=statuses.count)
+    dates = [d for _, _, d in rows if d is not None]
+    return Relation(id=rel_id, subject=subject, predicate=predicate, object=obj,
+                    confidence=noisy_or(asserted), status=status,  # type: ignore[arg-type]
+                    first_seen=min(dates) if dates else None,
+                    last_seen=max(dates) if dates else None, evidence_count=len(rows))
