@@ -1,0 +1,192 @@
+"""The FastAPI application: ``create_app(settings)`` assembles routers, errors and the store.
+
+Run it with ``uvicorn --factory api.app:create_app`` or ``influence serve``.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import StoreHolder
+from api.errors import install_error_handlers
+from api.settings import Settings, get_settings
+from graph.errors import InfluenceError, TooLarge
+from graph.store import GraphStore
+
+log = logging.getLogger("influence.api")
+
+#: Routers owned by other modules, plugged in when they exist.
+OPTIONAL_ROUTERS = ("snapshots", "visualize", "explorer")
+#: How long a request may go without an answer before the store is pinged, and how long
+#: that ping may take: together under 5 s, so an unreachable store is a 503 within 5 s.
+GUARD_WAIT = 3.5
+GUARD_PING = 1.0
+#: Slack over the upload limit for every other request body (multipart framing, JSON).
+BODY_SLACK = 1024 * 1024
+
+
+class StoreGuard:
+    """ASGI middleware: a request that has not started answering after ``GUARD_WAIT`` seconds
+    while the store does not answer a ping within ``GUARD_PING`` seconds gets a 503 at once.
+
+    A slow answer from a healthy store (a large ranking) is left to finish.
+    """
+
+    def __init__(self, app: ASGIApp, holder: StoreHolder, wait: float = GUARD_WAIT,
+                 ping: float = GUARD_PING) -> None:
+        self.app = app
+        self.holder = holder
+        self.wait = wait
+        self.ping = ping
+
+    async def _store_answers(self) -> bool:
+        def check() -> None:
+            self.holder.get().ping()
+
+        try:
+            await asyncio.wait_for(run_in_threadpool(check), timeout=self.ping)
+        except (InfluenceError, OSError, asyncio.TimeoutError):
+            return False
+        return True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == "/health":
+            await self.app(scope, receive, send)
+            return
+        started = asyncio.Event()
+        abandoned = False
+
+        async def guarded_send(message: Message) -> None:
+            if abandoned:
+                return
+            if message["type"] == "http.response.start":
+                started.set()
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        waiter = asyncio.ensure_future(started.wait())
+        try:
+            await asyncio.wait({task, waiter}, timeout=self.wait,
+                               return_when=asyncio.FIRST_COMPLETED)
+            if not started.is_set() and not task.done() and not await self._store_answers():
+                if not started.is_set() and not task.done():
+                    abandoned = True
+                    task.cancel()
+                    task.add_done_callback(_swallow)
+                    await _send_json(send, 503, {
+                        "detail": "the store did not answer in time", "suggestions": []})
+                    return
+        finally:
+            waiter.cancel()
+        await task
+
+
+def _swallow(task: asyncio.Future) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(data)).encode()),
+                            (b"retry-after", b"5")]})
+    await send({"type": "http.response.body", "body": data})
+
+
+class BodyLimit:
+    """ASGI middleware: no request body may exceed ``limit`` bytes (413), checked as it is read."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _send_json(send, 413, {
+                    "detail": f"request body of {int(value)} bytes is over the limit of "
+                              f"{self.limit} bytes", "suggestions": []})
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise TooLarge(f"request body is over the limit of {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _include_optional(app: FastAPI) -> None:
+    """Include the routers of other modules (snapshots, visualize, explorer) when present."""
+    for name in OPTIONAL_ROUTERS:
+        module_name = f"api.routes.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if router is not None:
+            app.include_router(router)
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Return the API application.
+
+    Parameters
+    ----------
+    settings : the configuration; the environment's (``INFLUENCE_*``) when None.
+    store : a ready store to serve (tests); when None the app opens ``settings.store``
+        once at startup (or at the first request if it was down) and closes it at shutdown.
+    """
+    from api.routes import documents, entities, export, health, paths, rankings, relations
+
+    settings = settings or get_settings()
+    holder = StoreHolder(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await run_in_threadpool(holder.get)
+        except InfluenceError as exc:
+            log.warning("store not available at startup: %s", exc)
+        yield
+        holder.close()
+
+    app = FastAPI(
+        title="Influence Graph",
+        version=health.app_version(),
+        description="Typed influence relations extracted from documents, each with the "
+                    "sentences it comes from: search entities, read their relations and "
+                    "evidence, find influence paths, rank actors, ingest and export.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store_holder = holder
+    install_error_handlers(app)
+    for module in (health, entities, relations, paths, rankings, documents, export):
+        app.include_router(module.router)
+    _include_optional(app)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_SLACK)
+    app.add_middleware(StoreGuard, holder=holder)
+    return app

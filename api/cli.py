@@ -1,0 +1,436 @@
+"""The ``influence`` command line: ingest, extract, stats, serve, search, show, paths, rank,
+export, import.
+
+Each command is one function registered with ``@command(...)``; it calls the same
+functions the API routes call, prints rich tables by default and JSON with ``--json``.
+Errors from ``graph.errors`` become one line on stderr and exit code 2 (3 when the store
+is unavailable), never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.settings import Settings, get_settings
+from graph.errors import InfluenceError, InputError, StoreUnavailable
+from graph.store import GraphStore
+
+app = typer.Typer(name="influence", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False,
+                  help="Influence Graph: documents in, cited typed triples out.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_INPUT = 2
+EXIT_STORE = 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", "-s", envvar="INFLUENCE_STORE", show_envvar=True,
+    help="Store: a file path (embedded) or a neo4j:// / bolt:// URI")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")]
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
+    """Print one error line on stderr and return the Exit to raise."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a CLI command whose project errors become one line and an exit code."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            except StoreUnavailable as exc:
+                raise fail(f"store unavailable: {exc}", EXIT_STORE) from None
+            except InfluenceError as exc:
+                raise fail(str(exc)) from None
+            except (OSError, UnicodeError) as exc:
+                raise fail(str(exc)) from None
+            except KeyboardInterrupt:
+                raise fail("interrupted", 130) from None
+
+        app.command(name, **kwargs)(wrapper)
+        return fn
+
+    return decorate
+
+
+def settings_for(store: str | None) -> Settings:
+    """Return the environment's settings with ``--store`` applied."""
+    settings = get_settings()
+    return settings.model_copy(update={"store": store}) if store else settings
+
+
+@contextmanager
+def open_cli_store(store: str | None) -> Iterator[GraphStore]:
+    """Open the store named by ``--store`` (or INFLUENCE_STORE) and close it afterwards."""
+    from graph.store import open_store
+
+    s = open_store(settings_for(store).store)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def print_json(data: Any) -> None:
+    """Print JSON on stdout (plain, no markup)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def dump(model: Any) -> Any:
+    """Return JSON-able data of a pydantic model (by alias, as the API shows it)."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def _filter(predicates: list[str] | None, since: date | None = None, until: date | None = None,
+            min_confidence: float = 0.0) -> Any:
+    from graph.model import RelationFilter
+    from ontology import get_ontology
+
+    names: list[str] = []
+    for p in predicates or []:
+        names.extend(x.strip() for x in p.split(",") if x.strip())
+    onto = get_ontology()
+    for n in names:
+        onto.predicate(n)  # InputError naming the known predicates
+    return RelationFilter(predicates=names, since=since, until=until,
+                          min_confidence=min_confidence)
+
+
+# ---------------------------------------------------------------- ingest / extract / import
+
+
+@command("ingest")
+def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders or URLs",
+                                                           metavar="PATH|URL...")],
+               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Read, extract and store documents; exit 2 when some input was rejected."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from loaders.pipeline import IngestReport, expand, ingest
+
+    settings = settings_for(store)
+    total = len(expand(inputs, IngestReport()))
+    seen: set[str] = set()
+    with open_cli_store(store) as s, Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TextColumn("{task.fields[docs]} documents"),
+            console=err, transient=True, disable=as_json) as bar:
+        task = bar.add_task("ingesting", total=max(total, 1), docs=0)
+
+        def progress(name: str, report: IngestReport) -> None:
+            if name not in seen:
+                seen.add(name)
+                bar.update(task, completed=min(len(seen), total))
+            bar.update(task, docs=report.documents_stored)
+
+        report = ingest(s, inputs, settings, progress)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        table = Table(title="Ingest", show_header=False)
+        for label, value in (("documents read", report.documents_read),
+                             ("documents stored", report.documents_stored),
+                             ("new documents", report.documents_created),
+                             ("triples", report.triples), ("entities", report.entities),
+                             ("relations", report.relations),
+                             ("inputs skipped", len(report.rejected))):
+            table.add_row(label, str(value))
+        out.print(table)
+        if report.rejected:
+            skipped = Table(title="Skipped")
+            skipped.add_column("input", overflow="fold")
+            skipped.add_column("reason", overflow="fold")
+            for name, reason in report.rejected:
+                skipped.add_row(name, reason)
+            out.print(skipped)
+    if report.rejected:
+        down = all(r.startswith("store unavailable") for _, r in report.rejected)
+        raise typer.Exit(EXIT_STORE if down and not report.documents_stored else EXIT_INPUT)
+
+
+@command("extract")
+def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
+                as_json: JsonOpt = False) -> None:
+    """Print the triples extracted from one document; nothing is stored."""
+    from loaders.documents import iter_path
+    from loaders.extract import extract_documents, triples_json
+    from loaders.pipeline import shared_nlp
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    docs = []
+    for src in iter_path(file, get_settings()):
+        if isinstance(src, InfluenceError):
+            raise src
+        docs.append(src)
+    rows: list[dict] = []
+    for _document, triples in extract_documents(docs, shared_nlp()):
+        rows.extend(triples_json(triples))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"Triples of {file}")
+    for col in ("subject", "predicate", "object", "status", "sentence"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row, k) for k in ("subject", "predicate", "object", "status")),
+                      _cell(row, "sentence", "evidence"))
+    out.print(table)
+
+
+def _cell(row: dict, *keys: str) -> str:
+    for k in keys:
+        v = row.get(k)
+        if isinstance(v, dict):
+            v = v.get("name") or v.get("sentence")
+        if v is not None:
+            return str(v)
+    return ""
+
+
+@command("import")
+def import_cmd(file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .jsonld)")],
+               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Import an RDF export (Turtle or JSON-LD) of a graph into the store."""
+    from loaders.pipeline import RDF_SUFFIXES, ingest
+
+    if file.suffix.lower() not in RDF_SUFFIXES:
+        raise InputError(f"{file}: not an RDF file (expected one of "
+                         f"{', '.join(sorted(RDF_SUFFIXES))})")
+    with open_cli_store(store) as s:
+        report = ingest(s, [str(file)], settings_for(store))
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        out.print(f"imported {report.documents_stored} documents, {report.triples} triples "
+                  f"from {file}")
+    if report.rejected:
+        raise fail("; ".join(f"{n}: {r}" for n, r in report.rejected))
+
+
+# ---------------------------------------------------------------- reads
+
+
+@command("stats")
+def stats_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the numbers of documents, entities, relations and evidence."""
+    with open_cli_store(store) as s:
+        stats = s.stats()
+    if as_json:
+        print_json(stats.model_dump())
+        return
+    table = Table(show_header=False, title="Store")
+    for k, v in stats.model_dump().items():
+        table.add_row(k, str(v))
+    out.print(table)
+
+
+@command("search")
+def search_cmd(text: Annotated[str, typer.Argument(help="Name or part of a name")],
+               type: Annotated[str | None, typer.Option(help="Only this entity type")] = None,
+               limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Find entities by name or alias, best first."""
+    if type:
+        from ontology import get_ontology
+
+        get_ontology().type(type)
+    with open_cli_store(store) as s:
+        hits = s.search_entities(text, type=type, limit=limit)
+    if as_json:
+        print_json([{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases,
+                     "score": round(score, 2)} for e, score in hits])
+        return
+    table = Table(title=f"Entities matching {text!r}")
+    for col in ("score", "name", "type", "id", "aliases"):
+        table.add_column(col, overflow="fold")
+    for e, score in hits:
+        table.add_row(f"{score:.0f}", e.name, e.type, e.id, ", ".join(e.aliases))
+    out.print(table)
+
+
+@command("show")
+def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
+             store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Show an entity with its relations and their best sentences."""
+    from api.routes.entities import entity_detail, resolve
+
+    with open_cli_store(store) as s:
+        detail = entity_detail(s, resolve(s, entity))
+    if as_json:
+        print_json(dump(detail))
+        return
+    out.print(f"[bold]{detail.name}[/] ({detail.type}) id={detail.id}", highlight=False)
+    if detail.aliases:
+        out.print("aliases: " + ", ".join(detail.aliases), highlight=False, markup=False)
+    for ext, value in detail.external_ids.items():
+        out.print(f"{ext}: {value}", highlight=False, markup=False)
+    for title, rels in (("Out", detail.relations_out), ("In", detail.relations_in)):
+        if not rels:
+            continue
+        table = Table(title=title)
+        for col in ("predicate", "entity", "conf.", "ev.", "status", "best sentence"):
+            table.add_column(col, overflow="fold")
+        for r in rels:
+            table.add_row(r.predicate, r.other.name, f"{r.confidence:.2f}",
+                          str(r.evidence_count), r.status,
+                          r.best_evidence.sentence if r.best_evidence else "")
+        out.print(table)
+
+
+@command("paths")
+def paths_cmd(source: Annotated[str, typer.Argument(help="Where paths start")],
+              target: Annotated[str, typer.Argument(help="Where paths end")],
+              k: Annotated[int, typer.Option("--k", min=1, max=50, help="How many paths")] = 5,
+              max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=6)] = 4,
+              mode: Annotated[str, typer.Option(help="influence or any")] = "influence",
+              predicates: Annotated[list[str] | None, typer.Option(
+                  "--predicate", "-p", help="Only these predicates")] = None,
+              since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+              until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+              min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
+              store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Show how SOURCE reaches TARGET, each hop with its source sentence."""
+    from api.routes.paths import paths_between
+
+    if mode not in {"influence", "any"}:
+        raise InputError(f"--mode must be influence or any, not {mode!r}")
+    flt = _filter(predicates, _date("--since", since), _date("--until", until), min_confidence)
+    with open_cli_store(store) as s:
+        result = paths_between(s, source, target, k, max_hops, mode, flt)
+    if as_json:
+        print_json(dump(result))
+        return
+    if not result.paths:
+        out.print(f"No {mode} path from {result.source.name} to {result.target.name} "
+                  f"within {max_hops} hops.", highlight=False, markup=False)
+        return
+    for i, p in enumerate(result.paths, 1):
+        chain = " → ".join(n.name for n in p.nodes)
+        out.print(f"[bold]{i}. {chain}[/]", highlight=False)
+        out.print(f"   score {p.score:.3f}, weakest hop {p.weakest:.2f}, "
+                  f"{len(p.sources)} document(s)", highlight=False)
+        for h in p.hops:
+            arrow = f"—{h.predicate}→" if h.direction == "forward" else f"←{h.predicate}—"
+            out.print(f"   {h.from_name} {arrow} {h.to_name}  (conf. {h.confidence:.2f})",
+                      highlight=False, markup=False)
+            if h.evidence:
+                where = h.evidence.document_title or h.evidence.document_id[:12]
+                when = f", {h.evidence.date}" if h.evidence.date else ""
+                out.print(f"      “{h.evidence.sentence}” — {where}{when}",
+                          highlight=False, markup=False)
+
+
+def _date(option: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@command("rank")
+def rank_cmd(metric: Annotated[str, typer.Option(help="pagerank, betweenness or degree")
+                               ] = "pagerank",
+             type: Annotated[str | None, typer.Option(help="Only this entity type")] = None,
+             limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+             since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+             until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+             store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Rank entities by a centrality metric."""
+    from api.routes.rankings import ranking
+    from graph.model import RelationFilter
+
+    if metric not in {"pagerank", "betweenness", "degree"}:
+        raise InputError(f"--metric must be pagerank, betweenness or degree, not {metric!r}")
+    if type:
+        from ontology import get_ontology
+
+        get_ontology().type(type)
+    flt = RelationFilter(since=_date("--since", since), until=_date("--until", until))
+    with open_cli_store(store) as s:
+        result = ranking(s, metric, type, limit, flt)
+    if as_json:
+        print_json(dump(result))
+        return
+    table = Table(title=f"Top entities by {metric}")
+    for col in ("#", "score", "name", "type"):
+        table.add_column(col)
+    for i, r in enumerate(result.results, 1):
+        table.add_row(str(i), f"{r.score:.4f}", r.name, r.type)
+    out.print(table)
+
+
+@command("export")
+def export_cmd(format: Annotated[str, typer.Option(
+                   "--format", "-f", help="ttl, jsonld, graphml, gexf, ftm or csv")],
+               output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                           help="File (default stdout)")] = None,
+               store: StoreOpt = None) -> None:
+    """Export the whole graph, streamed."""
+    from graph.export import export
+
+    formats = ("ttl", "jsonld", "graphml", "gexf", "ftm", "csv")
+    if format not in formats:
+        raise InputError(f"--format must be one of {', '.join(formats)}, not {format!r}")
+    with open_cli_store(store) as s:
+        if output is None:
+            for chunk in export(s, format):
+                sys.stdout.write(chunk)
+            sys.stdout.flush()
+            return
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("w", encoding="utf-8") as fh:
+            for chunk in export(s, format):
+                fh.write(chunk)
+        tmp.replace(output)
+    err.print(f"wrote {output}", highlight=False)
+
+
+# ---------------------------------------------------------------- serve
+
+
+@command("serve")
+def serve_cmd(store: StoreOpt = None,
+              host: Annotated[str | None, typer.Option(envvar="INFLUENCE_HOST")] = None,
+              port: Annotated[int | None, typer.Option(envvar="INFLUENCE_PORT")] = None) -> None:
+    """Serve the API (and the explorer) with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = settings_for(store)
+    host = host or settings.host
+    port = port or settings.port
+    err.print(f"serving {settings.store} at http://{host}:{port}/ (API docs at /docs)",
+              highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

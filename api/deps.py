@@ -1,0 +1,145 @@
+"""Dependencies of the routes: the store, the settings, API-key checks, shared filters."""
+from __future__ import annotations
+
+import hmac
+import threading
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import APIKeyHeader
+from pydantic import BeforeValidator
+
+from api.errors import Forbidden, Unauthorized
+from api.settings import Settings
+from graph.errors import StoreUnavailable
+from graph.model import RelationFilter
+from graph.store import GraphStore, open_store
+
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
+                               description="Write key (INFLUENCE_API_KEYS); read key when "
+                                           "INFLUENCE_READ_KEYS is set")
+
+
+class StoreHolder:
+    """The one store of an app: opened once (lazily if the first open failed), closed once."""
+
+    def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
+        self.settings = settings
+        self._store = store
+        self.owned = store is None
+        self._lock = threading.Lock()
+
+    def get(self) -> GraphStore:
+        """Return the store, opening it on first use; raise StoreUnavailable if it cannot be."""
+        if self._store is not None:
+            return self._store
+        with self._lock:
+            if self._store is None:
+                try:
+                    self._store = open_store(self.settings.store)
+                except StoreUnavailable:
+                    raise
+                except OSError as exc:
+                    raise StoreUnavailable(f"cannot open the store: {exc}") from exc
+            return self._store
+
+    def peek(self) -> GraphStore | None:
+        """Return the store if it is open, without trying to open it."""
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if this holder opened it."""
+        if self._store is not None and self.owned:
+            self._store.close()
+            self._store = None
+
+
+def get_settings_dep(request: Request) -> Settings:
+    """Return the settings of the app serving this request."""
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> GraphStore:
+    """Return the app's store (StoreUnavailable → 503)."""
+    return request.app.state.store_holder.get()
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def _matches(key: str, keys: list[str]) -> bool:
+    """Return True when ``key`` equals one of ``keys``, in constant time per key."""
+    given = key.encode("utf-8")
+    found = False
+    for k in keys:
+        found |= hmac.compare_digest(given, k.encode("utf-8"))
+    return found
+
+
+def require_write(settings: SettingsDep,
+                  key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
+    """Allow a write when no write key is configured or the X-API-Key is a write key.
+
+    Raises Unauthorized (401) without a key and Forbidden (403) with a wrong one.
+    """
+    keys = settings.api_key_list()
+    if not keys:
+        return
+    if not key:
+        raise Unauthorized("this endpoint needs an X-API-Key header")
+    if not _matches(key, keys):
+        raise Forbidden("the X-API-Key is not a write key")
+
+
+def require_read(settings: SettingsDep,
+                 key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
+    """Allow a read when no read key is configured, or the X-API-Key is a read or write key."""
+    read_keys = settings.read_key_list()
+    if not read_keys:
+        return
+    if not key:
+        raise Unauthorized("reads need an X-API-Key header")
+    if not _matches(key, read_keys + settings.api_key_list()):
+        raise Forbidden("the X-API-Key is not a read key")
+
+
+def _split_commas(value: Any) -> Any:
+    """Accept ``?predicates=a,b`` as well as ``?predicates=a&predicates=b``."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        out: list[Any] = []
+        for v in value:
+            out.extend(p.strip() for p in v.split(",") if p.strip()) if isinstance(v, str) \
+                else out.append(v)
+        return out
+    return value
+
+
+def relation_filter_dep() -> Any:
+    """Return a dependency that parses the shared relation filters from the query string.
+
+    ``predicates`` and ``types`` are enums built from the ontology: unknown names are 422.
+    """
+    from api.schemas import predicate_enum, type_enum
+
+    Pred = predicate_enum()
+    Typ = type_enum()
+
+    def relation_filter(
+        predicates: Annotated[list[Pred], BeforeValidator(_split_commas),  # type: ignore[valid-type]
+                              Query(description="Only these predicates (repeat or comma-separate)")] = [],  # noqa: B006,E501
+        types: Annotated[list[Typ], BeforeValidator(_split_commas),  # type: ignore[valid-type]
+                         Query(description="Only entities of these types")] = [],  # noqa: B006
+        since: Annotated[date | None, Query(description="Only relations seen on or after")] = None,
+        until: Annotated[date | None, Query(description="Only relations seen on or before")] = None,
+        min_confidence: Annotated[float, Query(ge=0.0, le=1.0,
+                                               description="Minimum relation confidence")] = 0.0,
+    ) -> RelationFilter:
+        return RelationFilter(predicates=[p.value for p in predicates],
+                              types=[t.value for t in types], since=since, until=until,
+                              min_confidence=min_confidence)
+
+    return relation_filter

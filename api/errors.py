@@ -1,0 +1,70 @@
+"""The one place where errors become HTTP responses.
+
+Every error the project raises on purpose is a ``graph.errors.InfluenceError``; this
+module maps each kind to a status code and a JSON body ``{"detail": message, ...}``.
+Anything else becomes a bare 500 without a traceback in the body.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.errors import Ambiguous, InfluenceError, InputError, NotFound, StoreUnavailable, TooLarge
+
+log = logging.getLogger("influence.api")
+
+
+class UnsupportedMediaType(InputError):
+    """A request body or uploaded file of a type no loader reads. Maps to HTTP 415."""
+
+
+class Unauthorized(InputError):
+    """A write (or a read, when read keys are set) without an API key. Maps to HTTP 401."""
+
+
+class Forbidden(InputError):
+    """An API key that is not one of the configured keys. Maps to HTTP 403."""
+
+
+def status_of(exc: InfluenceError) -> int:
+    """Return the HTTP status code of a project error (most specific class first)."""
+    for cls, code in ((TooLarge, 413), (UnsupportedMediaType, 415), (Unauthorized, 401),
+                      (Forbidden, 403), (InputError, 400), (Ambiguous, 409),
+                      (NotFound, 404), (StoreUnavailable, 503)):
+        if isinstance(exc, cls):
+            return code
+    return 500
+
+
+def error_body(exc: InfluenceError) -> dict:
+    """Return the JSON body of a project error: its message, and suggestions when it has any."""
+    body: dict = {"detail": str(exc) or exc.__class__.__name__}
+    if isinstance(exc, NotFound):
+        body["suggestions"] = list(exc.suggestions)
+    return body
+
+
+async def _influence_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InfluenceError)
+    code = status_of(exc)
+    headers: dict[str, str] = {}
+    if code == 401:
+        headers["WWW-Authenticate"] = "APIKey"
+    if code == 503:
+        headers["Retry-After"] = "5"
+        log.warning("store unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(error_body(exc), status_code=code, headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the mapping of project errors (and of anything unexpected) on ``app``."""
+    app.add_exception_handler(InfluenceError, _influence_error)
+    app.add_exception_handler(Exception, _unexpected)
+

@@ -1,0 +1,82 @@
+"""Rankings: who is central in the asserted graph, and its communities."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import StoreDep, relation_filter_dep, require_read
+from api.schemas import (
+    CommunitiesOut,
+    CommunityOut,
+    EntityRef,
+    RankingsOut,
+    RankItem,
+    RankMetric,
+    error_responses,
+    type_enum,
+)
+from graph.model import Entity, RelationFilter
+from graph.store import GraphStore
+
+router = APIRouter(tags=["rankings"], dependencies=[Depends(require_read)])
+
+EntityTypeEnum = type_enum()
+
+
+def ranking(store: GraphStore, metric: str, type: str | None, limit: int,
+            flt: RelationFilter) -> RankingsOut:
+    """Return the top entities by ``metric`` (cached by the store's version in graph.rankings)."""
+    from graph.rankings import rank
+
+    rows = rank(store, metric, type, limit, flt)
+    return RankingsOut(metric=metric,  # type: ignore[arg-type]
+                       results=[RankItem(id=e.id, name=e.name, type=e.type, score=round(s, 6))
+                                for e, s in rows])
+
+
+def community_list(store: GraphStore, flt: RelationFilter) -> CommunitiesOut:
+    """Return the communities of the asserted graph, largest first."""
+    from graph.rankings import communities
+
+    groups: list[Any] = list(communities(store, flt))
+    ids = {m.id if isinstance(m, Entity) else str(m) for g in groups for m in g}
+    known = {e.id: e for e in store.get_entities(sorted(ids))}
+    out: list[CommunityOut] = []
+    for g in groups:
+        members = [known.get(m.id if isinstance(m, Entity) else str(m)) for m in g]
+        refs = [EntityRef.of(m) for m in members if m is not None]
+        out.append(CommunityOut(id=0, size=len(refs), members=refs))
+    out.sort(key=lambda c: (-c.size, c.members[0].name if c.members else ""))
+    for i, c in enumerate(out):
+        c.id = i
+    return CommunitiesOut(communities=out)
+
+
+@router.get("/api/rankings", response_model=RankingsOut, summary="Most central entities",
+            description="Entities ranked by `pagerank` (influence flowing along asserted "
+                        "edges), `betweenness` (brokers on shortest paths) or `degree` "
+                        "(number of asserted relations), optionally of one type and over the "
+                        "relations seen between `since` and `until`.",
+            responses=error_responses(401, 403))
+def get_rankings(store: StoreDep,
+                 metric: Annotated[RankMetric, Query()] = "pagerank",
+                 type: Annotated[EntityTypeEnum | None, Query()] = None,  # type: ignore[valid-type]
+                 limit: Annotated[int, Query(ge=1, le=500)] = 20,
+                 since: Annotated[date | None, Query()] = None,
+                 until: Annotated[date | None, Query()] = None) -> RankingsOut:
+    """Return entities ranked by a centrality metric."""
+    flt = RelationFilter(since=since, until=until)
+    return ranking(store, metric, type.value if type is not None else None, limit, flt)
+
+
+@router.get("/api/communities", response_model=CommunitiesOut, summary="Communities",
+            description="Groups of entities more densely related to each other than to the "
+                        "rest (modularity communities of the asserted graph), largest first.",
+            responses=error_responses(401, 403))
+def get_communities(store: StoreDep,
+                    flt: Annotated[RelationFilter, Depends(relation_filter_dep())]
+                    ) -> CommunitiesOut:
+    """Return the communities of the graph."""
+    return community_list(store, flt)

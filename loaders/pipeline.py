@@ -1,0 +1,368 @@
+"""Ingestion: files, folders and URLs in, documents with their triples stored.
+
+``ingest`` dispatches each input by kind — structured triple files to
+``loaders.triples``, RDF to ``graph.rdf``, everything else through
+``loaders.documents`` and the streaming extractor — and upserts one document at a
+time. A bad input is reported and skipped; the good ones of the same batch are stored.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings, get_settings
+from graph.errors import InfluenceError, InputError, StoreUnavailable
+from graph.model import Document, Triple, UpsertResult
+from graph.names import content_hash
+from graph.store import GraphStore
+
+RDF_SUFFIXES = {".ttl", ".jsonld", ".nt", ".n3", ".rdf", ".owl", ".trig", ".nq"}
+RETRIES = 3
+BACKOFF = 0.5
+
+
+@dataclass
+class IngestReport:
+    """What an ingest read, stored and rejected."""
+
+    documents_read: int = 0
+    documents_stored: int = 0
+    documents_created: int = 0
+    triples: int = 0
+    entity_ids: set[str] = field(default_factory=set)
+    relation_ids: set[str] = field(default_factory=set)
+    document_ids: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def entities(self) -> int:
+        """Return the number of distinct entities in the stored triples."""
+        return len(self.entity_ids)
+
+    @property
+    def relations(self) -> int:
+        """Return the number of distinct relations in the stored triples."""
+        return len(self.relation_ids)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when no input was rejected."""
+        return not self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as plain JSON-able data."""
+        return {"documents_read": self.documents_read, "documents_stored": self.documents_stored,
+                "documents_created": self.documents_created, "triples": self.triples,
+                "entities": self.entities, "relations": self.relations,
+                "rejected": [{"input": i, "reason": r} for i, r in self.rejected]}
+
+
+Progress = Callable[[str, IngestReport], None]
+
+
+@lru_cache(maxsize=1)
+def shared_nlp() -> Any:
+    """Return the spaCy pipeline, loaded once per process."""
+    from loaders.extract import load_nlp
+
+    return load_nlp()
+
+
+def is_url(text: str) -> bool:
+    """Return True when ``text`` is an http(s) URL."""
+    return text.split("://", 1)[0].lower() in {"http", "https"}
+
+
+def expand(inputs: Sequence[str], report: IngestReport) -> list[str]:
+    """Return the files and URLs named by ``inputs`` (folders walked, hidden files skipped).
+
+    Inputs that do not exist are added to ``report.rejected``.
+    """
+    out: list[str] = []
+    for item in inputs:
+        if is_url(item):
+            out.append(item)
+            continue
+        p = Path(item)
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.rglob("*"))
+                       if f.is_file() and not any(part.startswith(".")
+                                                  for part in f.relative_to(p).parts))
+        elif p.is_file():
+            out.append(str(p))
+        else:
+            report.rejected.append((item, "no such file, folder or URL"))
+    return out
+
+
+def _record(report: IngestReport, document: Document, triples: Sequence[Triple],
+            result: UpsertResult) -> None:
+    from graph.aggregate import triple_relation_id
+
+    report.documents_stored += 1
+    report.documents_created += int(result.created)
+    report.triples += len(triples)
+    report.document_ids.append(document.id)
+    for t in triples:
+        report.entity_ids.update((t.subject.id, t.object.id))
+        try:
+            report.relation_ids.add(triple_relation_id(t))
+        except KeyError:
+            pass
+
+
+class _Writer:
+    """Upserts documents one by one with retries while the store is unavailable."""
+
+    def __init__(self, store: GraphStore, report: IngestReport, progress: Progress | None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.store = store
+        self.report = report
+        self.progress = progress
+        self.sleep = sleep
+        self.store_down = False
+
+    def write(self, name: str, document: Document, triples: Sequence[Triple]) -> None:
+        """Store one document; on failure add (name, reason) to the report's rejected."""
+        self.report.documents_read += 1
+        tries = 1 if self.store_down else RETRIES
+        for attempt in range(tries):
+            try:
+                result = self.store.upsert_document(document, triples)
+            except StoreUnavailable as exc:
+                if attempt + 1 < tries:
+                    self.sleep(BACKOFF * 2 ** attempt)
+                    continue
+                self.store_down = True
+                self.reject(name, f"store unavailable: {exc}")
+                return
+            except InputError as exc:
+                self.reject(name, str(exc))
+                return
+            self.store_down = False
+            _record(self.report, document, triples, result)
+            if self.progress:
+                self.progress(name, self.report)
+            return
+
+    def reject(self, name: str, reason: str) -> None:
+        """Record a rejected input."""
+        self.report.rejected.append((name, reason))
+        if self.progress:
+            self.progress(name, self.report)
+
+
+def _structured(path: str) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield the documents of a triple file or an RDF file."""
+    if Path(path).suffix.lower() in RDF_SUFFIXES:
+        from graph.rdf import rdf_to_documents
+
+        yield from rdf_to_documents(path)
+        return
+    from loaders.triples import read_triple_file
+
+    yield read_triple_file(path)
+
+
+def _is_structured(path: str) -> bool:
+    if Path(path).suffix.lower() in RDF_SUFFIXES:
+        return True
+    from loaders.documents import is_structured
+
+    return is_structured(Path(path))
+
+
+def _source_name(src: Any, default: str) -> str:
+    for attr in ("path", "name", "url", "title"):
+        value = getattr(src, attr, None)
+        if value:
+            return str(value)
+    return default
+
+
+def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None = None,
+           progress: Progress | None = None, nlp: Any = None) -> IngestReport:
+    """Read, extract and store every document named by ``inputs``; return what happened.
+
+    Parameters
+    ----------
+    store : the store to write into, one document per transaction.
+    inputs : files, folders (walked) and http(s) URLs.
+    settings : loader limits (sizes, timeouts); the environment's when None.
+    progress : called with (input name, report so far) after each document is stored or
+        an input rejected.
+    nlp : a loaded spaCy pipeline; loaded once per process when needed and None.
+
+    Never raises for a bad input: each one is reported in ``rejected`` with its reason.
+    """
+    settings = settings or get_settings()
+    report = IngestReport()
+    writer = _Writer(store, report, progress)
+    to_extract: list[str] = []
+    for item in expand(inputs, report):
+        if is_url(item):
+            to_extract.append(item)
+            continue
+        try:
+            structured = _is_structured(item)
+        except InfluenceError as exc:
+            writer.reject(item, str(exc))
+            continue
+        if not structured:
+            to_extract.append(item)
+            continue
+        try:
+            for document, triples in _structured(item):
+                writer.write(item, document, triples)
+        except InfluenceError as exc:
+            writer.reject(item, str(exc))
+        except (OSError, ValueError) as exc:
+            writer.reject(item, f"cannot read: {exc}")
+    if to_extract:
+        _extract_and_store(to_extract, settings, writer, nlp)
+    return report
+
+
+def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nlp: Any) -> None:
+    """Stream the documents of ``items`` through the extractor and store each one."""
+    from loaders.extract import extract_documents
+
+    names: dict[str, str] = {}
+
+    def sources() -> Iterator[Any]:
+        from loaders.documents import fetch_url, iter_path
+
+        for item in items:
+            try:
+                if is_url(item):
+                    got = fetch_url(item, settings)
+                    found: Iterable[Any] = got if isinstance(got, list) else [got]
+                else:
+                    found = iter_path(Path(item), settings)
+                for src in found:
+                    if isinstance(src, InfluenceError):
+                        writer.reject(_error_input(src, item), str(src))
+                        continue
+                    names[content_hash(src.text)] = _source_name(src, item)
+                    yield src
+            except InfluenceError as exc:
+                writer.reject(item, str(exc))
+            except (OSError, ValueError) as exc:
+                writer.reject(item, f"cannot read: {exc}")
+
+    stream = sources()
+    first = next(stream, None)
+    if first is None:
+        return
+
+    def chained() -> Iterator[Any]:
+        yield first
+        yield from stream
+
+    for document, triples in extract_documents(chained(), nlp or shared_nlp()):
+        writer.write(names.get(document.id, document.title or document.id), document, triples)
+
+
+def _error_input(exc: InfluenceError, default: str) -> str:
+    return str(getattr(exc, "path", None) or getattr(exc, "input", None) or default)
+
+
+def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str | None,
+                  settings: Settings | None = None, *, url: str | None = None,
+                  title: str | None = None, published: date | None = None,
+                  source: str | None = None, nlp: Any = None,
+                  ) -> list[tuple[Document, list[Triple], UpsertResult]]:
+    """Read one uploaded body (a document, or a triple file), extract and store it.
+
+    Returns (document, triples, result) per stored document. Raises InputError for an
+    unreadable or unsupported body, TooLarge over the limit, StoreUnavailable when the
+    store is down after retries.
+    """
+    settings = settings or get_settings()
+    if len(data) > settings.max_upload_bytes:
+        from graph.errors import TooLarge
+
+        raise TooLarge(f"{name}: {len(data)} bytes is over the limit of "
+                       f"{settings.max_upload_bytes} bytes")
+    items: list[tuple[Document, list[Triple]]]
+    if _upload_is_triples(data, name):
+        from loaders.triples import read_triple_bytes
+
+        items = [read_triple_bytes(data, name)]
+    else:
+        from loaders.documents import read_bytes
+        from loaders.extract import extract_documents
+
+        docs = read_bytes(data, name, content_type, url, settings)
+        docs = [_override(d, title, published, source) for d in docs]
+        if not docs:
+            raise InputError(f"{name}: no text found")
+        items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
+    return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+
+
+def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None, *,
+                   title: str | None = None, published: date | None = None,
+                   source: str | None = None, nlp: Any = None,
+                   ) -> list[tuple[Document, list[Triple], UpsertResult]]:
+    """Fetch one URL (with the loader's timeout, size and redirect limits), extract and store it.
+
+    Returns (document, triples, result) per stored document; raises like ``ingest_upload``.
+    """
+    from loaders.documents import fetch_url
+    from loaders.extract import extract_documents
+
+    settings = settings or get_settings()
+    got = fetch_url(url, settings)
+    docs = [_override(d, title, published, source) for d in (got if isinstance(got, list)
+                                                             else [got])]
+    if not docs:
+        raise InputError(f"{url}: no text found")
+    items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
+    return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+
+
+def _override(src: Any, title: str | None, published: date | None, source: str | None) -> Any:
+    """Return the source document with the caller's metadata where given."""
+    changes: dict[str, Any] = {}
+    if title:
+        changes["title"] = title
+    if published:
+        changes["published"] = published
+    if source:
+        changes["source"] = source
+    if not changes:
+        return src
+    if hasattr(src, "model_copy"):
+        return src.model_copy(update=changes)
+    import dataclasses
+
+    return dataclasses.replace(src, **changes)
+
+
+def _upload_is_triples(data: bytes, name: str) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix in {".csv", ".tsv"}:
+        return True
+    if suffix in {".jsonl", ".ndjson"}:
+        head = data.lstrip()[:2000].split(b"\n", 1)[0]
+        return b'"subject"' in head and b'"predicate"' in head
+    return False
+
+
+def upsert_with_retry(store: GraphStore, document: Document, triples: Sequence[Triple],
+                      sleep: Callable[[float], None] = time.sleep) -> UpsertResult:
+    """Upsert one document, retrying with backoff while the store is unavailable."""
+    for attempt in range(RETRIES):
+        try:
+            return store.upsert_document(document, triples)
+        except StoreUnavailable:
+            if attempt + 1 == RETRIES:
+                raise
+            sleep(BACKOFF * 2 ** attempt)
+    raise AssertionError("unreachable")
