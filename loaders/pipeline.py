@@ -120,11 +120,11 @@ class _Writer:
     """Upserts documents one by one with retries while the store is unavailable."""
 
     def __init__(self, store: GraphStore, report: IngestReport, progress: Progress | None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.store = store
         self.report = report
         self.progress = progress
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         self.store_down = False
 
     def write(self, name: str, document: Document, triples: Sequence[Triple]) -> None:
@@ -356,8 +356,9 @@ def _upload_is_triples(data: bytes, name: str) -> bool:
 
 
 def upsert_with_retry(store: GraphStore, document: Document, triples: Sequence[Triple],
-                      sleep: Callable[[float], None] = time.sleep) -> UpsertResult:
+                      sleep: Callable[[float], None] | None = None) -> UpsertResult:
     """Upsert one document, retrying with backoff while the store is unavailable."""
+    sleep = sleep or time.sleep
     for attempt in range(RETRIES):
         try:
             return store.upsert_document(document, triples)

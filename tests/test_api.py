@@ -1,0 +1,426 @@
+"""The HTTP API, on both stores: every endpoint, path direction, filters, auth, errors."""
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph.errors import StoreUnavailable
+from graph.model import Document, Entity, Evidence, Triple
+from graph.names import content_hash
+from graph.store import GraphStore
+
+RUSSIA = Entity.named("Russia", "Country", aliases=["Russian Federation"])
+SPUTNIK = Entity.named("Sputnik Serbia", "MediaOutlet", aliases=["Sputnik"])
+SPUTNIK_INT = Entity.named("Sputnik International", "MediaOutlet", aliases=["Sputnik"])
+INFORMER = Entity.named("Informer", "MediaOutlet")
+GOVERNMENT = Entity.named("Serbian government", "GovernmentBody")
+VUCIC = Entity.named("Aleksandar Vučić", "Person", aliases=["Vucic"])
+SERBIA = Entity.named("Serbia", "Country")
+
+
+def _doc(text: str, title: str, published: date) -> Document:
+    return Document(id=content_hash(text), title=title, url=f"https://example.org/{title}",
+                    published=published, length=len(text))
+
+
+def _triple(doc: Document, s: Entity, p: str, o: Entity, sentence: str,
+            status: str = "asserted", confidence: float = 0.9) -> Triple:
+    start = 0
+    return Triple(subject=s, predicate=p, object=o,
+                  evidence=Evidence(document_id=doc.id, sentence=sentence, start=start,
+                                    end=start + len(sentence), date=doc.published,
+                                    confidence=confidence, status=status))  # type: ignore[arg-type]
+
+
+OLD_TEXT = ("Russia funds Sputnik Serbia. Informer amplifies Sputnik Serbia. "
+            "Russia does not fund Informer. Sputnik International is a Russian outlet.")
+NEW_TEXT = "The Serbian government controls Informer. Aleksandar Vučić leads Serbia."
+OLD = _doc(OLD_TEXT, "old-report", date(2023, 3, 1))
+NEW = _doc(NEW_TEXT, "new-report", date(2024, 1, 10))
+OLD_TRIPLES = [
+    _triple(OLD, RUSSIA, "funds", SPUTNIK, "Russia funds Sputnik Serbia."),
+    _triple(OLD, INFORMER, "amplifies", SPUTNIK, "Informer amplifies Sputnik Serbia."),
+    _triple(OLD, RUSSIA, "funds", INFORMER, "Russia does not fund Informer.", status="negated"),
+    _triple(OLD, SPUTNIK_INT, "amplifies", RUSSIA, "Sputnik International is a Russian outlet."),
+]
+NEW_TRIPLES = [
+    _triple(NEW, GOVERNMENT, "controls", INFORMER, "The Serbian government controls Informer."),
+    _triple(NEW, VUCIC, "leads", SERBIA, "Aleksandar Vučić leads Serbia."),
+]
+
+
+@pytest.fixture
+def graph_store(store: GraphStore) -> GraphStore:
+    """Return a store holding the two sample documents."""
+    store.upsert_document(OLD, OLD_TRIPLES)
+    store.upsert_document(NEW, NEW_TRIPLES)
+    return store
+
+
+def make_client(store: GraphStore, **settings: Any) -> TestClient:
+    """Return a client of an app serving ``store`` with these settings."""
+    return TestClient(create_app(Settings(**settings), store=store))
+
+
+@pytest.fixture
+def client(graph_store: GraphStore) -> Iterator[TestClient]:
+    with make_client(graph_store) as c:
+        yield c
+
+
+# ---------------------------------------------------------------- health, stats, search
+
+
+def test_health_reports_store_ok(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["store"] == "ok" and body["version"]
+
+
+def test_stats_count_everything(client: TestClient) -> None:
+    assert client.get("/api/stats").json() == {"documents": 2, "entities": 7,
+                                                "relations": 6, "evidence": 6}
+
+
+def test_search_finds_entities_best_first_with_score(client: TestClient) -> None:
+    body = client.get("/api/entities", params={"q": "sputnik"}).json()
+    names = [r["name"] for r in body["results"]]
+    assert "Sputnik Serbia" in names and "Sputnik International" in names
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_by_type(client: TestClient) -> None:
+    body = client.get("/api/entities", params={"q": "s", "type": "Country"}).json()
+    assert body["results"] and {r["type"] for r in body["results"]} == {"Country"}
+
+
+def test_search_unknown_type_is_422(client: TestClient) -> None:
+    assert client.get("/api/entities", params={"q": "x", "type": "Dragon"}).status_code == 422
+
+
+# ---------------------------------------------------------------- one entity
+
+
+def test_entity_by_name_has_relations_with_best_sentence(client: TestClient) -> None:
+    body = client.get("/api/entities/Informer").json()
+    assert body["id"] == INFORMER.id and body["type"] == "MediaOutlet"
+    out = {(r["predicate"], r["other"]["name"]) for r in body["relations_out"]}
+    inn = {(r["predicate"], r["other"]["name"]) for r in body["relations_in"]}
+    assert ("amplifies", "Sputnik Serbia") in out
+    assert ("controls", "Serbian government") in inn
+    amplifies = next(r for r in body["relations_out"] if r["predicate"] == "amplifies")
+    assert amplifies["evidence_count"] == 1
+    assert amplifies["best_evidence"]["sentence"] == "Informer amplifies Sputnik Serbia."
+
+
+def test_entity_by_alias_and_by_id(client: TestClient) -> None:
+    assert client.get("/api/entities/Vucic").json()["name"] == "Aleksandar Vučić"
+    assert client.get(f"/api/entities/{VUCIC.id}").json()["name"] == "Aleksandar Vučić"
+
+
+def test_unknown_entity_is_404_with_suggestions(client: TestClient) -> None:
+    r = client.get("/api/entities/Rusia")
+    assert r.status_code == 404
+    body = r.json()
+    assert body["detail"] and "Russia" in body["suggestions"]
+
+
+def test_ambiguous_entity_is_409_with_candidates(client: TestClient) -> None:
+    r = client.get("/api/entities/Sputnik")
+    assert r.status_code == 409
+    assert {"Sputnik Serbia", "Sputnik International"} <= set(r.json()["suggestions"])
+
+
+def test_neighbors_within_hops(client: TestClient) -> None:
+    one = client.get("/api/entities/Russia/neighbors", params={"hops": 1}).json()
+    names = {e["name"] for e in one["entities"]}
+    assert "Sputnik Serbia" in names and "Serbian government" not in names
+    two = client.get("/api/entities/Russia/neighbors", params={"hops": 2}).json()
+    assert "Informer" in {e["name"] for e in two["entities"]}
+
+
+def test_neighbors_skip_negated_relations(client: TestClient) -> None:
+    one = client.get("/api/entities/Russia/neighbors", params={"hops": 1}).json()
+    assert all(r["status"] == "asserted" for r in one["relations"])
+    assert INFORMER.id not in {e["id"] for e in one["entities"]}
+
+
+def test_neighbors_filtered_by_predicate(client: TestClient) -> None:
+    body = client.get("/api/entities/Informer/neighbors",
+                      params={"predicates": "controls"}).json()
+    assert {r["predicate"] for r in body["relations"]} == {"controls"}
+
+
+def test_neighbors_unknown_predicate_is_422(client: TestClient) -> None:
+    r = client.get("/api/entities/Informer/neighbors", params={"predicates": "bribes"})
+    assert r.status_code == 422
+
+
+# ---------------------------------------------------------------- relations
+
+
+def test_relation_with_all_evidence(client: TestClient) -> None:
+    detail = client.get("/api/entities/Russia").json()
+    rel_id = next(r["id"] for r in detail["relations_out"] if r["other"]["name"] == "Sputnik Serbia")
+    body = client.get(f"/api/relations/{rel_id}").json()
+    assert body["predicate"] == "funds" and body["subject_entity"]["name"] == "Russia"
+    ev = body["evidence"][0]
+    assert ev["sentence"] == "Russia funds Sputnik Serbia."
+    assert ev["document_title"] == "old-report" and ev["url"] == "https://example.org/old-report"
+    assert ev["date"] == "2023-03-01" and ev["status"] == "asserted"
+    assert ev["start"] == 0 and ev["end"] == len("Russia funds Sputnik Serbia.")
+
+
+def test_unknown_relation_is_404(client: TestClient) -> None:
+    assert client.get("/api/relations/nope").status_code == 404
+
+
+# ---------------------------------------------------------------- paths
+
+
+def test_paths_follow_influence_direction(client: TestClient) -> None:
+    body = client.get("/api/paths", params={"source": "Russia", "target": "Informer"}).json()
+    assert body["mode"] == "influence" and body["score_doc"]
+    path = body["paths"][0]
+    assert [n["name"] for n in path["nodes"]] == ["Russia", "Sputnik Serbia", "Informer"]
+    first, second = path["hops"]
+    assert (first["from"], first["to"], first["predicate"]) == (RUSSIA.id, SPUTNIK.id, "funds")
+    assert first["direction"] == "forward"
+    # "Informer amplifies Sputnik Serbia": influence flows from Sputnik Serbia to Informer
+    assert (second["from"], second["to"], second["predicate"]) == (SPUTNIK.id, INFORMER.id,
+                                                                   "amplifies")
+    assert second["direction"] == "reverse"
+    assert first["evidence"]["sentence"] == "Russia funds Sputnik Serbia."
+    assert second["evidence"]["document_title"] == "old-report"
+    assert 0 < path["score"] <= path["weakest"] <= 1
+    assert path["sources"]
+
+
+def test_paths_against_influence_need_mode_any(client: TestClient) -> None:
+    params = {"source": "Informer", "target": "Russia"}
+    assert client.get("/api/paths", params=params).json()["paths"] == []
+    anyway = client.get("/api/paths", params={**params, "mode": "any"}).json()
+    assert anyway["paths"]
+
+
+def test_paths_never_walk_negated_relations(client: TestClient) -> None:
+    body = client.get("/api/paths", params={"source": "Russia", "target": "Informer"}).json()
+    assert all(len(p["hops"]) == 2 for p in body["paths"])
+
+
+def test_paths_time_filter(client: TestClient) -> None:
+    params = {"source": "Russia", "target": "Informer"}
+    assert client.get("/api/paths", params={**params, "until": "2023-12-31"}).json()["paths"]
+    assert client.get("/api/paths", params={**params, "since": "2024-01-01"}).json()["paths"] == []
+
+
+@pytest.mark.parametrize("params", [{"k": 51}, {"max_hops": 7}, {"predicates": "bribes"},
+                                    {"types": "Dragon"}, {"mode": "sideways"},
+                                    {"min_confidence": 2}])
+def test_paths_bad_parameters_are_422(client: TestClient, params: dict) -> None:
+    r = client.get("/api/paths", params={"source": "Russia", "target": "Informer", **params})
+    assert r.status_code == 422
+
+
+def test_paths_unknown_source_is_404(client: TestClient) -> None:
+    r = client.get("/api/paths", params={"source": "Atlantis", "target": "Informer"})
+    assert r.status_code == 404 and "suggestions" in r.json()
+
+
+# ---------------------------------------------------------------- rankings, export
+
+
+@pytest.mark.parametrize("metric", ["pagerank", "betweenness", "degree"])
+def test_rankings(client: TestClient, metric: str) -> None:
+    body = client.get("/api/rankings", params={"metric": metric}).json()
+    assert body["metric"] == metric and body["results"]
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_rankings_by_type_and_unknown_metric(client: TestClient) -> None:
+    body = client.get("/api/rankings", params={"metric": "degree", "type": "MediaOutlet"}).json()
+    assert {r["type"] for r in body["results"]} == {"MediaOutlet"}
+    assert client.get("/api/rankings", params={"metric": "fame"}).status_code == 422
+
+
+def test_communities(client: TestClient) -> None:
+    body = client.get("/api/communities").json()
+    members = {m["name"] for c in body["communities"] for m in c["members"]}
+    assert {"Russia", "Informer"} <= members
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "jsonld", "graphml", "gexf", "ftm", "csv"])
+def test_export_streams_every_format(client: TestClient, fmt: str) -> None:
+    r = client.get("/api/export", params={"format": fmt})
+    assert r.status_code == 200 and "Sputnik Serbia" in r.text
+    assert "attachment" in r.headers["content-disposition"]
+
+
+def test_export_unknown_format_is_422(client: TestClient) -> None:
+    assert client.get("/api/export", params={"format": "xls"}).status_code == 422
+
+
+# ---------------------------------------------------------------- documents
+
+
+def test_get_and_delete_document(client: TestClient) -> None:
+    body = client.get(f"/api/documents/{NEW.id}").json()
+    assert body["title"] == "new-report" and body["published"] == "2024-01-10"
+    assert client.delete(f"/api/documents/{NEW.id}").json() == {"id": NEW.id, "deleted": True}
+    assert client.get(f"/api/documents/{NEW.id}").status_code == 404
+    assert client.delete(f"/api/documents/{NEW.id}").status_code == 404
+    assert client.get("/api/entities/Vucic").status_code == 404
+
+
+CSV = ("subject,subject_type,predicate,object,object_type,source,date,evidence\n"
+       "Gazprom Neft,Company,owns,NIS,Company,https://example.org/nis,2023-02-02,"
+       "Gazprom Neft owns a majority stake in NIS.\n")
+
+
+def test_upload_triple_file(client: TestClient) -> None:
+    r = client.post("/api/documents", files={"file": ("nis.csv", CSV.encode(), "text/csv")})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["document_id"] and len(body["triples"]) == 1
+    assert client.get("/api/entities/NIS").json()["relations_in"][0]["other"]["name"] == \
+        "Gazprom Neft"
+
+
+def test_post_text_extracts_and_stores(client: TestClient) -> None:
+    text = "Gazprom Neft owns a majority stake in NIS. Russia funds Sputnik Serbia."
+    r = client.post("/api/documents", json={"text": text, "title": "NIS note",
+                                            "date": "2023-02-02"})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["document"]["title"] == "NIS note" and body["triples"]
+    assert client.get(f"/api/documents/{body['document_id']}").status_code == 200
+
+
+def test_post_without_text_or_url_is_400(client: TestClient) -> None:
+    assert client.post("/api/documents", json={"title": "empty"}).status_code == 400
+    assert client.post("/api/documents", content=b"{not json",
+                       headers={"content-type": "application/json"}).status_code == 400
+
+
+def test_post_unsupported_content_type_is_415(client: TestClient) -> None:
+    r = client.post("/api/documents", content=b"hello", headers={"content-type": "text/plain"})
+    assert r.status_code == 415
+
+
+def test_oversize_upload_is_413(graph_store: GraphStore) -> None:
+    with make_client(graph_store, max_upload_bytes=1000) as c:
+        big = b"Russia funds Sputnik Serbia. " * 200
+        r = c.post("/api/documents", files={"file": ("big.txt", io.BytesIO(big), "text/plain")})
+        assert r.status_code == 413
+        r = c.post("/api/documents", json={"text": big.decode()})
+        assert r.status_code == 413
+
+        def chunks() -> Iterator[bytes]:  # no content-length: counted while read
+            for _ in range(10):
+                yield b'{"text": "' + b"x" * 500
+
+        r = c.post("/api/documents", content=chunks(),
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 413
+
+
+# ---------------------------------------------------------------- auth
+
+
+def test_writes_need_a_write_key(graph_store: GraphStore) -> None:
+    with make_client(graph_store, api_keys="w-secret, other") as c:
+        url = f"/api/documents/{NEW.id}"
+        assert c.delete(url).status_code == 401
+        assert c.delete(url, headers={"X-API-Key": "wrong"}).status_code == 403
+        assert c.get("/api/stats").status_code == 200  # reads stay open
+        assert c.delete(url, headers={"X-API-Key": "w-secret"}).status_code == 200
+
+
+def test_reads_need_a_key_when_read_keys_are_set(graph_store: GraphStore) -> None:
+    with make_client(graph_store, api_keys="w-secret", read_keys="r-secret") as c:
+        assert c.get("/api/stats").status_code == 401
+        assert c.get("/api/stats", headers={"X-API-Key": "nope"}).status_code == 403
+        assert c.get("/api/stats", headers={"X-API-Key": "r-secret"}).status_code == 200
+        assert c.get("/api/stats", headers={"X-API-Key": "w-secret"}).status_code == 200
+        assert c.delete(f"/api/documents/{NEW.id}",
+                        headers={"X-API-Key": "r-secret"}).status_code == 403
+        assert c.get("/health").status_code == 200
+
+
+# ---------------------------------------------------------------- store outages
+
+
+class DownStore:
+    """A store whose every call raises StoreUnavailable."""
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise StoreUnavailable("connection refused")
+
+        return fail
+
+
+class HangingStore:
+    """A store that does not answer: reads block, ping fails."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+
+    def ping(self) -> None:
+        raise StoreUnavailable("no answer")
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        def hang(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(self.delay)
+            raise StoreUnavailable("timed out")
+
+        return hang
+
+
+@pytest.mark.parametrize("url", ["/api/stats", "/api/entities?q=russia", "/api/entities/Russia",
+                                 "/api/paths?source=a&target=b", "/api/rankings",
+                                 "/api/export?format=csv", "/api/relations/x"])
+def test_store_down_is_503(url: str) -> None:
+    with TestClient(create_app(Settings(), store=DownStore()),  # type: ignore[arg-type]
+                    raise_server_exceptions=False) as c:
+        r = c.get(url)
+        assert r.status_code == 503, r.text
+        assert "unavailable" in r.json()["detail"] or "connection" in r.json()["detail"]
+        assert c.get("/health").json()["store"] == "unavailable"
+
+
+def test_store_that_hangs_is_503_within_5_seconds() -> None:
+    with TestClient(create_app(Settings(), store=HangingStore(8.0)),  # type: ignore[arg-type]
+                    raise_server_exceptions=False) as c:
+        started = time.monotonic()
+        r = c.get("/api/stats")
+        assert r.status_code == 503
+        assert time.monotonic() - started < 5.0
+
+
+# ---------------------------------------------------------------- OpenAPI
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/health", "/api/stats", "/api/entities", "/api/entities/{entity}",
+                 "/api/entities/{entity}/neighbors", "/api/relations/{relation_id}",
+                 "/api/paths", "/api/rankings", "/api/communities", "/api/documents",
+                 "/api/documents/{document_id}", "/api/export"):
+        assert path in spec["paths"], path
+    params = {p["name"]: p for p in spec["paths"]["/api/paths"]["get"]["parameters"]}
+    assert params["k"]["schema"]["maximum"] == 50
+    assert params["max_hops"]["schema"]["maximum"] == 6
+    assert "noisy-or" in spec["paths"]["/api/paths"]["get"]["description"]

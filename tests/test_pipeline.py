@@ -1,0 +1,137 @@
+"""Ingesting folders of mixed documents: every kind stored with evidence, idempotently."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreUnavailable
+from graph.store import GraphStore
+from loaders.pipeline import ingest
+
+TEXT = "Gazprom Neft owns a majority stake in NIS. Russia funds Sputnik Serbia.\n"
+HTML = """<!DOCTYPE html><html><head><title>Huawei in Serbia</title></head><body>
+<nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/login">Log in</a></nav>
+<div class="cookie">We use cookies. Accept all cookies.</div>
+<article><h1>Huawei in Serbia</h1>
+<p>Huawei supplies surveillance cameras to the Serbian Ministry of Interior.
+China funds the Budapest-Belgrade railway. Aleksandar Vucic leads Serbia.</p>
+<p>The Export-Import Bank of China loans money to Serbia for new motorways.</p></article>
+<footer>Copyright 2024. All rights reserved.</footer></body></html>
+"""
+PDF_LINES = ["Viktor Orban leads Hungary.", "Hungary depends on Russian gas.",
+             "Rosatom builds the Paks II nuclear plant in Hungary."]
+JSONL = [
+    {"title": "Dodik in Moscow", "date": "2023-05-23", "url": "https://example.org/dodik",
+     "text": "Milorad Dodik met Vladimir Putin in Moscow. Russia supports Republika Srpska."},
+    {"title": "Jets", "date": "2024-08-29", "url": "https://example.org/jets",
+     "text": "Serbia buys Rafale fighter jets from France. Vladimir Putin leads Russia."},
+]
+
+
+def make_pdf(path: Path, lines: list[str]) -> None:
+    """Write a one-page PDF holding ``lines``."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 800
+    for line in lines:
+        c.drawString(72, y, line)
+        y -= 20
+    c.showPage()
+    c.save()
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    d = tmp_path / "mixed"
+    d.mkdir()
+    (d / "note.txt").write_text(TEXT, encoding="utf-8")
+    (d / "page.html").write_text(HTML, encoding="utf-8")
+    make_pdf(d / "report.pdf", PDF_LINES)
+    (d / "briefs.jsonl").write_text("\n".join(json.dumps(r) for r in JSONL) + "\n",
+                                    encoding="utf-8")
+    return d
+
+
+def evidence_by_document(store: GraphStore) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ev in store.iter_evidence():
+        counts[ev.document_id] = counts.get(ev.document_id, 0) + 1
+    return counts
+
+
+def test_mixed_folder_stores_every_document_with_evidence(store: GraphStore, mixed: Path) -> None:
+    report = ingest(store, [str(mixed)])
+    assert report.rejected == []
+    assert report.documents_read == report.documents_stored == 5
+    assert store.stats().documents == 5
+    per_doc = evidence_by_document(store)
+    assert set(report.document_ids) <= set(per_doc), "a document was stored without evidence"
+    titles = {store.get_document(i).title for i in report.document_ids}  # type: ignore[union-attr]
+    assert {"Dodik in Moscow", "Jets"} <= titles
+    sentences = {ev.sentence for ev in store.iter_evidence()}
+    assert not any("cookies" in s for s in sentences)
+
+
+def test_ingest_same_folder_twice_changes_nothing(store: GraphStore, mixed: Path) -> None:
+    ingest(store, [str(mixed)])
+    before = store.stats()
+    evidence = sorted(ev.id for ev in store.iter_evidence())
+    again = ingest(store, [str(mixed)])
+    assert again.rejected == [] and again.documents_created == 0
+    assert store.stats() == before
+    assert sorted(ev.id for ev in store.iter_evidence()) == evidence
+
+
+def test_bad_file_is_reported_and_the_rest_stored(store: GraphStore, mixed: Path) -> None:
+    (mixed / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (mixed / "bad.csv").write_text(
+        "subject,subject_type,predicate,object,object_type,source,date,evidence\n"
+        "A,Country,bribes,B,Country,,,A bribes B.\n", encoding="utf-8")
+    report = ingest(store, [str(mixed), str(mixed / "absent.txt")])
+    rejected = {Path(name).name for name, _ in report.rejected}
+    assert {"broken.pdf", "bad.csv", "absent.txt"} <= rejected
+    assert report.documents_stored == 5 and store.stats().documents == 5
+
+
+def test_triple_file_is_stored_as_is(store: GraphStore, tmp_path: Path) -> None:
+    f = tmp_path / "links.csv"
+    f.write_text("subject,subject_type,predicate,object,object_type,source,date,evidence\n"
+                 "Gazprom Neft,Company,owns,NIS,Company,https://example.org/nis,2023-02-02,"
+                 "Gazprom Neft owns a majority stake in NIS.\n", encoding="utf-8")
+    report = ingest(store, [str(f)])
+    assert report.rejected == [] and report.triples == 1 and report.relations == 1
+    assert store.stats().relations == 1
+
+
+class FlakyStore:
+    """Delegates to a store, but the first ``failures`` upserts raise StoreUnavailable."""
+
+    def __init__(self, inner: GraphStore, failures: int) -> None:
+        self.inner = inner
+        self.failures = failures
+
+    def upsert_document(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.failures > 0:
+            self.failures -= 1
+            raise StoreUnavailable("connection reset")
+        return self.inner.upsert_document(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+def test_store_hiccups_are_retried(store: GraphStore, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    f = tmp_path / "links.csv"
+    f.write_text("subject,subject_type,predicate,object,object_type,source,date,evidence\n"
+                 "Russia,Country,funds,Sputnik Serbia,MediaOutlet,,,Russia funds Sputnik Serbia.\n",
+                 encoding="utf-8")
+    report = ingest(FlakyStore(store, 2), [str(f)])  # type: ignore[arg-type]
+    assert report.rejected == [] and store.stats().documents == 1
+    down = ingest(FlakyStore(store, 100), [str(f)])  # type: ignore[arg-type]
+    assert down.rejected and "store unavailable" in down.rejected[0][1]
