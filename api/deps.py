@@ -1,5 +1,8 @@
-"""Dependencies of the routes: the store, the settings, API-key checks, shared filters."""
-from __future__ import annotations
+"""Dependencies of the routes: the store, the settings, API-key checks, shared filters.
+
+No ``from __future__ import annotations`` here: the filter dependency is built at runtime
+from the ontology's enums, and FastAPI must see its annotations as objects.
+"""
 
 import hmac
 import threading

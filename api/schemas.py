@@ -6,6 +6,7 @@ lists the vocabulary.
 """
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from datetime import date
 from functools import lru_cache
@@ -98,7 +99,7 @@ class EvidenceBrief(BaseModel):
     document_id: str
     document_title: str = ""
     url: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
 
 
 class RelationSummary(BaseModel):
@@ -141,7 +142,7 @@ class EvidenceOut(BaseModel):
     document_id: str
     document_title: str = ""
     url: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     start: int | None = None
     end: int | None = None
     page: int | None = None
@@ -231,7 +232,7 @@ class DocumentIn(BaseModel):
     text: str | None = None
     url: str | None = None
     title: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     source: str | None = None
 
 
