@@ -5,7 +5,7 @@ Loaders produce them, stores persist them, the API serializes them.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -38,7 +38,7 @@ class Document(BaseModel):
     id: str
     title: str = ""
     url: str | None = None
-    published: date | None = None
+    published: dt.date | None = None
     source: str | None = None
     author: str | None = None
     length: int = 0
@@ -52,7 +52,7 @@ class Evidence(BaseModel):
     start: int | None = None
     end: int | None = None
     page: int | None = None
-    date: date | None = None
+    date: dt.date | None = None
     extractor: str = "manual"
     confidence: float = 1.0
     attribution: str | None = None
@@ -95,8 +95,8 @@ class Relation(BaseModel):
     object: str
     confidence: float
     status: Status = "asserted"
-    first_seen: date | None = None
-    last_seen: date | None = None
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
     evidence_count: int = 0
 
 
@@ -131,8 +131,8 @@ class RelationFilter(BaseModel):
 
     predicates: list[str] = Field(default_factory=list)
     types: list[str] = Field(default_factory=list)
-    since: date | None = None
-    until: date | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
     min_confidence: float = 0.0
 
 
