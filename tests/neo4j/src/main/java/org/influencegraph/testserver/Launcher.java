@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -52,7 +53,10 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .setConfig(GraphDatabaseSettings.preallocate_store_files, false);
+                .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
+                // Bolt waits 5 s twice on shutdown by default; tests stop and restart the server.
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500))
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500));
         if (plugins != null && Files.isDirectory(plugins)) {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, plugins);
         }
