@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 PROJECT = Path(__file__).resolve().parent / "neo4j"
 TARGET = PROJECT / "target"
@@ -140,7 +141,7 @@ class Neo4jTestServer:
         """Return True while the JVM is alive."""
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self, timeout: float = 120.0) -> Neo4jTestServer:
+    def start(self, timeout: float = 120.0) -> Self:
         """Build if needed, start the JVM and wait until a driver connects; return self.
 
         Raises RuntimeError with the JVM's last output lines when the server does not come
@@ -192,12 +193,12 @@ class Neo4jTestServer:
         """Kill the JVM at once (SIGKILL), keeping the port and the data for ``restart()``."""
         self._terminate(graceful=False)
 
-    def restart(self, timeout: float = 120.0) -> Neo4jTestServer:
+    def restart(self, timeout: float = 120.0) -> Self:
         """Start again on the same port with the same data (stopping it first if it runs)."""
         self._terminate(graceful=True)
         return self.start(timeout=timeout)
 
-    def __enter__(self) -> Neo4jTestServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -54,9 +54,9 @@ def test_killed_server_restarts_on_the_same_port_with_its_data() -> None:
         with GraphDatabase.driver(uri, auth=None) as drv:
             drv.execute_query("CREATE (:Survivor {name: 'kept'})")
         server.kill()
-        with GraphDatabase.driver(uri, auth=None, connection_timeout=2) as drv:
-            with pytest.raises(ServiceUnavailable):
-                drv.verify_connectivity()
+        with (GraphDatabase.driver(uri, auth=None, connection_timeout=2) as drv,
+              pytest.raises(ServiceUnavailable)):
+            drv.verify_connectivity()
         server.restart()
         assert server.uri == uri
         with GraphDatabase.driver(uri, auth=None) as drv:
