@@ -150,13 +150,26 @@ class Neo4jTestServer:
         if self.running:
             return self
         build()
-        java = self._java()
-        if self.port is None:
-            self.port = free_port()
         if self.data_dir is None:
             self.data_dir = Path(tempfile.mkdtemp(prefix="influence-neo4j-"))
+        if self.port is not None:
+            self._launch(timeout)
+            return self
+        # A port picked here can be taken by another process before the JVM binds it: retry once.
+        for attempt in (1, 2):
+            self.port = free_port()
+            try:
+                self._launch(timeout)
+                return self
+            except RuntimeError as exc:
+                if attempt == 2 or "Address already in use" not in str(exc):
+                    raise
+        return self
+
+    def _launch(self, timeout: float) -> None:
+        assert self.port is not None and self.data_dir is not None
         classpath = os.pathsep.join([str(TARGET / "classes"), str(TARGET / "lib" / "*")])
-        command = [java, *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS,
+        command = [self._java(), *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS,
                    str(self.port), str(self.data_dir), str(TARGET / "plugins")]
         self._lines.clear()
         self._ready.clear()
@@ -176,11 +189,9 @@ class Neo4jTestServer:
                     raise RuntimeError(f"no ready line within {timeout:.0f} s")
             self._wait_for_driver(deadline)
         except RuntimeError as exc:
-            output = self._last_output()
             self._terminate(graceful=False)
             raise RuntimeError(f"Neo4j test server on port {self.port} did not start: {exc}\n"
-                               f"{output}") from None
-        return self
+                               f"{self._last_output()}") from None
 
     def stop(self) -> None:
         """Shut the DBMS down cleanly (killing it if it hangs) and remove a temporary data dir."""
