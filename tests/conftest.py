@@ -37,8 +37,8 @@ def neo4j_server() -> Iterator[str]:
 def _clear_neo4j(uri: str) -> None:
     from neo4j import GraphDatabase
 
-    with GraphDatabase.driver(uri, auth=("neo4j", "neo4j")) as driver:
-        driver.execute_query("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    with GraphDatabase.driver(uri, auth=("neo4j", "neo4j")) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
