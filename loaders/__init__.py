@@ -1,0 +1,1 @@
+"""Documents in, typed triples with evidence out."""

@@ -1,0 +1,45 @@
+"""SourceDocument: the text of one document with its metadata, as readers hand it to extraction."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from graph.model import Document
+from graph.names import content_hash
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One readable document: its main text (page chrome removed) and metadata.
+
+    ``pages`` maps PDF pages to text: ``(start offset in text, page number)`` pairs in
+    order, empty for documents without pages. ``path`` is the file it was read from.
+    """
+
+    text: str
+    title: str = ""
+    url: str | None = None
+    published: dt.date | None = None
+    source: str | None = None
+    author: str | None = None
+    path: str | None = None
+    pages: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+
+    @property
+    def id(self) -> str:
+        """Return the document id: the sha256 of the text."""
+        return content_hash(self.text)
+
+    def document(self) -> Document:
+        """Return the stored ``Document`` of this source."""
+        return Document(id=self.id, title=self.title, url=self.url, published=self.published,
+                        source=self.source, author=self.author, length=len(self.text))
+
+    def page_at(self, offset: int) -> int | None:
+        """Return the page number holding character ``offset``, or None without pages."""
+        page = None
+        for start, number in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page
