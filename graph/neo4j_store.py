@@ -1,0 +1,511 @@
+"""Neo4j backend of the GraphStore contract: official driver, parameterized Cypher, UNWIND batches.
+
+Model: ``(:Entity)-[:REL]->(:Entity)`` is the edge walked by ``adjacent``; a ``:Relation``
+node per relation holds the same aggregate for lookups by id; ``:Evidence`` nodes carry
+``relation_id`` and ``document_id`` (both indexed); ``:Alias {key, entity_id, type}`` nodes
+hold the name keys of each entity's name and aliases (range index for exact and prefix
+lookups, a fulltext index for fuzzy search). Every write transaction first bumps the
+version of the single ``:Meta`` node, which also serializes writers: the aggregates
+recomputed in Python from the evidence read inside the transaction cannot race.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+from neo4j import GraphDatabase, ManagedTransaction, Record
+from neo4j.exceptions import DriverError, Neo4jError
+from rapidfuzz import fuzz
+
+from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
+from graph.errors import StoreUnavailable
+from graph.model import (
+    Document,
+    Entity,
+    EvidenceView,
+    Relation,
+    RelationFilter,
+    Snapshot,
+    Stats,
+    Triple,
+    UpsertResult,
+)
+from graph.names import name_key
+
+T = TypeVar("T")
+
+SCHEMA = [
+    *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+      for label in ("Entity", "Document", "Relation", "Evidence", "Snapshot", "Meta")),
+    "CREATE INDEX alias_key IF NOT EXISTS FOR (n:Alias) ON (n.key)",
+    "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
+    "CREATE INDEX evidence_relation IF NOT EXISTS FOR (n:Evidence) ON (n.relation_id)",
+    "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
+    "CREATE INDEX rel_id IF NOT EXISTS FOR ()-[r:REL]-() ON (r.id)",
+    "CREATE INDEX snapshot_created IF NOT EXISTS FOR (n:Snapshot) ON (n.created)",
+    "CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
+    "`fulltext.eventually_consistent`: false}}",
+]
+FUZZY_MIN = 60
+LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+REL_FIELDS = ("id", "subject", "predicate", "object", "confidence", "status", "first_seen",
+              "last_seen", "evidence_count")
+
+BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
+        "SET m.version = m.version + 1")
+DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
+                   "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
+EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
+                 "RETURN ev {.*, document_title: d.title, document_url: d.url} AS ev")
+REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
+              "AND (size($predicates) = 0 OR r.predicate IN $predicates) "
+              "AND ($since IS NULL OR coalesce(r.last_seen, r.first_seen) >= $since) "
+              "AND ($until IS NULL OR r.first_seen <= $until)")
+
+
+def _lucene(text: str) -> str:
+    """Return ``text`` with every Lucene special character escaped."""
+    return "".join("\\" + c if c in LUCENE_SPECIAL else c for c in text)
+
+
+def _score(key: str, names: Sequence[str]) -> float:
+    """Return how well ``key`` matches the best of ``names``: 100 exact, 90..99 prefix,
+    80..89 word prefix, below 80 fuzzy (0 when too far)."""
+    best = 0.0
+    for k in {name_key(n) for n in names} - {""}:
+        if k == key:
+            return 100.0
+        if k.startswith(key):
+            best = max(best, 90 + 9 * len(key) / len(k))
+        elif f" {key}" in f" {k}":
+            best = max(best, 80 + 9 * len(key) / len(k))
+        else:
+            ratio = fuzz.ratio(key, k)
+            if ratio >= FUZZY_MIN:
+                best = max(best, round(ratio * 0.79, 2))
+    return round(best, 2)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if hasattr(value, "to_native"):
+        return value.to_native()  # type: ignore[no-any-return]
+    return date.fromisoformat(value)
+
+
+def _entity(props: dict[str, Any]) -> Entity:
+    return Entity(id=props["id"], name=props["name"], type=props["type"],
+                  aliases=list(props.get("aliases") or []),
+                  external_ids=json.loads(props.get("external_ids") or "{}"))
+
+
+def _relation(props: dict[str, Any]) -> Relation:
+    return Relation(**{k: props.get(k) for k in REL_FIELDS if k not in ("first_seen", "last_seen")},
+                    first_seen=_day(props.get("first_seen")), last_seen=_day(props.get("last_seen")))
+
+
+def _document(props: dict[str, Any]) -> Document:
+    return Document(**{k: v for k, v in props.items() if k != "published"},
+                    published=_day(props.get("published")))
+
+
+def _evidence(props: dict[str, Any]) -> EvidenceView:
+    fields = {k: v for k, v in props.items() if k not in ("date", "start_offset", "end_offset")}
+    return EvidenceView(**fields, start=props.get("start_offset"), end=props.get("end_offset"),
+                        date=_day(props.get("date")))
+
+
+def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[str, Any]:
+    flt = flt or RelationFilter()
+    return {"flagged": include_flagged, "min_confidence": flt.min_confidence,
+            "predicates": list(flt.predicates), "since": _iso(flt.since), "until": _iso(flt.until)}
+
+
+def _merge_entity(old: Entity | None, new: Entity) -> Entity:
+    """Return ``new`` merged into the stored ``old``: first name and type kept, aliases united."""
+    base = old or new
+    aliases = sorted(set(base.aliases) | set(new.aliases) | ({new.name} - {base.name}))
+    return Entity(id=base.id, name=base.name, type=base.type, aliases=aliases,
+                  external_ids={**base.external_ids, **new.external_ids})
+
+
+def _entity_row(e: Entity) -> dict[str, Any]:
+    keys = sorted({k for k in map(name_key, [e.name, *e.aliases]) if k})
+    return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "keys": keys,
+            "external_ids": json.dumps(e.external_ids, sort_keys=True)}
+
+
+class Neo4jStore:
+    """A GraphStore in a Neo4j 5 database (see the module docstring for the model)."""
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None,
+                 timeout: float = 5.0) -> None:
+        self.uri = uri
+        self._database = database
+        self._timeout = timeout
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self._driver = GraphDatabase.driver(
+            uri, auth=(user, password), connection_timeout=timeout,
+            connection_acquisition_timeout=timeout, liveness_check_timeout=30.0,
+            notifications_min_severity="OFF")
+
+    # plumbing
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (DriverError, OSError) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({exc}); "
+                                   "check that the server runs and INFLUENCE_STORE") from exc
+        except Neo4jError as exc:
+            if exc.is_retryable() or exc.code.startswith("Neo.ClientError.Security"):
+                raise StoreUnavailable(f"Neo4j at {self.uri} refused the work ({exc.message}); "
+                                       "check the server and its credentials") from exc
+            raise
+
+    def _session(self, write: bool = False) -> Any:
+        # Writers are serialized by the Meta lock, so deadlocks are rare; the retry budget
+        # is kept short so that a down server is reported within about the timeout.
+        return self._driver.session(database=self._database,
+                                    max_transaction_retry_time=self._timeout / (2 if write else 5),
+                                    initial_retry_delay=0.2, retry_delay_multiplier=2.0)
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._schema_lock, self._errors():
+            if self._schema_ready:
+                return
+            with self._session(write=True) as session:
+                for statement in SCHEMA:
+                    try:
+                        session.run(statement).consume()
+                    except Neo4jError as exc:  # a concurrent process created it first
+                        if "AlreadyExists" not in (exc.code or ""):
+                            raise
+                session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6))).consume()
+                session.execute_write(lambda tx: tx.run(
+                    "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0").consume())
+            self._schema_ready = True
+
+    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
+        self._ensure_schema()
+        with self._errors(), self._session() as session:
+            return session.execute_read(work)
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        self._ensure_schema()
+
+        def bumped(tx: ManagedTransaction) -> T:
+            tx.run(BUMP).consume()
+            return work(tx)
+
+        with self._errors(), self._session(write=True) as session:
+            return session.execute_write(bumped)
+
+    def _rows(self, query: str, **params: Any) -> list[Record]:
+        return self._read(lambda tx: list(tx.run(query, params)))
+
+    def _stream(self, query: str, params: dict[str, Any], convert: Callable[[Any], T]) -> Iterator[T]:
+        self._ensure_schema()
+        with self._errors(), self._session() as session:
+            for record in session.run(query, params):
+                yield convert(record[0])
+
+    # GraphStore
+    def ping(self) -> None:
+        """Return None when Neo4j answers; raise StoreUnavailable otherwise."""
+        self._rows("RETURN 1")
+
+    def close(self) -> None:
+        """Close the driver and its connections."""
+        self._driver.close()
+
+    def version(self) -> int:
+        """Return the write counter of the Meta node (changes on every committed write)."""
+        rows = self._rows("MATCH (m:Meta {id: 'graph'}) RETURN m.version AS v")
+        return int(rows[0]["v"]) if rows else 0
+
+    def upsert_document(self, document: Document, triples: Sequence[Triple]) -> UpsertResult:
+        """Store a document with its triples in one transaction; return what was done.
+
+        Raises InputError for unknown predicates or types, StoreUnavailable when Neo4j is down.
+        """
+        return self.upsert_documents([(document, triples)])[0]
+
+    def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
+                         batch_size: int = 50) -> list[UpsertResult]:
+        """Store many documents, ``batch_size`` per transaction; return one result per item.
+
+        Every document of a batch is validated before anything of it is written.
+        """
+        results: list[UpsertResult] = []
+        batch: list[tuple[Document, list[Triple]]] = []
+        for document, triples in items:
+            batch.append((document, list(triples)))
+            if len(batch) >= max(1, batch_size):
+                results += self._upsert_batch(batch)
+                batch = []
+        if batch:
+            results += self._upsert_batch(batch)
+        return results
+
+    def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
+        for _, triples in batch:
+            validate_triples(triples)
+        final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
+        docs = [final[i][0] for i in sorted(final)]
+        entities: dict[str, Entity] = {}
+        evidence: dict[str, dict[str, Any]] = {}
+        ends: dict[str, tuple[str, str, str]] = {}
+        for doc_id in sorted(final):
+            for t in final[doc_id][1]:
+                for e in (t.subject, t.object):
+                    entities[e.id] = _merge_entity(entities.get(e.id), e)
+                rid = triple_relation_id(t)
+                subject, obj = oriented(t)
+                ends[rid] = (subject, t.predicate, obj)
+                ev = t.evidence
+                evidence[ev.evidence_id(rid)] = {
+                    "id": ev.evidence_id(rid), "relation_id": rid, "document_id": doc_id,
+                    "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
+                    "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
+                    "confidence": ev.confidence, "attribution": ev.attribution,
+                    "status": ev.status}
+
+        def work(tx: ManagedTransaction) -> set[str]:
+            ids = sorted(final)
+            existed = {r["id"] for r in tx.run(
+                "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
+            old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
+            tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
+                   rows=[{**d.model_dump(exclude_none=True), "published": _iso(d.published)}
+                         for d in docs]).consume()
+            stored = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
+                "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
+                ids=sorted(entities))}
+            rows = [_entity_row(_merge_entity(stored.get(i), entities[i])) for i in sorted(entities)]
+            _write_entities(tx, rows)
+            tx.run("UNWIND $rows AS row MERGE (ev:Evidence {id: row.id}) SET ev = row",
+                   rows=[evidence[i] for i in sorted(evidence)]).consume()
+            _refresh_relations(tx, old_rels | set(ends), ends)
+            return existed
+
+        existed = self._write(work)
+        seen: set[str] = set()
+        results = []
+        for doc, triples in batch:
+            results.append(UpsertResult(document_id=doc.id, triples=len(triples),
+                                        created=doc.id not in existed and doc.id not in seen))
+            seen.add(doc.id)
+        return results
+
+    def remove_document(self, document_id: str) -> bool:
+        """Remove a document, its evidence, and the relations and entities only it supported.
+
+        Returns False when there was no such document.
+        """
+        def work(tx: ManagedTransaction) -> bool:
+            found = tx.run("MATCH (d:Document {id: $id}) DELETE d RETURN count(d) AS n",
+                           id=document_id).single()
+            old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
+            _refresh_relations(tx, old_rels, {})
+            return bool(found and found["n"])
+
+        return self._write(work)
+
+    def get_document(self, document_id: str) -> Document | None:
+        """Return the document or None."""
+        rows = self._rows("MATCH (d:Document {id: $id}) RETURN d {.*} AS d", id=document_id)
+        return _document(rows[0]["d"]) if rows else None
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """Return the entity with this id or None."""
+        found = self.get_entities([entity_id])
+        return found[0] if found else None
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        """Return the entities with these ids, in the order asked (unknown ids skipped)."""
+        rows = self._rows("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
+                          ids=list(dict.fromkeys(entity_ids)))
+        return [_entity(r["e"]) for r in rows]
+
+    def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
+        """Return entities whose name or an alias has exactly this ``name_key``."""
+        rows = self._rows("MATCH (a:Alias {key: $key}) WITH DISTINCT a.entity_id AS id "
+                          "MATCH (e:Entity {id: id}) RETURN e {.*} AS e ORDER BY e.id LIMIT $limit",
+                          key=key, limit=limit)
+        return [_entity(r["e"]) for r in rows]
+
+    def search_entities(self, query: str, type: str | None = None,
+                        limit: int = 10) -> list[tuple[Entity, float]]:
+        """Return (entity, score 0..100) best first: exact, prefix, then fuzzy matches of the
+        query against names and aliases, case- and diacritics-insensitive."""
+        key = name_key(query)
+        if not key or limit <= 0:
+            return []
+        words = key.split()[:16]
+        lucene = " OR ".join(f"{w} OR {w}* OR {w}~" for w in map(_lucene, words))
+        pool = max(50, limit * 5)
+        rows = self._rows(
+            "CALL () { MATCH (a:Alias {key: $key}) RETURN a "
+            " UNION MATCH (a:Alias) WHERE a.key STARTS WITH $key RETURN a LIMIT $pool "
+            " UNION CALL db.index.fulltext.queryNodes('alias_fulltext', $lucene, {limit: $pool}) "
+            " YIELD node RETURN node AS a } "
+            "WITH a WHERE $type IS NULL OR a.type = $type "
+            "WITH a.entity_id AS id, collect(a.key) AS keys "
+            "MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
+            key=key, lucene=lucene, pool=pool, type=type)
+        scored = []
+        for r in rows:
+            entity = _entity(r["e"])
+            score = _score(key, [entity.name, *entity.aliases])
+            if score > 0:
+                scored.append((entity, score))
+        scored.sort(key=lambda pair: (-pair[1], pair[0].name, pair[0].id))
+        return scored[:limit]
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        """Return the relation or None."""
+        rows = self._rows("MATCH (r:Relation {id: $id}) RETURN r {.*} AS r", id=relation_id)
+        return _relation(rows[0]["r"]) if rows else None
+
+    def relations_of(self, entity_id: str, include_flagged: bool = True,
+                     limit: int = 500) -> list[Relation]:
+        """Return the relations in and out of an entity, most evidence first."""
+        rows = self._rows(
+            "MATCH (:Entity {id: $id})-[r:REL]-() WHERE $flagged OR r.status = 'asserted' "
+            "WITH DISTINCT r RETURN r {.*} AS r "
+            "ORDER BY r.evidence_count DESC, r.confidence DESC, r.id LIMIT $limit",
+            id=entity_id, flagged=include_flagged, limit=limit)
+        return [_relation(r["r"]) for r in rows]
+
+    def relations_between(self, a: str, b: str) -> list[Relation]:
+        """Return every relation between two entities, in either direction."""
+        rows = self._rows("MATCH (:Entity {id: $a})-[r:REL]-(:Entity {id: $b}) "
+                          "WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.id", a=a, b=b)
+        return [_relation(r["r"]) for r in rows]
+
+    def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
+        """Return the evidence of a relation with document titles and urls, best first."""
+        rows = self._rows("MATCH (ev:Evidence {relation_id: $id}) " + EVIDENCE_VIEW +
+                          " ORDER BY ev.confidence DESC, ev.date DESC, ev.id LIMIT $limit",
+                          id=relation_id, limit=limit)
+        return [_evidence(r["ev"]) for r in rows]
+
+    def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
+                 include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
+        """Return relations touching any of these entities (either end) passing the filter
+        (predicates, dates, min_confidence; ``flt.types`` is applied by the caller)."""
+        rows = self._rows(
+            "UNWIND $ids AS id MATCH (:Entity {id: id})-[r:REL]-() WHERE " + REL_FILTER +
+            " WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.id LIMIT $limit",
+            ids=list(entity_ids), limit=limit, **_filter_params(flt, include_flagged))
+        return [_relation(r["r"]) for r in rows]
+
+    def stats(self) -> Stats:
+        """Return the counts of documents, entities, relations and evidence."""
+        rows = self._rows(
+            "CALL () { MATCH (n:Document) RETURN count(n) AS documents } "
+            "CALL () { MATCH (n:Entity) RETURN count(n) AS entities } "
+            "CALL () { MATCH (n:Relation) RETURN count(n) AS relations } "
+            "CALL () { MATCH (n:Evidence) RETURN count(n) AS evidence } "
+            "RETURN documents, entities, relations, evidence")
+        return Stats(**dict(rows[0]))
+
+    def iter_entities(self) -> Iterator[Entity]:
+        """Yield every entity, streaming."""
+        return self._stream("MATCH (e:Entity) RETURN e {.*} ORDER BY e.id", {}, _entity)
+
+    def iter_relations(self, flt: RelationFilter | None = None,
+                       include_flagged: bool = True) -> Iterator[Relation]:
+        """Yield every relation passing the filter, streaming."""
+        return self._stream("MATCH (r:Relation) WHERE " + REL_FILTER + " RETURN r {.*} ORDER BY r.id",
+                            _filter_params(flt, include_flagged), _relation)
+
+    def iter_evidence(self) -> Iterator[EvidenceView]:
+        """Yield every evidence with its relation id, streaming."""
+        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW + " ORDER BY ev.id", {},
+                            _evidence)
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Yield every document, streaming."""
+        return self._stream("MATCH (d:Document) RETURN d {.*} ORDER BY d.id", {}, _document)
+
+    def put_snapshot(self, snapshot: Snapshot) -> None:
+        """Store a snapshot; storing the same id twice keeps the first."""
+        self._write(lambda tx: tx.run(
+            "MERGE (s:Snapshot {id: $id}) ON CREATE SET s.created = $created, s.title = $title, "
+            "s.payload = $payload", id=snapshot.id, created=snapshot.created,
+            title=snapshot.title, payload=json.dumps(snapshot.payload)).consume())
+
+    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
+        """Return the snapshot or None."""
+        rows = self._rows("MATCH (s:Snapshot {id: $id}) RETURN s {.*} AS s", id=snapshot_id)
+        return _snapshot(rows[0]["s"]) if rows else None
+
+    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
+        """Return snapshots, newest first (payloads included)."""
+        rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
+                          "LIMIT $limit", limit=limit)
+        return [_snapshot(r["s"]) for r in rows]
+
+
+def _snapshot(props: dict[str, Any]) -> Snapshot:
+    return Snapshot(id=props["id"], created=props["created"], title=props["title"],
+                    payload=json.loads(props["payload"]))
+
+
+def _write_entities(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
+    """Write entity rows (sorted by id) and replace their alias nodes."""
+    tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
+           "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
+           "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
+    tx.run("UNWIND $rows AS row MATCH (a:Alias {entity_id: row.id}) DELETE a", rows=rows).consume()
+    tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
+           "CREATE (:Alias {key: key, entity_id: row.id, type: row.type})", rows=rows).consume()
+
+
+def _refresh_relations(tx: ManagedTransaction, touched: set[str],
+                       ends: dict[str, tuple[str, str, str]]) -> None:
+    """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
+
+    Relations left without evidence are deleted, then the entities they leave unconnected.
+    """
+    ids = sorted(touched)
+    for r in tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
+                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
+        ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
+    evidence = {r["id"]: r["evs"] for r in tx.run(
+        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
+        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=ids)}
+    keep, drop = [], []
+    for rid in ids:
+        s, p, o = ends[rid]
+        rel = aggregate(rid, s, p, o, [(c, st, _day(d)) for c, st, d in evidence.get(rid, [])])
+        if rel is None:
+            drop.append(rid)
+        else:
+            keep.append({**rel.model_dump(), "first_seen": _iso(rel.first_seen),
+                         "last_seen": _iso(rel.last_seen)})
+    tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
+           "OPTIONAL MATCH (:Entity {id: r.subject})-[e:REL {id: id}]->() DELETE e, r",
+           ids=drop).consume()
+    tx.run("UNWIND $rows AS row MERGE (r:Relation {id: row.id}) SET r = row "
+           "WITH r, row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
+           "MERGE (a)-[e:REL {id: row.id}]->(b) SET e = row", rows=keep).consume()
+    loose = sorted({x for rid in ids for x in (ends[rid][0], ends[rid][2])})
+    tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
+           "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
+           "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
