@@ -1,0 +1,591 @@
+"""The embedded backend: one SQLite file in WAL mode, no server.
+
+Every write runs in one ``BEGIN IMMEDIATE`` transaction (all or nothing, so a ``kill -9``
+at any moment leaves whole documents or none); concurrent writers, threads or processes,
+wait up to ``BUSY_TIMEOUT_MS`` for each other. Each thread uses its own connection and
+each ``iter_*`` stream its own, so readers never block on writers. Names are searched
+through their ``name_key`` with an FTS5 trigram index (substring and fuzzy candidates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
+from graph.errors import InputError, StoreUnavailable
+from graph.model import (
+    Document,
+    Entity,
+    EvidenceView,
+    Relation,
+    RelationFilter,
+    Snapshot,
+    Stats,
+    Triple,
+    UpsertResult,
+)
+from graph.names import clean_name, name_key
+
+BUSY_TIMEOUT_MS = 60_000
+FETCH = 500  # rows per fetchmany when streaming
+FUZZY_CUTOFF = 70.0
+FUZZY_CANDIDATES = 300
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0)",
+    """CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT NOT NULL,
+        url TEXT, published TEXT, source TEXT, author TEXT, length INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, name TEXT NOT NULL,
+        type TEXT NOT NULL, key TEXT NOT NULL, external_ids TEXT NOT NULL DEFAULT '{}')""",
+    """CREATE TABLE IF NOT EXISTS aliases (
+        entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+        alias TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (entity_id, alias))""",
+    """CREATE TABLE IF NOT EXISTS relations (id TEXT PRIMARY KEY,
+        subject TEXT NOT NULL REFERENCES entities(id), predicate TEXT NOT NULL,
+        object TEXT NOT NULL REFERENCES entities(id), confidence REAL NOT NULL,
+        status TEXT NOT NULL, first_seen TEXT, last_seen TEXT,
+        evidence_count INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS evidence (id TEXT PRIMARY KEY,
+        relation_id TEXT NOT NULL REFERENCES relations(id),
+        document_id TEXT NOT NULL REFERENCES documents(id), sentence TEXT NOT NULL,
+        "start" INTEGER, "end" INTEGER, page INTEGER, date TEXT, extractor TEXT NOT NULL,
+        confidence REAL NOT NULL, attribution TEXT, status TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS snapshots (id TEXT PRIMARY KEY, created TEXT NOT NULL,
+        title TEXT NOT NULL, payload TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS relations_subject ON relations(subject)",
+    "CREATE INDEX IF NOT EXISTS relations_object ON relations(object)",
+    "CREATE INDEX IF NOT EXISTS evidence_relation ON evidence(relation_id)",
+    "CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id)",
+    "CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key)",
+    "CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS alias_fts USING fts5(key, tokenize='trigram')",
+    """CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
+        INSERT INTO alias_fts (rowid, key) VALUES (new.rowid, new.key); END""",
+    """CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
+        DELETE FROM alias_fts WHERE rowid = old.rowid; END""",
+)
+
+_ENTITY_COLS = ("e.id, e.name, e.type, e.external_ids, (SELECT json_group_array(a.alias) "
+                "FROM aliases a WHERE a.entity_id = e.id)")
+_REL_COLS = "id, subject, predicate, object, confidence, status, first_seen, last_seen, evidence_count"
+_EV_COLS = ('v.id, v.relation_id, v.document_id, v.sentence, v."start", v."end", v.page, '
+            "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url")
+_EV_FROM = "evidence v JOIN documents d ON d.id = v.document_id"
+_EV_ORDER = "(v.status = 'asserted') DESC, v.confidence DESC, v.date DESC, v.id"
+_DOC_COLS = "id, title, url, published, source, author, length"
+
+
+def _entity(row: Sequence[Any]) -> Entity:
+    aliases = sorted({a for a in json.loads(row[4] or "[]") if a != row[1]})
+    return Entity(id=row[0], name=row[1], type=row[2], aliases=aliases,
+                  external_ids=json.loads(row[3] or "{}"))
+
+
+def _relation(row: Sequence[Any]) -> Relation:
+    return Relation(**dict(zip(_REL_COLS.split(", "), row)))
+
+
+def _evidence(row: Sequence[Any]) -> EvidenceView:
+    return EvidenceView(id=row[0], relation_id=row[1], document_id=row[2], sentence=row[3],
+                        start=row[4], end=row[5], page=row[6], date=row[7], extractor=row[8],
+                        confidence=row[9], attribution=row[10], status=row[11],
+                        document_title=row[12] or "", document_url=row[13])
+
+
+def _document(row: Sequence[Any]) -> Document:
+    return Document(**dict(zip(_DOC_COLS.split(", "), row)))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _refines(old: str, new: str) -> bool:
+    """Return True when type ``new`` is a descendant of ``old`` in the ontology."""
+    from ontology import get_ontology
+
+    types = get_ontology().types
+    parent = types[new].parent if new in types else None
+    while parent is not None:
+        if parent == old:
+            return True
+        parent = types[parent].parent if parent in types else None
+    return False
+
+
+def _relation_where(flt: RelationFilter | None, include_flagged: bool) -> tuple[str, list[Any]]:
+    """Return the SQL conditions (joined by AND, "1" when none) and parameters of a filter.
+
+    Undated relations fail a ``since``/``until`` condition.
+    """
+    conds, params = ["1"], []  # type: tuple[list[str], list[Any]]
+    if not include_flagged:
+        conds.append("status = 'asserted'")
+    if flt is not None:
+        if flt.predicates:
+            conds.append("predicate IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(flt.predicates))
+        if flt.since is not None:
+            conds.append("last_seen >= ?")
+            params.append(flt.since.isoformat())
+        if flt.until is not None:
+            conds.append("first_seen <= ?")
+            params.append(flt.until.isoformat())
+        if flt.min_confidence > 0:
+            conds.append("confidence >= ?")
+            params.append(flt.min_confidence)
+    return " AND ".join(conds), params
+
+
+class SqliteStore:
+    """A GraphStore in one SQLite file at ``path`` (its directory is created if missing).
+
+    Raises StoreUnavailable naming the file when it cannot be opened or is not a database.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._conns: list[sqlite3.Connection] = []
+        self._generation = 0
+        try:
+            Path(self.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot create the directory of store {self.path}: {exc}") \
+                from exc
+        with self._write() as conn:
+            for statement in SCHEMA:
+                conn.execute(statement)
+
+    # ------------------------------------------------------------------ connections
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        text = str(exc)
+        if "not a database" in text or "malformed" in text:
+            return StoreUnavailable(f"store file {self.path} is not an Influence Graph SQLite "
+                                    f"database ({text}); move it away or choose another path")
+        return StoreUnavailable(f"store {self.path} unavailable: {text}")
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise self._unavailable(exc) from exc
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        """Return this thread's connection, opening it on first use (or after close)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "generation", -1) != self._generation:
+            conn = self._open()
+            with self._lock:
+                self._conns.append(conn)
+            self._local.conn, self._local.generation = conn, self._generation
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """Run the block in one BEGIN IMMEDIATE transaction; roll back on any error."""
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._unavailable(exc) from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            if isinstance(exc, sqlite3.Error):
+                raise self._unavailable(exc) from exc
+            raise
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn().execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise self._unavailable(exc) from exc
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """Yield the rows of one query from a connection of its own, FETCH rows at a time."""
+        conn = self._open()
+        try:
+            cur = conn.execute(sql, params)
+            while rows := cur.fetchmany(FETCH):
+                yield from rows
+        except sqlite3.Error as exc:
+            raise self._unavailable(exc) from exc
+        finally:
+            conn.close()
+
+    def ping(self) -> None:
+        """Return None when the file answers a query; raise StoreUnavailable otherwise."""
+        self._read("SELECT value FROM meta WHERE key = 'version'")
+
+    def close(self) -> None:
+        """Close every connection this store opened (it reopens them if used again)."""
+        with self._lock:
+            conns, self._conns = self._conns, []
+            self._generation += 1
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def version(self) -> int:
+        """Return the write counter: it grows by one with each committed write."""
+        return int(self._read("SELECT value FROM meta WHERE key = 'version'")[0][0])
+
+    # ------------------------------------------------------------------ writes
+
+    def upsert_document(self, document: Document, triples: Sequence[Triple]) -> UpsertResult:
+        """Store a document with its triples in one transaction, replacing earlier evidence.
+
+        Evidence always belongs to ``document`` (its ``document_id`` is overridden).
+        Raises InputError (nothing written) for unknown predicates or types, StoreUnavailable
+        when the file cannot be written.
+        """
+        validate_triples(triples)
+        with self._write() as conn:
+            result = self._store_document(conn, document, triples)
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+        return result
+
+    def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
+                         batch_size: int = 50) -> list[UpsertResult]:
+        """Store documents ``batch_size`` per transaction, each all or nothing.
+
+        Every document is validated before its batch is written. Invalid documents are
+        skipped and the valid ones are stored; then InputError names every skipped document
+        and why. Returns the results of the stored documents, in input order.
+        """
+        results: list[UpsertResult] = []
+        rejected: list[str] = []
+        batch: list[tuple[Document, Sequence[Triple]]] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            with self._write() as conn:
+                for doc, triples in batch:
+                    results.append(self._store_document(conn, doc, triples))
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+            batch.clear()
+
+        for doc, triples in items:
+            try:
+                validate_triples(triples)
+            except InputError as exc:
+                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
+                continue
+            batch.append((doc, triples))
+            if len(batch) >= max(1, batch_size):
+                flush()
+        flush()
+        if rejected:
+            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
+                             + "; ".join(rejected[:10]))
+        return results
+
+    def remove_document(self, document_id: str) -> bool:
+        """Remove a document, its evidence, and what only it supported; False if absent."""
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() \
+                    is None:
+                return False
+            touched = self._drop_evidence(conn, document_id)
+            conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            self._reaggregate(conn, touched)
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+        return True
+
+    def _store_document(self, conn: sqlite3.Connection, document: Document,
+                        triples: Sequence[Triple]) -> UpsertResult:
+        existed = conn.execute("SELECT 1 FROM documents WHERE id = ?",
+                               (document.id,)).fetchone() is not None
+        conn.execute(
+            f"INSERT INTO documents ({_DOC_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
+            "published = excluded.published, source = excluded.source, "
+            "author = excluded.author, length = excluded.length",
+            (document.id, document.title, document.url, _iso(document.published),
+             document.source, document.author, document.length))
+        touched = self._drop_evidence(conn, document.id)
+        self._upsert_entities(conn, [e for t in triples for e in (t.subject, t.object)])
+        relations, evidence = {}, {}
+        for t in triples:
+            rel_id = triple_relation_id(t)
+            subject, obj = oriented(t)
+            relations[rel_id] = (rel_id, subject, t.predicate, obj)
+            ev = t.evidence.model_copy(update={"document_id": document.id})
+            evidence[ev.evidence_id(rel_id)] = (
+                ev.evidence_id(rel_id), rel_id, document.id, ev.sentence, ev.start, ev.end,
+                ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status)
+        conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
+                         "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "
+                         "'asserted', 0)", list(relations.values()))
+        conn.executemany('INSERT OR REPLACE INTO evidence (id, relation_id, document_id, '
+                         'sentence, "start", "end", page, date, extractor, confidence, '
+                         'attribution, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                         list(evidence.values()))
+        self._reaggregate(conn, touched | set(relations))
+        return UpsertResult(document_id=document.id, triples=len(triples), created=not existed)
+
+    def _upsert_entities(self, conn: sqlite3.Connection, entities: list[Entity]) -> None:
+        """Insert new entities, refine generic types, merge external ids, add aliases."""
+        ids = sorted({e.id for e in entities})
+        stored = {row[0]: [row[1], json.loads(row[2])] for row in conn.execute(
+            "SELECT id, type, external_ids FROM entities WHERE id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(ids),))}
+        rows: dict[str, tuple[str, str, str, str, str]] = {}
+        aliases: set[tuple[str, str, str]] = set()
+        for e in entities:
+            name = clean_name(e.name)
+            if e.id not in stored:
+                stored[e.id] = [e.type, {}]
+                rows[e.id] = (e.id, name, e.type, name_key(name), "")
+            elif _refines(stored[e.id][0], e.type):
+                stored[e.id][0] = e.type
+            stored[e.id][1] = {**e.external_ids, **stored[e.id][1]}
+            for surface in (name, *map(clean_name, e.aliases)):
+                if surface:
+                    aliases.add((e.id, surface, name_key(surface)))
+        conn.executemany("INSERT OR IGNORE INTO entities (id, name, type, key, external_ids) "
+                         "VALUES (?, ?, ?, ?, '{}')", [r[:4] for r in rows.values()])
+        conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
+                         [(stored[i][0], json.dumps(stored[i][1], sort_keys=True), i)
+                          for i in ids])
+        conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, key) VALUES (?, ?, ?)",
+                         sorted(aliases))
+
+    @staticmethod
+    def _drop_evidence(conn: sqlite3.Connection, document_id: str) -> set[str]:
+        """Delete a document's evidence; return the ids of the relations it supported."""
+        touched = {r[0] for r in conn.execute(
+            "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,))}
+        conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
+        return touched
+
+    @staticmethod
+    def _reaggregate(conn: sqlite3.Connection, relation_ids: set[str]) -> None:
+        """Recompute these relations from their evidence; delete what is left unsupported."""
+        ends: set[str] = set()
+        for rel_id in sorted(relation_ids):
+            row = conn.execute("SELECT subject, predicate, object FROM relations WHERE id = ?",
+                               (rel_id,)).fetchone()
+            if row is None:
+                continue
+            ends.update((row[0], row[2]))
+            rows = conn.execute("SELECT confidence, status, date FROM evidence "
+                                "WHERE relation_id = ?", (rel_id,)).fetchall()
+            rel = aggregate(rel_id, row[0], row[1], row[2],
+                            ((c, s, dt.date.fromisoformat(d) if d else None) for c, s, d in rows))
+            if rel is None:
+                conn.execute("DELETE FROM relations WHERE id = ?", (rel_id,))
+            else:
+                conn.execute("UPDATE relations SET confidence = ?, status = ?, first_seen = ?, "
+                             "last_seen = ?, evidence_count = ? WHERE id = ?",
+                             (rel.confidence, rel.status, _iso(rel.first_seen),
+                              _iso(rel.last_seen), rel.evidence_count, rel_id))
+        orphans = [(e,) for e in sorted(ends) if conn.execute(
+            "SELECT 1 FROM relations WHERE subject = ?1 OR object = ?1 LIMIT 1",
+            (e,)).fetchone() is None]
+        conn.executemany("DELETE FROM aliases WHERE entity_id = ?", orphans)
+        conn.executemany("DELETE FROM entities WHERE id = ?", orphans)
+
+    # ------------------------------------------------------------------ reads
+
+    def get_document(self, document_id: str) -> Document | None:
+        """Return the document or None."""
+        rows = self._read(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (document_id,))
+        return _document(rows[0]) if rows else None
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """Return the entity with this id or None."""
+        found = self.get_entities([entity_id])
+        return found[0] if found else None
+
+    def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
+        """Return the entities with these ids in the order given (unknown ids skipped)."""
+        ids = list(dict.fromkeys(entity_ids))
+        rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
+                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+        by_id = {r[0]: _entity(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
+        """Return entities whose name or an alias has exactly this ``name_key``, by name."""
+        rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
+                          "(SELECT entity_id FROM aliases WHERE key = ?) "
+                          "ORDER BY e.name, e.id LIMIT ?", (name_key(key), limit))
+        return [_entity(r) for r in rows]
+
+    def search_entities(self, query: str, type: str | None = None,
+                        limit: int = 10) -> list[tuple[Entity, float]]:
+        """Return (entity, score) best first, then by name.
+
+        Scores: 100 exact key, 90 key prefix, 85 word prefix, 80 substring, below 80
+        fuzzy (rapidfuzz over keys sharing a trigram with the query).
+        """
+        q = name_key(query)[:200]
+        if not q or limit <= 0:
+            return []
+        want = limit * 4 + 20
+        typed = "AND e.type = ?2" if type else ""
+        scores: dict[str, float] = {}
+
+        def collect(sql: str, *params: Any) -> None:
+            for entity_id, key in self._read(
+                    "SELECT a.entity_id, a.key FROM aliases a JOIN entities e ON "
+                    f"e.id = a.entity_id WHERE {sql} {typed} ORDER BY e.name LIMIT ?3",
+                    (params[0], type, want)):
+                score = (100.0 if key == q else 90.0 if key.startswith(q)
+                         else 85.0 if f" {q}" in key else 80.0)
+                scores[entity_id] = max(score, scores.get(entity_id, 0.0))
+
+        collect("a.key = ?1", q)
+        if len(scores) < limit:
+            collect("a.key >= ?1 AND a.key < ?1 || char(1114111)", q)
+        if len(scores) < limit and len(q) >= 3:
+            collect("a.rowid IN (SELECT rowid FROM alias_fts WHERE alias_fts MATCH ?1)",
+                    '"' + q.replace('"', '""') + '"')
+        elif len(scores) < limit:
+            collect("a.key LIKE '%' || ?1 || '%'", q)
+        if len(scores) < limit and len(q) >= 3:
+            self._fuzzy(q, type, scores)
+        ranked = self.get_entities(list(scores))
+        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
+        return [(e, scores[e.id]) for e in ranked[:limit]]
+
+    def _fuzzy(self, q: str, type: str | None, scores: dict[str, float]) -> None:
+        """Add fuzzy matches (score < 80) among the keys sharing a trigram with ``q``."""
+        grams = sorted({q[i:i + 3] for i in range(len(q) - 2)})[:40]
+        match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+        rows = self._read(
+            "SELECT a.entity_id, a.key FROM aliases a JOIN entities e ON e.id = a.entity_id "
+            "WHERE a.rowid IN (SELECT rowid FROM alias_fts WHERE alias_fts MATCH ? "
+            "ORDER BY rank LIMIT ?)" + (" AND e.type = ?" if type else ""),
+            (match, FUZZY_CANDIDATES, *([type] if type else [])))
+        keys = [r[1] for r in rows]
+        for _, score, i in process.extract(q, keys, scorer=fuzz.WRatio,
+                                           score_cutoff=FUZZY_CUTOFF, limit=None):
+            fuzzy = round(min(79.0, 79.0 * score / 100.0), 1)
+            scores[rows[i][0]] = max(fuzzy, scores.get(rows[i][0], 0.0))
+
+    def get_relation(self, relation_id: str) -> Relation | None:
+        """Return the relation or None."""
+        rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE id = ?", (relation_id,))
+        return _relation(rows[0]) if rows else None
+
+    def relations_of(self, entity_id: str, include_flagged: bool = True,
+                     limit: int = 500) -> list[Relation]:
+        """Return the relations in and out of an entity, most evidence first."""
+        where, params = _relation_where(None, include_flagged)
+        rows = self._read(
+            f"SELECT {_REL_COLS} FROM relations WHERE id IN (SELECT id FROM relations WHERE "
+            "subject = ? UNION SELECT id FROM relations WHERE object = ?) AND " + where
+            + " ORDER BY evidence_count DESC, confidence DESC, id LIMIT ?",
+            (entity_id, entity_id, *params, limit))
+        return [_relation(r) for r in rows]
+
+    def relations_between(self, a: str, b: str) -> list[Relation]:
+        """Return every relation between two entities, in either direction, any status."""
+        rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE (subject = ?1 AND object = ?2)"
+                          " OR (subject = ?2 AND object = ?1) ORDER BY predicate, id", (a, b))
+        return [_relation(r) for r in rows]
+
+    def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
+        """Return the evidence of a relation: asserted first, then by confidence, newest."""
+        rows = self._read(f"SELECT {_EV_COLS} FROM {_EV_FROM} WHERE v.relation_id = ? "
+                          f"ORDER BY {_EV_ORDER} LIMIT ?", (relation_id, limit))
+        return [_evidence(r) for r in rows]
+
+    def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
+                 include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
+        """Return relations touching any of these entities and passing the filter,
+        highest confidence first (undated relations fail a since/until filter)."""
+        where, params = _relation_where(flt, include_flagged)
+        ids = json.dumps(list(dict.fromkeys(entity_ids)))
+        rows = self._read(
+            f"SELECT {_REL_COLS} FROM relations WHERE id IN (SELECT id FROM relations WHERE "
+            "subject IN (SELECT value FROM json_each(?)) UNION SELECT id FROM relations WHERE "
+            "object IN (SELECT value FROM json_each(?))) AND " + where
+            + " ORDER BY confidence DESC, id LIMIT ?", (ids, ids, *params, limit))
+        return [_relation(r) for r in rows]
+
+    def stats(self) -> Stats:
+        """Return the counts of documents, entities, relations and evidence."""
+        row = self._read("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM "
+                         "entities), (SELECT count(*) FROM relations), "
+                         "(SELECT count(*) FROM evidence)")[0]
+        return Stats(documents=row[0], entities=row[1], relations=row[2], evidence=row[3])
+
+    # ------------------------------------------------------------------ export
+
+    def iter_entities(self) -> Iterator[Entity]:
+        """Yield every entity by id, streaming."""
+        return (_entity(r) for r in self._stream(f"SELECT {_ENTITY_COLS} FROM entities e "
+                                                 "ORDER BY e.id"))
+
+    def iter_relations(self, flt: RelationFilter | None = None,
+                       include_flagged: bool = True) -> Iterator[Relation]:
+        """Yield every relation passing the filter by id, streaming."""
+        where, params = _relation_where(flt, include_flagged)
+        return (_relation(r) for r in self._stream(
+            f"SELECT {_REL_COLS} FROM relations WHERE {where} ORDER BY id", params))
+
+    def iter_evidence(self) -> Iterator[EvidenceView]:
+        """Yield every evidence with its relation id and document, streaming."""
+        return (_evidence(r) for r in self._stream(f"SELECT {_EV_COLS} FROM {_EV_FROM} "
+                                                   "ORDER BY v.relation_id, v.id"))
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Yield every document by id, streaming."""
+        return (_document(r) for r in self._stream(f"SELECT {_DOC_COLS} FROM documents "
+                                                   "ORDER BY id"))
+
+    # ------------------------------------------------------------------ snapshots
+
+    def put_snapshot(self, snapshot: Snapshot) -> None:
+        """Store a snapshot; a second snapshot with the same id is ignored."""
+        with self._write() as conn:
+            cur = conn.execute("INSERT OR IGNORE INTO snapshots (id, created, title, payload) "
+                               "VALUES (?, ?, ?, ?)", (snapshot.id, snapshot.created,
+                                                       snapshot.title,
+                                                       json.dumps(snapshot.payload)))
+            if cur.rowcount:
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
+
+    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
+        """Return the snapshot or None."""
+        rows = self._read("SELECT id, created, title, payload FROM snapshots WHERE id = ?",
+                          (snapshot_id,))
+        return Snapshot(id=rows[0][0], created=rows[0][1], title=rows[0][2],
+                        payload=json.loads(rows[0][3])) if rows else None
+
+    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
+        """Return snapshots, newest first (payloads included)."""
+        rows = self._read("SELECT id, created, title, payload FROM snapshots "
+                          "ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))
+        return [Snapshot(id=r[0], created=r[1], title=r[2], payload=json.loads(r[3]))
+                for r in rows]
