@@ -1,0 +1,105 @@
+"""The naive baselines: one MERGE per relation row in its own transaction, and influence
+paths found by networkx ``all_simple_paths`` on the whole graph, filtered afterwards."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+from neo4j import Driver, ManagedTransaction
+
+from bench.database import evidence_row
+from graph.aggregate import oriented, triple_relation_id
+from graph.model import Document, Relation, Triple
+
+CONSTRAINTS = (
+    "CREATE CONSTRAINT naive_entity IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT naive_document IF NOT EXISTS FOR (n:Document) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT naive_evidence IF NOT EXISTS FOR (n:Evidence) REQUIRE n.id IS UNIQUE",
+)
+
+# One statement per evidence row: both ends, the document, the evidence, the relation with
+# its running evidence count and noisy-or confidence. Every value is a parameter.
+ROW = (
+    "MERGE (d:Document {id: $doc.id}) SET d += $doc "
+    "MERGE (a:Entity {id: $s.id}) ON CREATE SET a += $s "
+    "MERGE (b:Entity {id: $o.id}) ON CREATE SET b += $o "
+    "MERGE (ev:Evidence {id: $ev.id}) SET ev += $ev "
+    "MERGE (a)-[r:REL {id: $rid}]->(b) "
+    "ON CREATE SET r.predicate = $p, r.evidence_count = 0, r.miss = 1.0, r.status = $ev.status "
+    "SET r.evidence_count = r.evidence_count + 1, "
+    "r.miss = CASE WHEN $ev.status = 'asserted' THEN r.miss * (1.0 - $ev.confidence) "
+    "ELSE r.miss END, "
+    "r.status = CASE WHEN $ev.status = 'asserted' THEN 'asserted' ELSE r.status END, "
+    "r.confidence = 1.0 - r.miss"
+)
+
+
+def write_per_row(drv: Driver, batches: Iterable[tuple[Document, Sequence[Triple]]]) -> float:
+    """Write every evidence row with one MERGE statement in its own transaction (uniqueness
+    constraints created first, as anyone would); return the seconds taken."""
+    started = time.perf_counter()
+    with drv.session() as session:
+        for query in CONSTRAINTS:
+            session.run(query).consume()
+        for doc, triples in batches:
+            doc_props = {k: v for k, v in doc.model_dump().items() if v is not None}
+            if doc.published:
+                doc_props["published"] = doc.published.isoformat()
+            for t in triples:
+                rid = triple_relation_id(t)
+                s, o = oriented(t)
+                ends = {t.subject.id: t.subject, t.object.id: t.object}
+                ev = {k: v for k, v in evidence_row(t.evidence, rid, doc.id).items()
+                      if v is not None}
+                params = {"doc": doc_props, "rid": rid, "p": t.predicate, "ev": ev,
+                          "s": {"id": s, "name": ends[s].name, "type": ends[s].type},
+                          "o": {"id": o, "name": ends[o].name, "type": ends[o].type}}
+
+                def one(tx: ManagedTransaction, params: dict = params) -> None:
+                    tx.run(ROW, params).consume()
+
+                session.execute_write(one)
+    return time.perf_counter() - started
+
+
+def influence_graph(relations: Iterable[Relation]) -> nx.Graph:
+    """Return an undirected networkx graph of the asserted relations; each edge keeps the
+    (subject, predicate) of every relation between its two ends."""
+    g = nx.Graph()
+    for r in relations:
+        if r.status != "asserted" or r.subject == r.object:
+            continue
+        if g.has_edge(r.subject, r.object):
+            g[r.subject][r.object]["rels"].append((r.subject, r.predicate))
+        else:
+            g.add_edge(r.subject, r.object, rels=[(r.subject, r.predicate)])
+    return g
+
+
+def _walkable(rels: list[tuple[str, str]], frm: str, influence: dict[str, str]) -> bool:
+    for subject, predicate in rels:
+        way = influence.get(predicate, "none")
+        if way == "both" or (way == "forward" and subject == frm) or (
+                way == "reverse" and subject != frm):
+            return True
+    return False
+
+
+def naive_paths(g: nx.Graph, source: str, target: str, k: int, max_hops: int,
+                influence: dict[str, str], budget: float) -> tuple[list[list[str]], bool]:
+    """Return (the ``k`` shortest influence paths, finished) by enumerating every simple path
+    of at most ``max_hops`` hops with networkx and keeping those walkable in the direction
+    influence flows. ``finished`` is False when ``budget`` seconds ran out first."""
+    if source not in g or target not in g:
+        return [], True
+    deadline = time.perf_counter() + budget
+    found: list[list[str]] = []
+    for i, path in enumerate(nx.all_simple_paths(g, source, target, cutoff=max_hops)):
+        if all(_walkable(g[a][b]["rels"], a, influence) for a, b in zip(path, path[1:])):
+            found.append(path)
+        if i % 256 == 0 and time.perf_counter() > deadline:
+            found.sort(key=len)
+            return found[:k], False
+    found.sort(key=len)
+    return found[:k], True
