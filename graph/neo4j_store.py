@@ -22,7 +22,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from rapidfuzz import fuzz
 
 from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
-from graph.errors import StoreUnavailable
+from graph.errors import InputError, StoreUnavailable
 from graph.model import (
     Document,
     Entity,
@@ -34,7 +34,7 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import name_key
+from graph.names import clean_name, name_key
 
 T = TypeVar("T")
 
@@ -42,6 +42,7 @@ SCHEMA = [
     *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
       for label in ("Entity", "Document", "Relation", "Evidence", "Snapshot", "Meta")),
     "CREATE INDEX alias_key IF NOT EXISTS FOR (n:Alias) ON (n.key)",
+    "CREATE TEXT INDEX alias_key_text IF NOT EXISTS FOR (n:Alias) ON (n.key)",
     "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
     "CREATE INDEX evidence_relation IF NOT EXISTS FOR (n:Evidence) ON (n.relation_id)",
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
@@ -51,7 +52,8 @@ SCHEMA = [
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
     "`fulltext.eventually_consistent`: false}}",
 ]
-FUZZY_MIN = 60
+FUZZY_CUTOFF = 70.0
+FUZZY_CANDIDATES = 300
 LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 REL_FIELDS = ("id", "subject", "predicate", "object", "confidence", "status", "first_seen",
               "last_seen", "evidence_count")
@@ -61,34 +63,16 @@ BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
 DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
                    "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
 EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
-                 "RETURN ev {.*, document_title: d.title, document_url: d.url} AS ev")
+                 "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} AS ev")
 REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
               "AND (size($predicates) = 0 OR r.predicate IN $predicates) "
-              "AND ($since IS NULL OR coalesce(r.last_seen, r.first_seen) >= $since) "
+              "AND ($since IS NULL OR r.last_seen >= $since) "
               "AND ($until IS NULL OR r.first_seen <= $until)")
 
 
 def _lucene(text: str) -> str:
     """Return ``text`` with every Lucene special character escaped."""
     return "".join("\\" + c if c in LUCENE_SPECIAL else c for c in text)
-
-
-def _score(key: str, names: Sequence[str]) -> float:
-    """Return how well ``key`` matches the best of ``names``: 100 exact, 90..99 prefix,
-    80..89 word prefix, below 80 fuzzy (0 when too far)."""
-    best = 0.0
-    for k in {name_key(n) for n in names} - {""}:
-        if k == key:
-            return 100.0
-        if k.startswith(key):
-            best = max(best, 90 + 9 * len(key) / len(k))
-        elif f" {key}" in f" {k}":
-            best = max(best, 80 + 9 * len(key) / len(k))
-        else:
-            ratio = fuzz.ratio(key, k)
-            if ratio >= FUZZY_MIN:
-                best = max(best, round(ratio * 0.79, 2))
-    return round(best, 2)
 
 
 def _iso(d: date | None) -> str | None:
@@ -131,12 +115,28 @@ def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[st
             "predicates": list(flt.predicates), "since": _iso(flt.since), "until": _iso(flt.until)}
 
 
-def _merge_entity(old: Entity | None, new: Entity) -> Entity:
-    """Return ``new`` merged into the stored ``old``: first name and type kept, aliases united."""
-    base = old or new
-    aliases = sorted(set(base.aliases) | set(new.aliases) | ({new.name} - {base.name}))
-    return Entity(id=base.id, name=base.name, type=base.type, aliases=aliases,
-                  external_ids={**base.external_ids, **new.external_ids})
+def _refines(old: str, new: str) -> bool:
+    """Return True when type ``new`` is a descendant of ``old`` in the ontology."""
+    from ontology import get_ontology
+
+    types = get_ontology().types
+    parent = types[new].parent if new in types else None
+    while parent is not None:
+        if parent == old:
+            return True
+        parent = types[parent].parent if parent in types else None
+    return False
+
+
+def _merge_entity(stored: Entity | None, new: Entity) -> Entity:
+    """Return ``new`` merged into ``stored``: the first name is kept, a more specific type
+    refines a generic one, earlier external ids win, every other surface becomes an alias."""
+    name = clean_name(new.name)
+    base = stored or Entity(id=new.id, name=name, type=new.type)
+    kind = new.type if _refines(base.type, new.type) else base.type
+    surfaces = {*base.aliases, name, *map(clean_name, new.aliases)} - {"", base.name}
+    return Entity(id=base.id, name=base.name, type=kind, aliases=sorted(surfaces),
+                  external_ids={**new.external_ids, **base.external_ids})
 
 
 def _entity_row(e: Entity) -> dict[str, Any]:
@@ -207,12 +207,8 @@ class Neo4jStore:
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         self._ensure_schema()
 
-        def bumped(tx: ManagedTransaction) -> T:
-            tx.run(BUMP).consume()
-            return work(tx)
-
         with self._errors(), self._session(write=True) as session:
-            return session.execute_write(bumped)
+            return session.execute_write(work)
 
     def _rows(self, query: str, **params: Any) -> list[Record]:
         return self._read(lambda tx: list(tx.run(query, params)))
@@ -238,45 +234,56 @@ class Neo4jStore:
         return int(rows[0]["v"]) if rows else 0
 
     def upsert_document(self, document: Document, triples: Sequence[Triple]) -> UpsertResult:
-        """Store a document with its triples in one transaction; return what was done.
+        """Store a document with its triples in one transaction, replacing earlier evidence.
 
-        Raises InputError for unknown predicates or types, StoreUnavailable when Neo4j is down.
+        Evidence always belongs to ``document`` (its ``document_id`` is overridden).
+        Raises InputError (nothing written) for unknown predicates or types, StoreUnavailable
+        when Neo4j cannot be reached (nothing written).
         """
-        return self.upsert_documents([(document, triples)])[0]
+        validate_triples(triples)
+        return self._upsert_batch([(document, list(triples))])[0]
 
     def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
                          batch_size: int = 50) -> list[UpsertResult]:
-        """Store many documents, ``batch_size`` per transaction; return one result per item.
+        """Store documents ``batch_size`` per transaction, each all or nothing.
 
-        Every document of a batch is validated before anything of it is written.
+        Every document is validated before its batch is written. Invalid documents are
+        skipped and the valid ones are stored; then InputError names every skipped document
+        and why. Returns the results of the stored documents, in input order.
         """
         results: list[UpsertResult] = []
+        rejected: list[str] = []
         batch: list[tuple[Document, list[Triple]]] = []
-        for document, triples in items:
-            batch.append((document, list(triples)))
+        for doc, triples in items:
+            try:
+                validate_triples(triples)
+            except InputError as exc:
+                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
+                continue
+            batch.append((doc, list(triples)))
             if len(batch) >= max(1, batch_size):
                 results += self._upsert_batch(batch)
                 batch = []
         if batch:
             results += self._upsert_batch(batch)
+        if rejected:
+            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
+                             + "; ".join(rejected[:10]))
         return results
 
     def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
-        for _, triples in batch:
-            validate_triples(triples)
+        """Write validated documents in one transaction, as if upserted one after another."""
         final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
-        docs = [final[i][0] for i in sorted(final)]
-        entities: dict[str, Entity] = {}
+        ids = sorted(final)
+        entities = [e for _, triples in batch for t in triples for e in (t.subject, t.object)]
         evidence: dict[str, dict[str, Any]] = {}
         ends: dict[str, tuple[str, str, str]] = {}
-        for doc_id in sorted(final):
+        for doc_id in ids:
             for t in final[doc_id][1]:
-                for e in (t.subject, t.object):
-                    entities[e.id] = _merge_entity(entities.get(e.id), e)
                 rid = triple_relation_id(t)
                 subject, obj = oriented(t)
                 ends[rid] = (subject, t.predicate, obj)
-                ev = t.evidence
+                ev = t.evidence.model_copy(update={"document_id": doc_id})
                 evidence[ev.evidence_id(rid)] = {
                     "id": ev.evidence_id(rid), "relation_id": rid, "document_id": doc_id,
                     "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
@@ -285,21 +292,17 @@ class Neo4jStore:
                     "status": ev.status}
 
         def work(tx: ManagedTransaction) -> set[str]:
-            ids = sorted(final)
+            _bump(tx)
             existed = {r["id"] for r in tx.run(
                 "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
             old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
             tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
-                   rows=[{**d.model_dump(exclude_none=True), "published": _iso(d.published)}
-                         for d in docs]).consume()
-            stored = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
-                "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
-                ids=sorted(entities))}
-            rows = [_entity_row(_merge_entity(stored.get(i), entities[i])) for i in sorted(entities)]
-            _write_entities(tx, rows)
+                   rows=[{**final[i][0].model_dump(exclude_none=True),
+                          "published": _iso(final[i][0].published)} for i in ids]).consume()
+            written = _write_entities(tx, entities)
             tx.run("UNWIND $rows AS row MERGE (ev:Evidence {id: row.id}) SET ev = row",
                    rows=[evidence[i] for i in sorted(evidence)]).consume()
-            _refresh_relations(tx, old_rels | set(ends), ends)
+            _refresh_relations(tx, old_rels | set(ends), ends, written)
             return existed
 
         existed = self._write(work)
@@ -312,16 +315,15 @@ class Neo4jStore:
         return results
 
     def remove_document(self, document_id: str) -> bool:
-        """Remove a document, its evidence, and the relations and entities only it supported.
-
-        Returns False when there was no such document.
-        """
+        """Remove a document, its evidence, and what only it supported; False if absent."""
         def work(tx: ManagedTransaction) -> bool:
-            found = tx.run("MATCH (d:Document {id: $id}) DELETE d RETURN count(d) AS n",
-                           id=document_id).single()
+            if tx.run("MATCH (d:Document {id: $id}) RETURN d.id", id=document_id).peek() is None:
+                return False
+            _bump(tx)
             old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
-            _refresh_relations(tx, old_rels, {})
-            return bool(found and found["n"])
+            tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
+            _refresh_relations(tx, old_rels, {}, [])
+            return True
 
         return self._write(work)
 
@@ -344,37 +346,54 @@ class Neo4jStore:
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
         """Return entities whose name or an alias has exactly this ``name_key``."""
         rows = self._rows("MATCH (a:Alias {key: $key}) WITH DISTINCT a.entity_id AS id "
-                          "MATCH (e:Entity {id: id}) RETURN e {.*} AS e ORDER BY e.id LIMIT $limit",
-                          key=key, limit=limit)
+                          "MATCH (e:Entity {id: id}) RETURN e {.*} AS e ORDER BY e.name, e.id LIMIT $limit",
+                          key=name_key(key), limit=limit)
         return [_entity(r["e"]) for r in rows]
 
     def search_entities(self, query: str, type: str | None = None,
                         limit: int = 10) -> list[tuple[Entity, float]]:
-        """Return (entity, score 0..100) best first: exact, prefix, then fuzzy matches of the
-        query against names and aliases, case- and diacritics-insensitive."""
-        key = name_key(query)
-        if not key or limit <= 0:
+        """Return (entity, score) best first, then by name.
+
+        Scores: 100 exact key, 90 key prefix, 85 word prefix, 80 substring, below 80
+        fuzzy (rapidfuzz over the fulltext index's fuzzy and prefix candidates).
+        """
+        q = name_key(query)[:200]
+        if not q or limit <= 0:
             return []
-        words = key.split()[:16]
-        lucene = " OR ".join(f"{w} OR {w}* OR {w}~" for w in map(_lucene, words))
-        pool = max(50, limit * 5)
-        rows = self._rows(
-            "CALL () { MATCH (a:Alias {key: $key}) RETURN a "
-            " UNION MATCH (a:Alias) WHERE a.key STARTS WITH $key RETURN a LIMIT $pool "
-            " UNION CALL db.index.fulltext.queryNodes('alias_fulltext', $lucene, {limit: $pool}) "
-            " YIELD node RETURN node AS a } "
-            "WITH a WHERE $type IS NULL OR a.type = $type "
-            "WITH a.entity_id AS id, collect(a.key) AS keys "
-            "MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
-            key=key, lucene=lucene, pool=pool, type=type)
-        scored = []
-        for r in rows:
-            entity = _entity(r["e"])
-            score = _score(key, [entity.name, *entity.aliases])
-            if score > 0:
-                scored.append((entity, score))
-        scored.sort(key=lambda pair: (-pair[1], pair[0].name, pair[0].id))
-        return scored[:limit]
+        params = {"q": q, "type": type, "want": limit * 4 + 20}
+        typed = " AND ($type IS NULL OR a.type = $type) "
+        found = "RETURN a.entity_id AS id, a.key AS key"
+
+        def work(tx: ManagedTransaction) -> tuple[list[Record], list[Record]]:
+            exact = [*tx.run("MATCH (a:Alias {key: $q}) WHERE true" + typed + found, params),
+                     *tx.run("MATCH (a:Alias) WHERE a.key STARTS WITH $q" + typed + found +
+                             " ORDER BY a.name LIMIT $want", params),
+                     *tx.run("MATCH (a:Alias) WHERE a.key CONTAINS $q" + typed + found +
+                             " ORDER BY a.name LIMIT $want", params)]
+            if len(q) < 3:
+                return exact, []
+            words = [_lucene(w) for w in q.split()[:16]]
+            lucene = " OR ".join(f"{w}~ OR {w}*" for w in words)
+            fuzzy = list(tx.run("CALL db.index.fulltext.queryNodes('alias_fulltext', $lucene, "
+                                "{limit: $n}) YIELD node AS a WHERE true" + typed + found,
+                                lucene=lucene, n=FUZZY_CANDIDATES, type=type))
+            return exact, fuzzy
+
+        exact, fuzzy = self._read(work)
+        scores: dict[str, float] = {}
+        for r in fuzzy:
+            score = fuzz.WRatio(q, r["key"], score_cutoff=FUZZY_CUTOFF)
+            if score:
+                scores[r["id"]] = max(round(min(79.0, 79.0 * score / 100.0), 1),
+                                      scores.get(r["id"], 0.0))
+        for r in exact:
+            key = r["key"]
+            score = (100.0 if key == q else 90.0 if key.startswith(q)
+                     else 85.0 if f" {q}" in key else 80.0)
+            scores[r["id"]] = max(score, scores.get(r["id"], 0.0))
+        ranked = self.get_entities(list(scores))
+        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
+        return [(e, scores[e.id]) for e in ranked[:limit]]
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
@@ -394,13 +413,14 @@ class Neo4jStore:
     def relations_between(self, a: str, b: str) -> list[Relation]:
         """Return every relation between two entities, in either direction."""
         rows = self._rows("MATCH (:Entity {id: $a})-[r:REL]-(:Entity {id: $b}) "
-                          "WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.id", a=a, b=b)
+                          "WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.predicate, r.id", a=a, b=b)
         return [_relation(r["r"]) for r in rows]
 
     def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
         """Return the evidence of a relation with document titles and urls, best first."""
         rows = self._rows("MATCH (ev:Evidence {relation_id: $id}) " + EVIDENCE_VIEW +
-                          " ORDER BY ev.confidence DESC, ev.date DESC, ev.id LIMIT $limit",
+                          " ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
+                          "coalesce(ev.date, '') DESC, ev.id LIMIT $limit",
                           id=relation_id, limit=limit)
         return [_evidence(r["ev"]) for r in rows]
 
@@ -410,7 +430,7 @@ class Neo4jStore:
         (predicates, dates, min_confidence; ``flt.types`` is applied by the caller)."""
         rows = self._rows(
             "UNWIND $ids AS id MATCH (:Entity {id: id})-[r:REL]-() WHERE " + REL_FILTER +
-            " WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.id LIMIT $limit",
+            " WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.confidence DESC, r.id LIMIT $limit",
             ids=list(entity_ids), limit=limit, **_filter_params(flt, include_flagged))
         return [_relation(r["r"]) for r in rows]
 
@@ -436,7 +456,7 @@ class Neo4jStore:
 
     def iter_evidence(self) -> Iterator[EvidenceView]:
         """Yield every evidence with its relation id, streaming."""
-        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW + " ORDER BY ev.id", {},
+        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW + " ORDER BY ev.relation_id, ev.id", {},
                             _evidence)
 
     def iter_documents(self) -> Iterator[Document]:
@@ -447,7 +467,8 @@ class Neo4jStore:
         """Store a snapshot; storing the same id twice keeps the first."""
         self._write(lambda tx: tx.run(
             "MERGE (s:Snapshot {id: $id}) ON CREATE SET s.created = $created, s.title = $title, "
-            "s.payload = $payload", id=snapshot.id, created=snapshot.created,
+            "s.payload = $payload, s.fresh = true WITH s WHERE s.fresh REMOVE s.fresh "
+            "WITH s " + BUMP, id=snapshot.id, created=snapshot.created,
             title=snapshot.title, payload=json.dumps(snapshot.payload)).consume())
 
     def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
@@ -462,26 +483,40 @@ class Neo4jStore:
         return [_snapshot(r["s"]) for r in rows]
 
 
+def _bump(tx: ManagedTransaction) -> None:
+    """Increment the version; the lock it takes on the Meta node serializes writers."""
+    tx.run(BUMP).consume()
+
+
 def _snapshot(props: dict[str, Any]) -> Snapshot:
     return Snapshot(id=props["id"], created=props["created"], title=props["title"],
                     payload=json.loads(props["payload"]))
 
 
-def _write_entities(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
-    """Write entity rows (sorted by id) and replace their alias nodes."""
+def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> list[str]:
+    """Merge ``entities`` (in order) into the stored ones, rewrite their alias nodes; return
+    the ids written, sorted."""
+    ids = sorted({e.id for e in entities})
+    merged = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
+        "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids)}
+    for e in entities:
+        merged[e.id] = _merge_entity(merged.get(e.id), e)
+    rows = [_entity_row(merged[i]) for i in ids]
     tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
            "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
            "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
-    tx.run("UNWIND $rows AS row MATCH (a:Alias {entity_id: row.id}) DELETE a", rows=rows).consume()
+    tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=ids).consume()
     tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
-           "CREATE (:Alias {key: key, entity_id: row.id, type: row.type})", rows=rows).consume()
+           "CREATE (:Alias {key: key, entity_id: row.id, type: row.type, name: row.name})", rows=rows).consume()
+    return ids
 
 
 def _refresh_relations(tx: ManagedTransaction, touched: set[str],
-                       ends: dict[str, tuple[str, str, str]]) -> None:
+                       ends: dict[str, tuple[str, str, str]], written: list[str]) -> None:
     """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
 
-    Relations left without evidence are deleted, then the entities they leave unconnected.
+    Relations left without evidence are deleted, then the entities (their ends or the
+    ``written`` ones) left without any relation.
     """
     ids = sorted(touched)
     for r in tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
@@ -505,7 +540,7 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
     tx.run("UNWIND $rows AS row MERGE (r:Relation {id: row.id}) SET r = row "
            "WITH r, row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
            "MERGE (a)-[e:REL {id: row.id}]->(b) SET e = row", rows=keep).consume()
-    loose = sorted({x for rid in ids for x in (ends[rid][0], ends[rid][2])})
+    loose = sorted({x for rid in ids for x in (ends[rid][0], ends[rid][2])} | set(written))
     tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
            "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
            "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
