@@ -1,0 +1,334 @@
+"""The graph as RDF with the ontology's IRIs: the statements an export writes, and the
+reader that turns such a file (or plain ``<s> ig:predicate <o>`` triples) back into
+documents with their triples, so that export → import round-trips.
+
+Vocabulary written for each kind of node (``ig:`` is the ontology namespace):
+
+- entity ``<…/id/entity/ID> a ig:Type ; rdfs:label ; skos:altLabel ; dct:identifier "k:v"``
+- asserted relation: the direct triple ``<subject> ig:predicate <object>``, and for every
+  relation ``<…/id/relation/ID> a ig:Relation ; ig:subject ; ig:predicate ; ig:object ;
+  ig:confidence ; ig:statementStatus ; ig:firstSeen ; ig:lastSeen ; ig:evidence <…>``
+- evidence ``<…/id/evidence/ID> a ig:Evidence ; ig:document ; ig:sentence ; ig:start ;
+  ig:end ; ig:page ; ig:date ; ig:extractor ; ig:confidence ; ig:attribution ;
+  ig:statementStatus``
+- document ``<…/id/document/ID> a ig:Document ; dct:title ; ig:url ; dct:date ;
+  dct:source ; dct:creator ; dct:extent``
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from graph.errors import InputError
+from graph.model import Document, Entity, Evidence, EvidenceView, Relation, Triple
+from graph.names import clean_name, content_hash
+from graph.store import GraphStore
+
+IG = "https://influence-graph.org/ontology#"
+BASE = "https://influence-graph.org/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT}
+TYPE = RDF + "type"
+KINDS = ("entity", "relation", "evidence", "document")
+
+
+@dataclass(frozen=True)
+class Iri:
+    """An IRI in a statement."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal in a statement; ``datatype`` is a full IRI or None for a plain string."""
+
+    value: str
+    datatype: str | None = None
+
+
+Term = Iri | Lit
+Description = tuple[Iri, list[tuple[str, Term]]]  # a subject and its (predicate, object)s
+
+
+def iri(kind: str, ident: str) -> Iri:
+    """Return the data IRI of an entity, relation, evidence or document id."""
+    return Iri(f"{BASE}{kind}/{quote(ident, safe='-._~')}")
+
+
+def _decimal(x: float) -> Lit:
+    text = repr(float(x))
+    if "e" in text or "E" in text:
+        text = f"{x:.15f}".rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    return Lit(text, XSD + "decimal")
+
+
+def _int(x: int) -> Lit:
+    return Lit(str(int(x)), XSD + "integer")
+
+
+def _date(d: dt.date) -> Lit:
+    return Lit(d.isoformat(), XSD + "date")
+
+
+def _optional(pairs: list[tuple[str, Term]], prop: str, value: Any, make: Any = Lit) -> None:
+    if value is not None and value != "":
+        pairs.append((prop, make(value)))
+
+
+def describe_entity(e: Entity) -> Description:
+    """Return the statements of an entity."""
+    pairs: list[tuple[str, Term]] = [(TYPE, Iri(IG + e.type)), (RDFS + "label", Lit(e.name))]
+    pairs += [(SKOS + "altLabel", Lit(a)) for a in e.aliases]
+    pairs += [(DCT + "identifier", Lit(f"{k}:{v}")) for k, v in sorted(e.external_ids.items())]
+    return iri("entity", e.id), pairs
+
+
+def describe_document(d: Document) -> Description:
+    """Return the statements of a document."""
+    pairs: list[tuple[str, Term]] = [(TYPE, Iri(IG + "Document"))]
+    _optional(pairs, DCT + "title", d.title)
+    _optional(pairs, IG + "url", d.url)
+    _optional(pairs, DCT + "date", d.published, _date)
+    _optional(pairs, DCT + "source", d.source)
+    _optional(pairs, DCT + "creator", d.author)
+    _optional(pairs, DCT + "extent", d.length or None, _int)
+    return iri("document", d.id), pairs
+
+
+def describe_relation(r: Relation) -> list[Description]:
+    """Return the statements of a relation: the direct triple when it is asserted, and the
+    relation resource with its confidence, status and dates."""
+    subject, obj = iri("entity", r.subject), iri("entity", r.object)
+    pairs: list[tuple[str, Term]] = [
+        (TYPE, Iri(IG + "Relation")), (IG + "subject", subject),
+        (IG + "predicate", Iri(IG + r.predicate)), (IG + "object", obj),
+        (IG + "confidence", _decimal(r.confidence)), (IG + "statementStatus", Lit(r.status))]
+    _optional(pairs, IG + "firstSeen", r.first_seen, _date)
+    _optional(pairs, IG + "lastSeen", r.last_seen, _date)
+    out: list[Description] = []
+    if r.status == "asserted":
+        out.append((subject, [(IG + r.predicate, obj)]))
+    out.append((iri("relation", r.id), pairs))
+    return out
+
+
+def describe_evidence(ev: EvidenceView) -> list[Description]:
+    """Return the statements of one evidence and the link from its relation to it."""
+    node = iri("evidence", ev.id)
+    pairs: list[tuple[str, Term]] = [
+        (TYPE, Iri(IG + "Evidence")), (IG + "document", iri("document", ev.document_id)),
+        (IG + "sentence", Lit(ev.sentence))]
+    _optional(pairs, IG + "start", ev.start, _int)
+    _optional(pairs, IG + "end", ev.end, _int)
+    _optional(pairs, IG + "page", ev.page, _int)
+    _optional(pairs, IG + "date", ev.date, _date)
+    pairs += [(IG + "extractor", Lit(ev.extractor)), (IG + "confidence", _decimal(ev.confidence)),
+              (IG + "statementStatus", Lit(ev.status))]
+    _optional(pairs, IG + "attribution", ev.attribution)
+    return [(iri("relation", ev.relation_id), [(IG + "evidence", node)]), (node, pairs)]
+
+
+def descriptions(store: GraphStore) -> Iterator[Description]:
+    """Yield the statements of the whole graph, streaming: documents, entities, relations,
+    evidence."""
+    for d in store.iter_documents():
+        yield describe_document(d)
+    for e in store.iter_entities():
+        yield describe_entity(e)
+    for r in store.iter_relations(None, include_flagged=True):
+        yield from describe_relation(r)
+    for ev in store.iter_evidence():
+        yield from describe_evidence(ev)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read_graph(path: str) -> Any:
+    import rdflib
+    from rdflib.util import guess_format
+
+    fmt = guess_format(path) or "turtle"
+    g = rdflib.Graph()
+    try:
+        g.parse(path, format=fmt)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except Exception as exc:  # noqa: BLE001 - every parser failure is the file's fault
+        raise InputError(f"{path}: not valid RDF ({fmt}): {exc}") from None
+    return g
+
+
+def _local_id(node: Any, kind: str) -> str | None:
+    """Return the id in one of our data IRIs of ``kind``, or None for another IRI."""
+    prefix = f"{BASE}{kind}/"
+    text = str(node)
+    return unquote(text[len(prefix):]) if text.startswith(prefix) else None
+
+
+def _last_segment(node: Any) -> str:
+    text = str(node).rstrip("/#")
+    return unquote(text.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+
+
+class _Reader:
+    """Turns one parsed RDF graph into entities, documents and triples."""
+
+    def __init__(self, path: str, g: Any) -> None:
+        from rdflib import URIRef
+
+        from ontology import get_ontology
+
+        self.path = path
+        self.g = g
+        self.U = URIRef
+        self.onto = get_ontology()
+        self.entities: dict[Any, Entity] = {}
+
+    def value(self, node: Any, prop: str) -> Any:
+        return self.g.value(node, self.U(prop))
+
+    def text(self, node: Any, prop: str) -> str | None:
+        v = self.value(node, prop)
+        return None if v is None else str(v)
+
+    def number(self, node: Any, prop: str, kind: type = int) -> Any:
+        v = self.value(node, prop)
+        if v is None:
+            return None
+        try:
+            return kind(str(v))
+        except ValueError:
+            raise InputError(f"{self.path}: {node} has a bad {_last_segment(prop)}: {v}") from None
+
+    def day(self, node: Any, prop: str) -> dt.date | None:
+        v = self.value(node, prop)
+        if v is None:
+            return None
+        try:
+            return dt.date.fromisoformat(str(v)[:10])
+        except ValueError:
+            raise InputError(f"{self.path}: {node} has a bad date: {v}") from None
+
+    def entity(self, node: Any) -> Entity:
+        if node in self.entities:
+            return self.entities[node]
+        types = [_last_segment(t) for t in self.g.objects(node, self.U(TYPE))
+                 if str(t).startswith(IG) and _last_segment(t) in self.onto.types]
+        if not types:
+            raise InputError(f"{self.path}: {node} has no rdf:type among the ontology's types "
+                             f"({', '.join(sorted(self.onto.types))})")
+        name = clean_name(self.text(node, RDFS + "label") or self.text(node, SKOS + "prefLabel")
+                          or _last_segment(node).replace("-", " "))
+        aliases = sorted({clean_name(str(a)) for a in self.g.objects(node, self.U(SKOS + "altLabel"))}
+                         - {name, ""})
+        external = dict(str(i).split(":", 1) for i in self.g.objects(node, self.U(DCT + "identifier"))
+                        if ":" in str(i))
+        own_id = _local_id(node, "entity")
+        ent = (Entity(id=own_id, name=name, type=sorted(types)[0], aliases=aliases,
+                      external_ids=external) if own_id
+               else Entity.named(name, sorted(types)[0], aliases, external))
+        self.entities[node] = ent
+        return ent
+
+    def predicate(self, node: Any, where: Any) -> str:
+        name = _last_segment(node)
+        if not str(node).startswith(IG) or name not in self.onto.predicates:
+            raise InputError(f"{self.path}: {where} uses {node}, not a predicate of the ontology "
+                             f"(known: {', '.join(sorted(self.onto.predicates))})")
+        return name
+
+    def document(self, node: Any) -> Document:
+        doc_id = _local_id(node, "document") or content_hash(str(node))
+        return Document(id=doc_id, title=self.text(node, DCT + "title") or "",
+                        url=self.text(node, IG + "url"), published=self.day(node, DCT + "date"),
+                        source=self.text(node, DCT + "source"),
+                        author=self.text(node, DCT + "creator"),
+                        length=self.number(node, DCT + "extent") or 0)
+
+    def evidence(self, node: Any, fallback_doc: str) -> Evidence:
+        doc = self.value(node, IG + "document")
+        status = self.text(node, IG + "statementStatus") or "asserted"
+        if status not in ("asserted", "negated", "hypothetical", "refused", "alleged"):
+            raise InputError(f"{self.path}: {node} has an unknown status {status!r}")
+        conf = self.number(node, IG + "confidence", float)
+        return Evidence(
+            document_id=(_local_id(doc, "document") or content_hash(str(doc))) if doc is not None
+            else fallback_doc,
+            sentence=self.text(node, IG + "sentence") or "", start=self.number(node, IG + "start"),
+            end=self.number(node, IG + "end"), page=self.number(node, IG + "page"),
+            date=self.day(node, IG + "date"), extractor=self.text(node, IG + "extractor") or "rdf",
+            confidence=1.0 if conf is None else conf,
+            attribution=self.text(node, IG + "attribution"), status=status)  # type: ignore[arg-type]
+
+
+def rdf_to_documents(path: str) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield (document, its triples) read from an RDF file (Turtle, JSON-LD, N-Triples,
+    RDF/XML... by suffix) in the export vocabulary (see the module docstring).
+
+    Relation resources bring their evidence, each under its own document. Plain triples
+    ``<s> ig:predicate <o>`` not covered by a relation resource become one triple each,
+    under a document standing for the file; their ends need an ``rdf:type`` among the
+    ontology's types and take ``rdfs:label`` (or ``skos:prefLabel``) as name.
+
+    Raises InputError naming the file when it is not valid RDF or names an unknown
+    predicate, type or status.
+    """
+    g = _read_graph(path)
+    r = _Reader(path, g)
+    U = r.U
+    file_doc = Document(id=content_hash(Path(path).read_bytes()), title=Path(path).name,
+                        source=str(path), length=Path(path).stat().st_size)
+    docs: dict[str, Document] = {}
+    for node in g.subjects(U(TYPE), U(IG + "Document")):
+        d = r.document(node)
+        docs[d.id] = d
+    grouped: dict[str, list[Triple]] = {d: [] for d in docs}
+    covered: set[tuple[Any, str, Any]] = set()
+    for rel in set(g.subjects(U(TYPE), U(IG + "Relation"))) | set(g.subjects(U(IG + "subject"),
+                                                                              None)):
+        s, p, o = (r.value(rel, IG + x) for x in ("subject", "predicate", "object"))
+        if s is None or p is None or o is None:
+            raise InputError(f"{path}: relation {rel} lacks its subject, predicate or object")
+        pred = r.predicate(p, rel)
+        subject, obj = r.entity(s), r.entity(o)
+        covered.add((s, pred, o))
+        ev_nodes = sorted(g.objects(rel, U(IG + "evidence")))
+        for ev_node in ev_nodes:
+            ev = r.evidence(ev_node, file_doc.id)
+            grouped.setdefault(ev.document_id, []).append(
+                Triple(subject=subject, predicate=pred, object=obj, evidence=ev))
+        if not ev_nodes:
+            conf = r.number(rel, IG + "confidence", float)
+            status = r.text(rel, IG + "statementStatus") or "asserted"
+            grouped.setdefault(file_doc.id, []).append(Triple(
+                subject=subject, predicate=pred, object=obj, evidence=Evidence(
+                    document_id=file_doc.id, sentence=f"{subject.name} {pred} {obj.name}",
+                    extractor="rdf", confidence=1.0 if conf is None else conf,
+                    date=r.day(rel, IG + "firstSeen"), status=status)))  # type: ignore[arg-type]
+    for s, p, o in g:
+        if not str(p).startswith(IG) or _last_segment(p) not in r.onto.predicates:
+            if str(p).startswith(IG) and (p, None, None) not in r.onto.graph:
+                r.predicate(p, s)  # in our namespace but unknown: a typo, say so
+            continue
+        pred = _last_segment(p)
+        if (s, pred, o) in covered or not isinstance(o, U):
+            continue
+        subject, obj = r.entity(s), r.entity(o)
+        grouped.setdefault(file_doc.id, []).append(Triple(
+            subject=subject, predicate=pred, object=obj, evidence=Evidence(
+                document_id=file_doc.id, sentence=f"{subject.name} {pred} {obj.name}",
+                extractor="rdf")))
+    for doc_id, triples in grouped.items():
+        doc = docs.get(doc_id) or (file_doc if doc_id == file_doc.id else Document(id=doc_id))
+        yield doc, triples
