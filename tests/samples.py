@@ -1,0 +1,102 @@
+"""Small sample graphs for the tests: known entities, documents and triple builders.
+
+``OLD`` and ``NEW`` are two short reports about Russian influence on Serbian media;
+``doc`` and ``triple`` build more of the same. Everything is plain model objects, so any
+store or loader test can use them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from graph.model import Document, Entity, Evidence, Triple
+from graph.names import content_hash
+
+RUSSIA = Entity.named("Russia", "Country", aliases=["Russian Federation"])
+SERBIA = Entity.named("Serbia", "Country")
+HUNGARY = Entity.named("Hungary", "Country")
+SPUTNIK = Entity.named("Sputnik Serbia", "MediaOutlet", aliases=["Sputnik"])
+SPUTNIK_INT = Entity.named("Sputnik International", "MediaOutlet", aliases=["Sputnik"])
+INFORMER = Entity.named("Informer", "MediaOutlet")
+GOVERNMENT = Entity.named("Serbian government", "GovernmentBody")
+VUCIC = Entity.named("Aleksandar Vučić", "Person", aliases=["Vucic"])
+ORBAN = Entity.named("Viktor Orbán", "Person")
+GAZPROM_NEFT = Entity.named("Gazprom Neft", "Company")
+NIS = Entity.named("NIS", "Company", aliases=["Naftna Industrija Srbije"])
+
+
+def doc(text: str, title: str, published: date | None = None,
+        url: str | None = None) -> Document:
+    """Return a document whose id is the hash of ``text``."""
+    return Document(id=content_hash(text), title=title,
+                    url=url if url is not None else f"https://example.org/{title}",
+                    published=published, length=len(text))
+
+
+def triple(document: Document, subject: Entity, predicate: str, obj: Entity,
+           sentence: str | None = None, status: str = "asserted", confidence: float = 0.9,
+           start: int = 0, when: date | None = None, attribution: str | None = None) -> Triple:
+    """Return a triple of ``document`` with one evidence sentence (dated like the document)."""
+    sentence = sentence or f"{subject.name} {predicate.replace('_', ' ')} {obj.name}."
+    return Triple(subject=subject, predicate=predicate, object=obj,
+                  evidence=Evidence(document_id=document.id, sentence=sentence, start=start,
+                                    end=start + len(sentence),
+                                    date=when or document.published, confidence=confidence,
+                                    attribution=attribution,
+                                    status=status))  # type: ignore[arg-type]
+
+
+def report(title: str, published: date | None,
+           facts: Sequence[tuple[Entity, str, Entity]], confidence: float = 0.9,
+           status: str = "asserted") -> tuple[Document, list[Triple]]:
+    """Return a document stating ``facts`` (subject, predicate, object), one sentence each."""
+    sentences = [f"{s.name} {p.replace('_', ' ')} {o.name}." for s, p, o in facts]
+    text = f"{title}\n" + " ".join(sentences)
+    d = doc(text, title, published)
+    triples, offset = [], len(title) + 1
+    for (s, p, o), sentence in zip(facts, sentences):
+        triples.append(triple(d, s, p, o, sentence, status=status, confidence=confidence,
+                              start=offset))
+        offset += len(sentence) + 1
+    return d, triples
+
+
+OLD_TEXT = ("Russia funds Sputnik Serbia. Informer amplifies Sputnik Serbia. "
+            "Russia does not fund Informer. Sputnik International is a Russian outlet.")
+NEW_TEXT = "The Serbian government controls Informer. Aleksandar Vučić leads Serbia."
+OLD = doc(OLD_TEXT, "old-report", date(2023, 3, 1))
+NEW = doc(NEW_TEXT, "new-report", date(2024, 1, 10))
+OLD_TRIPLES = [
+    triple(OLD, RUSSIA, "funds", SPUTNIK, "Russia funds Sputnik Serbia."),
+    triple(OLD, INFORMER, "amplifies", SPUTNIK, "Informer amplifies Sputnik Serbia.", start=29),
+    triple(OLD, RUSSIA, "funds", INFORMER, "Russia does not fund Informer.", status="negated",
+           start=64),
+    triple(OLD, SPUTNIK_INT, "amplifies", RUSSIA, "Sputnik International is a Russian outlet.",
+           start=95),
+]
+NEW_TRIPLES = [
+    triple(NEW, GOVERNMENT, "controls", INFORMER, "The Serbian government controls Informer."),
+    triple(NEW, VUCIC, "leads", SERBIA, "Aleksandar Vučić leads Serbia.", start=42),
+]
+# What a store holds after OLD and NEW: 7 entities, 6 relations (one negated), 6 evidence.
+SAMPLE = [(OLD, OLD_TRIPLES), (NEW, NEW_TRIPLES)]
+
+HOSTILE_NAMES = [
+    "O'Brien \"The Boss\" `backtick`",
+    "'); MATCH (n) DETACH DELETE n //",
+    "\"}) DETACH DELETE n; DROP TABLE entities; --",
+    "<script>alert('x')</script>",
+    "\u202eevil\u200f name\u200e with bidi marks",
+    "nul\x00 and \x07 control\x1b characters",
+    "Robert'); DROP TABLE students;--",
+    "%_ like wildcards \\ backslash",
+    "x" * 10_000,
+]
+UNICODE_NAMES = [
+    ("Владимир Путин", "Person"),
+    ("习近平", "Person"),
+    ("Ελληνική Δημοκρατία", "Country"),
+    ("Đorđe Šćepanović", "Person"),
+    ("الجزيرة", "MediaOutlet"),
+    ("Zoë Çelik 🌍", "Person"),
+]
