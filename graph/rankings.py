@@ -127,7 +127,7 @@ def _scores(graphs: _Graphs, metric: str) -> dict[str, float]:
     elif g.number_of_nodes() == 0:
         scores = {}
     elif metric == "pagerank":
-        scores = pagerank(g)
+        scores = pagerank(g.reverse(copy=False))
     else:
         n = g.number_of_nodes()
         sample = EXACT_BETWEENNESS if n > EXACT_BETWEENNESS else None
@@ -176,8 +176,10 @@ def rank(store: GraphStore, metric: str, type: str | None, limit: int,
          flt: RelationFilter) -> list[tuple[Entity, float]]:
     """Return the top ``limit`` (entity, score) by ``metric``, best first (ties by name).
 
-    ``pagerank``: influence flowing along asserted relations (edges oriented by the
-    predicate's influence direction, weighted by confidence); ``betweenness``: brokers on
+    ``pagerank``: PageRank over the influence graph (asserted relations oriented the way
+    influence flows by the predicate's ``influence``, weighted by confidence) with rank
+    handed from the influenced to who influences them, so an entity scores high when it
+    shapes many entities, or entities that themselves shape many; ``betweenness``: brokers on
     shortest influence paths (sampled above EXACT_BETWEENNESS entities); ``degree``: the
     number of asserted relations. ``type`` keeps entities of that type (and subtypes);
     ``flt`` selects the relations. Raises InputError for an unknown metric or type.
