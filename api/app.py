@@ -135,6 +135,43 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class SecurityHeaders:
+    """ASGI middleware: a restrictive Content-Security-Policy and frame rules on every answer.
+
+    A route that sets its own CSP keeps it (pages with their own scripts; snapshots, which
+    any site may frame). Everything else gets ``default-src 'none'`` and may not be framed;
+    the API docs pages load their own scripts, so they only get the frame rule.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope.get("path", "") in {"/docs", "/redoc", "/docs/oauth2-redirect"}
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                csp = next((v for k, v in headers
+                            if k.lower() == b"content-security-policy"), None)
+                if csp is None:
+                    csp = b"frame-ancestors 'none'" if docs else \
+                        b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+                    headers.append((b"content-security-policy", csp))
+                if b"frame-ancestors *" not in csp and b"x-frame-options" not in names:
+                    headers.append((b"x-frame-options", b"DENY"))
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _include_optional(app: FastAPI) -> None:
     """Include the routers of other modules (snapshots, visualize, explorer) when present."""
     for name in OPTIONAL_ROUTERS:
@@ -189,4 +226,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     _include_optional(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_SLACK)
     app.add_middleware(StoreGuard, holder=holder)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -1,0 +1,214 @@
+"""Snapshots: freeze a selected subgraph (POST, API key), then serve it as a page, an embed
+snippet, an SVG drawing and JSON, forever the same."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.deps import StoreDep, require_read, require_write
+from api.schemas import error_responses
+from graph.errors import InputError
+from graph.model import RelationFilter
+from graph.render import snapshot_page, snapshot_svg
+from graph.snapshots import MAX_FOCUS, MAX_HOPS, MAX_PATH_QUERIES, build_payload, \
+    canonical_json, load_snapshot, make_snapshot
+
+router = APIRouter(tags=["snapshots"])
+
+SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
+#: Published snapshots never change: caches may keep them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class PathPair(BaseModel):
+    """Two entities whose best paths go into the snapshot."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = Field(min_length=1, max_length=1000)
+    target: str = Field(min_length=1, max_length=1000)
+
+
+class FiltersIn(BaseModel):
+    """The relation filters the snapshot was made with (names checked against the ontology)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    predicates: list[str] = Field(default_factory=list, max_length=100)
+    types: list[str] = Field(default_factory=list, max_length=100)
+    since: dt.date | None = None
+    until: dt.date | None = None
+    min_confidence: float = Field(0.0, ge=0.0, le=1.0)
+
+    def to_filter(self) -> RelationFilter:
+        """Return the RelationFilter; raise InputError naming an unknown predicate or type."""
+        from ontology import get_ontology
+
+        onto = get_ontology()
+        for p in self.predicates:
+            onto.predicate(p)
+        for t in self.types:
+            onto.type(t)
+        return RelationFilter(**self.model_dump())
+
+
+class SnapshotIn(BaseModel):
+    """What to freeze: focus entities and their neighbourhood, paths, filters, and the words
+    shown with it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    focus: list[str] = Field(default_factory=list, max_length=MAX_FOCUS,
+                             description="Entity ids, names or aliases")
+    hops: int = Field(1, ge=0, le=MAX_HOPS, description="Neighbourhood depth (0: alone)")
+    paths: list[PathPair] = Field(default_factory=list, max_length=MAX_PATH_QUERIES)
+    k: int = Field(3, ge=1, le=10, description="Paths kept per pair")
+    max_hops: int = Field(4, ge=1, le=6)
+    mode: Literal["influence", "any"] = "influence"
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+    title: str = Field("", max_length=200)
+    caption: str = Field("", max_length=2000)
+    credit: str = Field("", max_length=300)
+    positions: dict[str, tuple[float, float]] | None = Field(
+        None, description="Layout as shown (entity id → [x, y]); else laid out on the server")
+
+    @field_validator("positions")
+    @classmethod
+    def _few_positions(cls, v: dict[str, tuple[float, float]] | None
+                       ) -> dict[str, tuple[float, float]] | None:
+        if v is not None and len(v) > 1000:
+            raise ValueError("at most 1000 positions")
+        return v
+
+
+class SnapshotOut(BaseModel):
+    """A stored snapshot: its id, page URL and the snippet to embed it."""
+
+    id: str
+    url: str
+    embed_html: str
+    title: str
+    created: str
+
+
+class SnapshotListItem(BaseModel):
+    """One snapshot in the list."""
+
+    id: str
+    url: str
+    title: str
+    created: str
+    nodes: int
+    edges: int
+
+
+class SnapshotList(BaseModel):
+    """Snapshots, newest first."""
+
+    snapshots: list[SnapshotListItem]
+
+
+def base_url(request: Request) -> str:
+    """Return the public base URL of the service (INFLUENCE_PUBLIC_URL or the request's)."""
+    public = request.app.state.settings.public_url
+    return (public or str(request.base_url)).rstrip("/")
+
+
+def embed_snippet(url: str, title: str) -> str:
+    """Return the responsive ``<iframe>`` snippet embedding the snapshot page at ``url``."""
+    from markupsafe import escape
+
+    return (f'<iframe src="{escape(url)}" title="{escape(title)}" loading="lazy" '
+            f'style="width:100%;max-width:100%;aspect-ratio:4/3;min-height:420px;border:0" '
+            f'allowfullscreen></iframe>')
+
+
+@router.post("/api/snapshots", response_model=SnapshotOut, status_code=201,
+             summary="Freeze a subgraph into a snapshot",
+             description="Takes the neighbourhood of the focus entities and the best paths "
+                         "between the given pairs, with the evidence shown, the layout and "
+                         "the data date, and stores them as an immutable snapshot whose id is "
+                         "the sha256 of its content. Needs a write key.",
+             dependencies=[Depends(require_write)],
+             responses=error_responses(400, 401, 403, 404, 409))
+def create_snapshot(store: StoreDep, body: SnapshotIn, request: Request) -> SnapshotOut:
+    """Build, store and return a snapshot."""
+    flt = body.filters.to_filter()
+    if not body.focus and not body.paths:
+        raise InputError("give at least one focus entity or one path")
+    payload = build_payload(store, body.focus, body.hops,
+                            [(p.source, p.target) for p in body.paths], flt, body.title,
+                            body.caption, body.credit, body.k, body.max_hops, body.mode,
+                            body.positions)
+    snap = make_snapshot(store, payload)
+    url = f"{base_url(request)}/s/{snap.id}"
+    return SnapshotOut(id=snap.id, url=url, embed_html=embed_snippet(url, snap.title),
+                       title=snap.title, created=snap.created)
+
+
+@router.get("/api/snapshots", response_model=SnapshotList, summary="List snapshots",
+            dependencies=[Depends(require_read)], responses=error_responses(401, 403))
+def list_snapshots(store: StoreDep, request: Request,
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> SnapshotList:
+    """Return the stored snapshots, newest first."""
+    base = base_url(request)
+    return SnapshotList(snapshots=[
+        SnapshotListItem(id=s.id, url=f"{base}/s/{s.id}", title=s.title, created=s.created,
+                         nodes=len(s.payload.get("nodes", [])),
+                         edges=len(s.payload.get("edges", [])))
+        for s in store.list_snapshots(limit)])
+
+
+def _headers(csp: str | None = None) -> dict[str, str]:
+    headers = {"Cache-Control": IMMUTABLE}
+    if csp:
+        headers["Content-Security-Policy"] = csp
+    return headers
+
+
+#: Snapshots are published for embedding: any site may frame them; they run no script.
+FRAMEABLE_NO_SCRIPT = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                       "frame-src 'self'; base-uri 'none'; frame-ancestors *")
+
+
+@router.get("/s/{sid}.json", summary="The frozen data of a snapshot",
+            responses=error_responses(404))
+def snapshot_json(store: StoreDep, sid: SidParam) -> Response:
+    """Return the snapshot record: id, created, title and the frozen payload."""
+    snap = load_snapshot(store, sid)
+    body = canonical_json({"id": snap.id, "created": snap.created, "title": snap.title,
+                           "payload": snap.payload})
+    return Response(body, media_type="application/json",
+                    headers={**_headers(FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*"})
+
+
+@router.get("/s/{sid}.svg", summary="A static drawing of a snapshot",
+            responses=error_responses(404))
+def snapshot_drawing(store: StoreDep, sid: SidParam) -> Response:
+    """Return the SVG drawing of a snapshot, laid out on the server."""
+    snap = load_snapshot(store, sid)
+    return Response(snapshot_svg(snap.payload), media_type="image/svg+xml",
+                    headers=_headers(FRAMEABLE_NO_SCRIPT))
+
+
+@router.get("/s/{sid}/embed", response_class=HTMLResponse,
+            summary="The snippet embedding a snapshot", responses=error_responses(404))
+def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResponse:
+    """Return the responsive ``<iframe>`` snippet of a snapshot (paste it into an article)."""
+    snap = load_snapshot(store, sid)
+    url = f"{base_url(request)}/s/{snap.id}"
+    return HTMLResponse(embed_snippet(url, snap.title), headers=_headers(FRAMEABLE_NO_SCRIPT))
+
+
+@router.get("/s/{sid}", response_class=HTMLResponse, summary="A snapshot page",
+            responses=error_responses(404))
+def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
+    """Return the self-contained page of a snapshot: graph, legend and cited relations."""
+    snap = load_snapshot(store, sid)
+    html, csp = snapshot_page(snap.id, snap.payload)
+    return HTMLResponse(html, headers=_headers(csp))
+

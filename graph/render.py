@@ -1,0 +1,424 @@
+"""Drawing graphs: pyvis networks rendered as self-contained HTML, layouts and SVG for snapshots.
+
+Every text (names, sentences, titles) reaches the page as text: HTML goes through Jinja
+templates with autoescape, graph data through a JSON data block that the page's own script
+turns into DOM nodes with ``textContent``; the SVG is built with ElementTree, which escapes.
+pyvis' own template is never used (it switches tooltips to innerHTML, leaves the heading
+unescaped and references CDNs): we build the ``Network`` and render it ourselves, with the
+vis-network script from pyvis' package inlined.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from graph.model import Entity, EvidenceView, Relation, RelationFilter
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "api" / "templates"
+STATIC = ROOT / "api" / "static"
+VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+#: How adversarial (polarity "-") edges differ from the others, in every drawing.
+ADVERSARIAL = {"color": "#c0392b", "dashes": True}
+NEUTRAL_EDGE = "#7f8c8d"
+FALLBACK_COLOR = "#bab0ac"
+EVIDENCE_PER_EDGE = 3
+LAYOUT_WIDTH = 1000
+LAYOUT_HEIGHT = 700
+_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+# ---------------------------------------------------------------- assets
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """Return the vis-network script shipped in the pyvis package (never fetched from a CDN).
+
+    Raises FileNotFoundError when pyvis is installed without its template files.
+    """
+    path = resources.files("pyvis").joinpath(*VIS_JS)
+    text = path.read_text(encoding="utf-8")
+    return text.replace("</script", "<\\/script")
+
+
+@lru_cache(maxsize=8)
+def static_text(name: str) -> str:
+    """Return the text of a file of ``api/static`` (the page scripts and styles)."""
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def script_hash(text: str) -> str:
+    """Return the CSP source (``'sha256-...'``) allowing exactly this inline script."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def inline_page_csp(scripts: Sequence[str], frameable: bool) -> str:
+    """Return the Content-Security-Policy of a self-contained page running only ``scripts``."""
+    sources = " ".join(script_hash(s) for s in scripts)
+    ancestors = "*" if frameable else "'none'"
+    return (f"default-src 'none'; script-src {sources}; style-src 'unsafe-inline'; "
+            f"img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; "
+            f"frame-ancestors {ancestors}")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    """Return the Jinja environment of ``api/templates`` (autoescape on for every file)."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["safe_url"] = safe_url
+    env.filters["css_color"] = css_color
+    return env
+
+
+def safe_url(url: Any) -> str | None:
+    """Return ``url`` when it is an absolute http(s) URL, else None (no ``javascript:`` links)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
+def css_color(color: Any) -> str:
+    """Return ``color`` when it is a hex colour, else a neutral grey (nothing else reaches CSS)."""
+    return color if isinstance(color, str) and _COLOR.match(color) else FALLBACK_COLOR
+
+
+# ---------------------------------------------------------------- legend and styles
+
+
+def legend(types: Iterable[str] | None = None, predicates: Iterable[str] | None = None
+           ) -> dict[str, Any]:
+    """Return the legend read from the ontology: type colours/shapes and predicate polarity.
+
+    With ``types`` / ``predicates`` only those appear (in ontology order); else all.
+    """
+    from ontology import get_ontology
+
+    onto = get_ontology()
+    want_t = set(types) if types is not None else None
+    want_p = set(predicates) if predicates is not None else None
+    return {
+        "types": {t.name: {"label": t.label or t.name, "color": css_color(t.color),
+                           "shape": t.shape or "dot", "parent": t.parent}
+                  for t in onto.types.values() if want_t is None or t.name in want_t},
+        "predicates": {p.name: {"label": p.label or p.name, "polarity": p.polarity,
+                                "symmetric": p.symmetric, "family": p.family}
+                       for p in onto.predicates.values() if want_p is None or p.name in want_p},
+        "adversarial": dict(ADVERSARIAL),
+        "edge_color": NEUTRAL_EDGE,
+    }
+
+
+def node_style(type_name: str, leg: dict[str, Any]) -> dict[str, str]:
+    """Return the vis-network colour and shape of an entity type."""
+    info = leg["types"].get(type_name) or {}
+    return {"color": css_color(info.get("color")), "shape": info.get("shape") or "dot"}
+
+
+def edge_style(predicate: str, leg: dict[str, Any]) -> dict[str, Any]:
+    """Return the vis-network colour, dashes and arrows of a predicate's edges."""
+    info = leg["predicates"].get(predicate) or {}
+    adversarial = info.get("polarity") == "-"
+    return {"color": ADVERSARIAL["color"] if adversarial else NEUTRAL_EDGE,
+            "dashes": bool(adversarial), "arrows": "" if info.get("symmetric") else "to",
+            "adversarial": adversarial}
+
+
+def evidence_text(ev: dict[str, Any]) -> str:
+    """Return one evidence as a plain-text line: the sentence, its document and date."""
+    where = ev.get("document_title") or (ev.get("document_id") or "")[:12]
+    when = f", {ev['date']}" if ev.get("date") else ""
+    return f"“{ev.get('sentence', '')}” — {where}{when}"
+
+
+def evidence_dict(ev: EvidenceView) -> dict[str, Any]:
+    """Return the JSON form of an evidence as drawings and snapshots show it."""
+    return {"sentence": ev.sentence, "document_id": ev.document_id,
+            "document_title": ev.document_title or "", "url": ev.document_url,
+            "date": ev.date.isoformat() if ev.date else None, "status": ev.status}
+
+
+def shown_evidence(store: GraphStore, relation_id: str, limit: int = EVIDENCE_PER_EDGE
+                   ) -> list[dict[str, Any]]:
+    """Return the best evidence of a relation (asserted first), at most ``limit``."""
+    evs = store.evidence(relation_id, limit=limit * 4)
+    evs.sort(key=lambda e: e.status != "asserted")
+    return [evidence_dict(e) for e in evs[:limit]]
+
+
+# ---------------------------------------------------------------- pyvis
+
+
+def build_network(entities: Sequence[Entity], relations: Sequence[Relation],
+                  evidence: dict[str, list[dict[str, Any]]], leg: dict[str, Any]) -> Any:
+    """Return a pyvis ``Network`` of these entities and relations.
+
+    Tooltips (``title``) are plain text; the page turns them into text nodes.
+    """
+    from pyvis.network import Network
+
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
+    names = {e.id: e.name for e in entities}
+    for e in entities:
+        style = node_style(e.type, leg)
+        tip = f"{e.name}\n{e.type}" + (f"\naka {', '.join(e.aliases)}" if e.aliases else "")
+        net.add_node(e.id, label=e.name, title=tip, shape=style["shape"],
+                     color=style["color"], group=e.type)
+    for r in relations:
+        if r.subject not in names or r.object not in names:
+            continue
+        style = edge_style(r.predicate, leg)
+        lines = [f"{names[r.subject]} — {r.predicate} → {names[r.object]}",
+                 f"confidence {r.confidence:.2f}, {r.evidence_count} evidence"]
+        lines += [evidence_text(ev) for ev in evidence.get(r.id, [])]
+        net.add_edge(r.subject, r.object, id=r.id, label=r.predicate, title="\n".join(lines),
+                     color=style["color"], dashes=style["dashes"], arrows=style["arrows"])
+    net.toggle_physics(True)
+    return net
+
+
+def network_data(net: Any) -> dict[str, Any]:
+    """Return the nodes, edges and options of a pyvis network as JSON-able data."""
+    options = net.options if isinstance(net.options, dict) else json.loads(net.options.to_json())
+    keep = ("id", "label", "title", "shape", "color", "group", "x", "y", "physics")
+    nodes = [{k: n[k] for k in keep if k in n} for n in net.nodes]
+    ekeep = ("id", "from", "to", "label", "title", "color", "dashes", "arrows")
+    edges = [{k: e[k] for k in ekeep if k in e} for e in net.edges]
+    return {"nodes": nodes, "edges": edges, "options": options}
+
+
+def render_network_page(data: dict[str, Any], title: str, leg: dict[str, Any],
+                        subtitle: str = "") -> tuple[str, str]:
+    """Return (html, csp) of a self-contained page drawing ``data`` (see ``network_data``).
+
+    The page inlines vis-network and the page script, and carries a CSP meta tag allowing
+    only those two scripts; the CSP is also returned for the HTTP header.
+    """
+    scripts = [vis_network_js(), static_text("graph.js")]
+    csp = inline_page_csp(scripts, frameable=False)
+    html = templates().get_template("network.html").render(
+        title=title, subtitle=subtitle, data=data, legend=leg, csp=csp, vis_js=scripts[0],
+        page_js=scripts[1], css=static_text("graph.css"))
+    return html, csp
+
+
+def visualize(store: GraphStore, ref: str, hops: int = 1, flt: RelationFilter | None = None,
+              limit: int = 150) -> tuple[str, str]:
+    """Return (html, csp) of the pyvis drawing of the neighbourhood of entity ``ref``.
+
+    Raises NotFound / Ambiguous for an unknown or ambiguous entity.
+    """
+    from graph.lookup import resolve_entity
+    from graph.traversal import neighbors
+
+    center = resolve_entity(store, ref)
+    sub = neighbors(store, center.id, hops, flt or RelationFilter(), limit)
+    evidence = {r.id: shown_evidence(store, r.id) for r in sub.relations}
+    leg = legend({e.type for e in sub.entities}, {r.predicate for r in sub.relations})
+    net = build_network(sub.entities, sub.relations, evidence, leg)
+    subtitle = (f"{len(sub.entities)} entities and {len(sub.relations)} relations within "
+                f"{hops} hop{'s' if hops != 1 else ''}")
+    return render_network_page(network_data(net), f"Influence network of {center.name}",
+                               leg, subtitle)
+
+
+# ---------------------------------------------------------------- layout and SVG
+
+
+def layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]],
+           fixed: dict[str, tuple[float, float]] | None = None) -> dict[str, list[int]]:
+    """Return integer positions (x, y) for every node, laid out by networkx (seeded).
+
+    Positions lie in a LAYOUT_WIDTH x LAYOUT_HEIGHT box centred on 0; ``fixed`` positions
+    (as the explorer showed them) are kept when every node has one.
+    """
+    import networkx as nx
+
+    ids = list(node_ids)
+    if fixed and all(i in fixed for i in ids):
+        return {i: [round(fixed[i][0]), round(fixed[i][1])] for i in ids}
+    g = nx.Graph()
+    g.add_nodes_from(sorted(ids))
+    g.add_edges_from(sorted((a, b) for a, b in edges if a in g and b in g))
+    if len(ids) == 1:
+        return {ids[0]: [0, 0]}
+    pos = nx.spring_layout(g, seed=7, k=2.0 / math.sqrt(max(len(ids), 1)), iterations=100)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    return {n: [round((p[0] - min(xs)) / span_x * LAYOUT_WIDTH - LAYOUT_WIDTH / 2),
+                round((p[1] - min(ys)) / span_y * LAYOUT_HEIGHT - LAYOUT_HEIGHT / 2)]
+            for n, p in pos.items()}
+
+
+def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: str) -> None:
+    attrs = {"fill": color, "stroke": "#333", "stroke-width": "1"}
+    if shape in {"square", "box"}:
+        ET.SubElement(parent, "rect", x=f"{x - r:.1f}", y=f"{y - r:.1f}", width=f"{2 * r:.1f}",
+                      height=f"{2 * r:.1f}", **attrs)
+        return
+    corners = {"triangle": (3, -90), "triangleDown": (3, 90), "diamond": (4, 0),
+               "hexagon": (6, 0), "star": (10, -90)}.get(shape)
+    if corners is None:
+        ET.SubElement(parent, "circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r=f"{r:.1f}", **attrs)
+        return
+    n, start = corners
+    points = []
+    for i in range(n):
+        rr = r * (0.45 if shape == "star" and i % 2 else 1.0)
+        a = math.radians(start + 360 * i / n)
+        points.append(f"{x + rr * math.cos(a):.1f},{y + rr * math.sin(a):.1f}")
+    ET.SubElement(parent, "polygon", points=" ".join(points), **attrs)
+
+
+def snapshot_svg(payload: dict[str, Any]) -> str:
+    """Return a static SVG drawing of a snapshot payload at its frozen positions.
+
+    Built with ElementTree, so every name and label is escaped XML text.
+    """
+    pad, r = 80, 12
+    leg = payload.get("legend") or {"types": {}, "predicates": {}}
+    nodes = payload["nodes"]
+    xs = [n["x"] for n in nodes] or [0]
+    ys = [n["y"] for n in nodes] or [0]
+    min_x, min_y = min(xs) - pad, min(ys) - pad
+    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad + 40
+    svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
+                     viewBox=f"{min_x} {min_y} {width} {height}",
+                     width=str(width), height=str(height))
+    ET.SubElement(svg, "title").text = payload.get("title") or "Influence graph"
+    defs = ET.SubElement(svg, "defs")
+    for name, color in (("arrow", NEUTRAL_EDGE), ("arrow-adv", ADVERSARIAL["color"])):
+        marker = ET.SubElement(defs, "marker", id=name, viewBox="0 0 10 10", refX="10",
+                               refY="5", markerWidth="7", markerHeight="7", orient="auto")
+        ET.SubElement(marker, "path", d="M0,0 L10,5 L0,10 z", fill=color)
+    ET.SubElement(svg, "rect", x=str(min_x), y=str(min_y), width=str(width),
+                  height=str(height), fill="#ffffff")
+    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    edges_g = ET.SubElement(svg, "g", {"class": "edges", "font-family": "sans-serif",
+                                       "font-size": "11"})
+    for e in payload["edges"]:
+        if e["source"] not in pos or e["target"] not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
+        style = edge_style(e["predicate"], leg)
+        d = math.hypot(x2 - x1, y2 - y1) or 1.0
+        ux, uy = (x2 - x1) / d, (y2 - y1) / d
+        attrs = {"x1": f"{x1 + ux * r:.1f}", "y1": f"{y1 + uy * r:.1f}",
+                 "x2": f"{x2 - ux * (r + 2):.1f}", "y2": f"{y2 - uy * (r + 2):.1f}",
+                 "stroke": style["color"], "stroke-width": "1.5"}
+        if style["dashes"]:
+            attrs["stroke-dasharray"] = "6 4"
+        if style["arrows"]:
+            attrs["marker-end"] = "url(#arrow-adv)" if style["adversarial"] else "url(#arrow)"
+        line = ET.SubElement(edges_g, "line", attrs)
+        ET.SubElement(line, "title").text = f"{e['predicate']}"
+        label = ET.SubElement(edges_g, "text", x=f"{(x1 + x2) / 2:.1f}",
+                              y=f"{(y1 + y2) / 2 - 3:.1f}", fill=style["color"])
+        label.set("text-anchor", "middle")
+        label.text = e["predicate"]
+    nodes_g = ET.SubElement(svg, "g", {"class": "nodes", "font-family": "sans-serif",
+                                       "font-size": "13"})
+    for n in nodes:
+        style = node_style(n["type"], leg)
+        group = ET.SubElement(nodes_g, "g")
+        ET.SubElement(group, "title").text = f"{n['name']} ({n['type']})"
+        _shape(group, style["shape"], n["x"], n["y"], r, style["color"])
+        text = ET.SubElement(group, "text", x=str(n["x"]), y=str(n["y"] + r + 14),
+                             fill="#222")
+        text.set("text-anchor", "middle")
+        text.text = n["name"]
+    credit = " · ".join(x for x in (payload.get("credit"), payload.get("data_date")) if x)
+    if credit:
+        foot = ET.SubElement(svg, "text", x=str(min_x + 10), y=str(min_y + height - 12),
+                             fill="#555")
+        foot.set("font-family", "sans-serif")
+        foot.set("font-size", "11")
+        foot.text = credit
+    return ET.tostring(svg, encoding="unicode", xml_declaration=False)
+
+
+# ---------------------------------------------------------------- snapshot pages
+
+
+def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                     dict[str, Any]]:
+    """Return (numbered relations, paths hop by hop, vis data) of a snapshot payload.
+
+    Relations on a path come first, in path order; the rest by names.
+    """
+    leg = payload.get("legend") or {"types": {}, "predicates": {}}
+    names = {n["id"]: n["name"] for n in payload["nodes"]}
+    edges = {e["id"]: e for e in payload["edges"]}
+    order: list[str] = []
+    for path in payload.get("paths", []):
+        order += [r for r in path["relations"] if r in edges and r not in order]
+    rest = sorted((e for e in edges if e not in order),
+                  key=lambda i: (names.get(edges[i]["source"], ""), edges[i]["predicate"],
+                                 names.get(edges[i]["target"], "")))
+    numbers: dict[str, int] = {}
+    relations = []
+    for i, rid in enumerate(order + rest, 1):
+        e = edges[rid]
+        numbers[rid] = i
+        label = (leg["predicates"].get(e["predicate"]) or {}).get("label") or e["predicate"]
+        relations.append({**e, "number": i, "source_name": names.get(e["source"], e["source"]),
+                          "target_name": names.get(e["target"], e["target"]),
+                          "predicate_label": label,
+                          "adversarial": edge_style(e["predicate"], leg)["adversarial"]})
+    paths = []
+    for path in payload.get("paths", []):
+        hops = []
+        for a, b, rid, direction in zip(path["nodes"], path["nodes"][1:], path["relations"],
+                                        path["directions"]):
+            hops.append({"from_name": names.get(a, a), "to_name": names.get(b, b),
+                         "predicate": edges[rid]["predicate"] if rid in edges else "",
+                         "direction": direction, "number": numbers.get(rid)})
+        paths.append({"hops": hops, "score": path.get("score")})
+    vis_nodes = [{"id": n["id"], "label": n["name"], "x": n["x"], "y": n["y"],
+                  "group": n["type"], "title": f"{n['name']}\n{n['type']}",
+                  "borderWidth": 3 if n.get("focus") else 1, **node_style(n["type"], leg)}
+                 for n in payload["nodes"]]
+    vis_edges = []
+    for r in relations:
+        style = edge_style(r["predicate"], leg)
+        tip = "\n".join([f"{r['number']}. {r['source_name']} — {r['predicate']} → "
+                         f"{r['target_name']}"] + [evidence_text(ev) for ev in r["evidence"]])
+        vis_edges.append({"id": r["id"], "from": r["source"], "to": r["target"],
+                          "label": r["predicate"], "title": tip, "color": style["color"],
+                          "dashes": style["dashes"], "arrows": style["arrows"]})
+    data = {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
+            "options": {"physics": {"enabled": False}}}
+    return relations, paths, data
+
+
+def snapshot_page(sid: str, payload: dict[str, Any]) -> tuple[str, str]:
+    """Return (html, csp) of the self-contained page of a snapshot (frameable by any site)."""
+    relations, paths, data = snapshot_view(payload)
+    scripts = [vis_network_js(), static_text("graph.js")]
+    csp = inline_page_csp(scripts, frameable=True)
+    html = templates().get_template("snapshot.html").render(
+        id=sid, p=payload, relations=relations, paths=paths, data=data,
+        svg_url=f"{sid}.svg", json_url=f"{sid}.json", css=static_text("graph.css"),
+        vis_js=scripts[0], page_js=scripts[1])
+    return html, csp

@@ -1,0 +1,185 @@
+"""Snapshots: a selected subgraph frozen with its evidence, layout and legend, content-addressed.
+
+``build_payload`` reads the store once (neighbourhoods of the focus entities, paths between
+pairs, the evidence shown per relation) and returns plain JSON data; ``snapshot_id`` is the
+sha256 of its canonical JSON. Pages, SVG and JSON of a snapshot are drawn from that payload
+only, so nothing that later happens to the graph (a deleted document) changes them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from graph.errors import InputError, NotFound
+from graph.model import Entity, Relation, RelationFilter, Snapshot
+from graph.render import layout, legend, shown_evidence
+from graph.store import GraphStore
+
+PAYLOAD_VERSION = 1
+MAX_FOCUS = 20
+MAX_PATH_QUERIES = 10
+MAX_NODES = 300
+MAX_HOPS = 3
+
+
+def canonical_json(payload: dict[str, Any]) -> str:
+    """Return the canonical JSON of a payload: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
+def snapshot_id(payload: dict[str, Any]) -> str:
+    """Return the content address of a payload: the sha256 hex of its canonical JSON."""
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _date(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _add_path_pairs(store: GraphStore, pairs: Sequence[tuple[str, str]], flt: RelationFilter,
+                    k: int, max_hops: int, mode: str, entities: dict[str, Entity],
+                    relations: dict[str, Relation], hop_evidence: dict[str, list[dict]]
+                    ) -> list[dict[str, Any]]:
+    from graph.lookup import resolve_entity
+    from graph.render import evidence_dict
+    from graph.traversal import find_paths
+
+    found: list[dict[str, Any]] = []
+    for source, target in pairs:
+        src = resolve_entity(store, source)
+        dst = resolve_entity(store, target)
+        entities.setdefault(src.id, src)
+        entities.setdefault(dst.id, dst)
+        for path in find_paths(store, src.id, dst.id, k, max_hops, mode, flt):
+            for hop in path.hops:
+                relations.setdefault(hop.relation.id, hop.relation)
+                if hop.evidence is not None:
+                    hop_evidence.setdefault(hop.relation.id, []).append(
+                        evidence_dict(hop.evidence))
+            missing = [n for n in path.nodes if n not in entities]
+            for e in store.get_entities(missing):
+                entities[e.id] = e
+            found.append({"source": src.id, "target": dst.id, "nodes": list(path.nodes),
+                          "relations": [h.relation.id for h in path.hops],
+                          "directions": [h.direction for h in path.hops],
+                          "score": round(float(path.score), 6)})
+    return found
+
+
+def _edge(store: GraphStore, r: Relation, extra: list[dict[str, Any]]) -> dict[str, Any]:
+    shown = shown_evidence(store, r.id)
+    for ev in extra:
+        if ev not in shown:
+            shown.insert(0, ev)
+    return {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
+            "confidence": round(r.confidence, 4), "status": r.status,
+            "first_seen": _date(r.first_seen), "last_seen": _date(r.last_seen),
+            "evidence_count": r.evidence_count, "evidence": shown}
+
+
+def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
+                  paths: Sequence[tuple[str, str]] = (), flt: RelationFilter | None = None,
+                  title: str = "", caption: str = "", credit: str = "", k: int = 3,
+                  max_hops: int = 4, mode: str = "influence",
+                  positions: dict[str, tuple[float, float]] | None = None,
+                  today: dt.date | None = None) -> dict[str, Any]:
+    """Return the frozen payload of a snapshot: nodes (with positions), edges with the
+    evidence shown, the paths found, the legend, the query and the data date.
+
+    ``focus`` are entity refs (ids, names, aliases) whose ``hops`` neighbourhood is taken
+    (``hops`` 0: the entities alone); ``paths`` are (source, target) refs whose best ``k``
+    paths are added. Raises InputError for an empty or oversized selection, NotFound /
+    Ambiguous for an unknown entity.
+    """
+    from graph.lookup import resolve_entity
+    from graph.traversal import neighbors
+
+    flt = flt or RelationFilter()
+    if not focus and not paths:
+        raise InputError("a snapshot needs at least one focus entity or one path")
+    if len(focus) > MAX_FOCUS or len(paths) > MAX_PATH_QUERIES:
+        raise InputError(f"a snapshot takes at most {MAX_FOCUS} focus entities and "
+                         f"{MAX_PATH_QUERIES} paths")
+    if not 0 <= hops <= MAX_HOPS:
+        raise InputError(f"hops must be between 0 and {MAX_HOPS}, not {hops}")
+    entities: dict[str, Entity] = {}
+    relations: dict[str, Relation] = {}
+    focus_ids: list[str] = []
+    for ref in focus:
+        center = resolve_entity(store, ref)
+        focus_ids.append(center.id)
+        entities.setdefault(center.id, center)
+        if hops:
+            sub = neighbors(store, center.id, hops, flt, MAX_NODES)
+            for e in sub.entities:
+                entities.setdefault(e.id, e)
+            for r in sub.relations:
+                relations.setdefault(r.id, r)
+    hop_evidence: dict[str, list[dict]] = {}
+    found = _add_path_pairs(store, paths, flt, k, max_hops, mode, entities, relations,
+                            hop_evidence)
+    if len(entities) > MAX_NODES:
+        raise InputError(f"the selection has {len(entities)} entities, over the limit of "
+                         f"{MAX_NODES}: use fewer hops, focus entities or filters")
+    rels = sorted((r for r in relations.values()
+                   if r.subject in entities and r.object in entities), key=lambda r: r.id)
+    node_ids = sorted(entities)
+    pos = layout(node_ids, [(r.subject, r.object) for r in rels], positions)
+    nodes = [{"id": i, "name": entities[i].name, "type": entities[i].type,
+              "aliases": list(entities[i].aliases), "x": pos[i][0], "y": pos[i][1],
+              "focus": i in focus_ids} for i in node_ids]
+    edges = [_edge(store, r, hop_evidence.get(r.id, [])) for r in rels]
+    latest = max((e["last_seen"] for e in edges if e["last_seen"]), default=None)
+    return {
+        "version": PAYLOAD_VERSION,
+        "title": title.strip() or _default_title(entities, focus_ids, found),
+        "caption": caption.strip(),
+        "credit": credit.strip(),
+        "data_date": (today or dt.datetime.now(dt.timezone.utc).date()).isoformat(),
+        "latest_evidence": latest,
+        "query": {"focus": focus_ids, "hops": hops,
+                  "paths": [{"source": p[0], "target": p[1]} for p in paths],
+                  "k": k, "max_hops": max_hops, "mode": mode,
+                  "filters": flt.model_dump(mode="json")},
+        "nodes": nodes,
+        "edges": edges,
+        "paths": found,
+        "legend": legend({n["type"] for n in nodes}, {e["predicate"] for e in edges}),
+    }
+
+
+def _default_title(entities: dict[str, Entity], focus_ids: list[str],
+                   found: list[dict[str, Any]]) -> str:
+    if focus_ids:
+        return "Influence network of " + ", ".join(entities[i].name for i in focus_ids[:3])
+    if found:
+        return f"How {entities[found[0]['source']].name} reaches " \
+               f"{entities[found[0]['target']].name}"
+    return "Influence graph"
+
+
+def make_snapshot(store: GraphStore, payload: dict[str, Any]) -> Snapshot:
+    """Store a payload as a snapshot (once: the same payload keeps its first record) and
+    return the stored snapshot."""
+    sid = snapshot_id(payload)
+    existing = store.get_snapshot(sid)
+    if existing is not None:
+        return existing
+    snap = Snapshot(id=sid, created=dt.datetime.now(dt.timezone.utc).isoformat(
+        timespec="seconds"), title=str(payload.get("title", "")), payload=payload)
+    store.put_snapshot(snap)
+    return store.get_snapshot(sid) or snap
+
+
+def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
+    """Return the snapshot with this id; raise NotFound when there is none."""
+    if len(sid) != 64 or any(c not in "0123456789abcdef" for c in sid):
+        raise NotFound(f"no snapshot with id {sid!r} (ids are 64 hex digits)")
+    snap = store.get_snapshot(sid)
+    if snap is None:
+        raise NotFound(f"no snapshot with id {sid!r}")
+    return snap

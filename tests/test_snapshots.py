@@ -1,0 +1,250 @@
+"""Snapshots on both stores: content-addressed, frozen, served as page, embed, SVG and JSON."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph.errors import InputError, NotFound
+from graph.model import Document, Entity, Evidence, Triple
+from graph.names import content_hash
+from graph.snapshots import build_payload, canonical_json, make_snapshot, snapshot_id
+from graph.store import GraphStore
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_SENTENCE = "Russia funds <script>alert(1)</script> Sputnik Serbia."
+KEY = "write-key-1"
+
+RUSSIA = Entity.named("Russia", "Country")
+SPUTNIK = Entity.named("Sputnik Serbia", "MediaOutlet")
+INFORMER = Entity.named("Informer", "MediaOutlet")
+SERBIA = Entity.named("Serbia", "Country")
+KOSOVO = Entity.named("Kosovo", "Country")
+HOSTILE = Entity.named(HOSTILE_NAME, "Organization")
+
+
+def _doc(text: str, title: str, url: str, published: date) -> Document:
+    return Document(id=content_hash(text), title=title, url=url, published=published,
+                    length=len(text))
+
+
+def _t(doc: Document, s: Entity, p: str, o: Entity, sentence: str) -> Triple:
+    return Triple(subject=s, predicate=p, object=o,
+                  evidence=Evidence(document_id=doc.id, sentence=sentence, date=doc.published,
+                                    confidence=0.9))
+
+
+TEXT_A = f"{HOSTILE_SENTENCE} Informer amplifies Sputnik Serbia. Serbia opposes Kosovo."
+TEXT_B = f"{HOSTILE_NAME} supports Informer."
+DOC_A = _doc(TEXT_A, "Report <b>A</b>", "https://example.org/a?x=1&y=2", date(2024, 2, 1))
+DOC_B = _doc(TEXT_B, "Hostile doc", "javascript:alert(1)", date(2024, 3, 1))
+TRIPLES_A = [
+    _t(DOC_A, RUSSIA, "funds", SPUTNIK, HOSTILE_SENTENCE),
+    _t(DOC_A, INFORMER, "amplifies", SPUTNIK, "Informer amplifies Sputnik Serbia."),
+    _t(DOC_A, SERBIA, "opposes", KOSOVO, "Serbia opposes Kosovo."),
+]
+TRIPLES_B = [_t(DOC_B, HOSTILE, "supports", INFORMER, TEXT_B)]
+
+
+@pytest.fixture
+def sample(store: GraphStore) -> GraphStore:
+    """Return a store holding the two sample documents (hostile strings included)."""
+    store.upsert_document(DOC_A, TRIPLES_A)
+    store.upsert_document(DOC_B, TRIPLES_B)
+    return store
+
+
+@pytest.fixture
+def client(sample: GraphStore) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(api_keys=KEY), store=sample)) as c:
+        yield c
+
+
+def _post(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    r = client.post("/api/snapshots", json=body, headers={"X-API-Key": KEY})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+# ---------------------------------------------------------------- payload
+
+
+def test_payload_holds_nodes_edges_evidence_positions_and_date(sample: GraphStore) -> None:
+    payload = build_payload(sample, ["Informer"], hops=1, today=date(2025, 1, 2))
+    names = {n["name"] for n in payload["nodes"]}
+    assert names == {"Informer", "Sputnik Serbia", HOSTILE_NAME}
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in payload["nodes"])
+    assert len({(n["x"], n["y"]) for n in payload["nodes"]}) == 3
+    preds = sorted(e["predicate"] for e in payload["edges"])
+    assert preds == ["amplifies", "supports"]
+    supports = next(e for e in payload["edges"] if e["predicate"] == "supports")
+    assert supports["evidence"][0]["sentence"] == TEXT_B
+    assert supports["evidence"][0]["document_title"] == "Hostile doc"
+    assert payload["data_date"] == "2025-01-02"
+    assert payload["latest_evidence"] == "2024-03-01"
+    assert set(payload["legend"]["types"]) == {"MediaOutlet", "Organization"}
+
+
+def test_payload_with_path_keeps_the_path_hops(sample: GraphStore) -> None:
+    payload = build_payload(sample, [], paths=[("Russia", "Informer")], mode="influence")
+    assert [p["nodes"] for p in payload["paths"]] == [[RUSSIA.id, SPUTNIK.id, INFORMER.id]]
+    assert {n["id"] for n in payload["nodes"]} == {RUSSIA.id, SPUTNIK.id, INFORMER.id}
+    funds = next(e for e in payload["edges"] if e["predicate"] == "funds")
+    assert funds["evidence"][0]["sentence"] == HOSTILE_SENTENCE
+
+
+def test_snapshot_id_is_sha256_of_canonical_json(sample: GraphStore) -> None:
+    import hashlib
+
+    payload = build_payload(sample, ["Serbia"], hops=1)
+    assert snapshot_id(payload) == hashlib.sha256(
+        canonical_json(payload).encode("utf-8")).hexdigest()
+    again = build_payload(sample, ["Serbia"], hops=1)
+    assert snapshot_id(again) == snapshot_id(payload)
+    other = build_payload(sample, ["Serbia"], hops=1, title="Another title")
+    assert snapshot_id(other) != snapshot_id(payload)
+
+
+def test_snapshot_is_stored_once_and_read_back(sample: GraphStore) -> None:
+    payload = build_payload(sample, ["Serbia"], hops=1)
+    first = make_snapshot(sample, payload)
+    second = make_snapshot(sample, json.loads(json.dumps(payload)))
+    assert first.id == second.id and first.created == second.created
+    got = sample.get_snapshot(first.id)
+    assert got is not None and got.payload == payload
+    assert [s.id for s in sample.list_snapshots()] == [first.id]
+
+
+def test_empty_or_unknown_selection_is_refused(sample: GraphStore) -> None:
+    with pytest.raises(InputError):
+        build_payload(sample, [], paths=[])
+    with pytest.raises(NotFound):
+        build_payload(sample, ["Atlantis"])
+
+
+# ---------------------------------------------------------------- API
+
+
+def test_post_needs_the_write_key(client: TestClient) -> None:
+    body = {"focus": ["Serbia"]}
+    assert client.post("/api/snapshots", json=body).status_code == 401
+    assert client.post("/api/snapshots", json=body,
+                       headers={"X-API-Key": "wrong"}).status_code == 403
+
+
+def test_post_returns_id_url_and_embed_snippet(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Informer"], "hops": 1, "title": "Who backs Informer",
+                         "caption": "A caption", "credit": "Jane Doe / The Dispatch"})
+    assert len(out["id"]) == 64
+    assert out["url"] == f"http://testserver/s/{out['id']}"
+    assert f'src="{out["url"]}"' in out["embed_html"] and out["embed_html"].startswith("<iframe")
+    listed = client.get("/api/snapshots").json()["snapshots"]
+    assert [(s["id"], s["nodes"], s["edges"]) for s in listed] == [(out["id"], 3, 2)]
+
+
+def test_post_rejects_unknown_predicate_and_entity(client: TestClient) -> None:
+    r = client.post("/api/snapshots", json={"focus": ["Serbia"],
+                                            "filters": {"predicates": ["bribes"]}},
+                    headers={"X-API-Key": KEY})
+    assert r.status_code == 400 and "bribes" in r.json()["detail"]
+    r = client.post("/api/snapshots", json={"focus": ["Atlantis"]}, headers={"X-API-Key": KEY})
+    assert r.status_code == 404
+
+
+def test_page_lists_relations_with_sources_and_escapes_text(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Informer"], "paths": [{"source": "Russia",
+                                                          "target": "Informer"}],
+                         "title": "<i>Title</i>", "caption": "<b>cap</b>"})
+    r = client.get(f"/s/{out['id']}")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert HOSTILE_NAME not in html and "<script>alert(1)</script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;i&gt;Title&lt;/i&gt;" in html and "&lt;b&gt;cap&lt;/b&gt;" in html
+    assert 'href="https://example.org/a?x=1&amp;y=2"' in html
+    assert "href=\"javascript:" not in html and "Hostile doc" in html
+    assert html.count('<li id="relation-') == 3
+    assert 'data-nodes="4" data-edges="3"' in html
+    assert "<script src" not in html
+
+
+def test_page_has_no_external_resources(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Serbia"]})
+    html = client.get(f"/s/{out['id']}").text
+    assert "<script src" not in html and "<link rel=\"stylesheet\"" not in html
+    for marker in ("cdn.", "cdnjs", "jsdelivr", "unpkg", "googleapis"):
+        assert marker not in html
+
+
+def test_headers_let_snapshots_be_framed_but_not_the_explorer(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Serbia"]})
+    page = client.get(f"/s/{out['id']}")
+    csp = page.headers["content-security-policy"]
+    assert "frame-ancestors *" in csp and "x-frame-options" not in page.headers
+    assert "script-src 'sha256-" in csp and "unsafe-inline" not in csp.split("script-src")[1] \
+        .split(";")[0]
+    assert page.headers["cache-control"].startswith("public")
+    explorer = client.get("/")
+    assert "frame-ancestors 'none'" in explorer.headers["content-security-policy"]
+    assert "script-src 'self'" in explorer.headers["content-security-policy"]
+    assert explorer.headers["x-frame-options"] == "DENY"
+    api = client.get("/api/snapshots")
+    assert "frame-ancestors 'none'" in api.headers["content-security-policy"]
+
+
+def test_inline_scripts_match_the_csp_hashes(client: TestClient) -> None:
+    import re
+
+    from graph.render import script_hash
+
+    out = _post(client, {"focus": ["Serbia"]})
+    page = client.get(f"/s/{out['id']}")
+    scripts = re.findall(r"<script>(.*?)</script>", page.text, flags=re.S)
+    assert len(scripts) == 2
+    for s in scripts:
+        assert script_hash(s) in page.headers["content-security-policy"]
+
+
+def test_embed_svg_and_json(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Informer"], "hops": 1})
+    sid = out["id"]
+    embed = client.get(f"/s/{sid}/embed")
+    assert embed.text == out["embed_html"]
+    assert "frame-ancestors *" in embed.headers["content-security-policy"]
+    svg = client.get(f"/s/{sid}.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(svg.text)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert HOSTILE_NAME in texts and "Informer" in texts
+    assert "<img" not in svg.text
+    data = client.get(f"/s/{sid}.json").json()
+    assert data["id"] == sid and snapshot_id(data["payload"]) == sid
+
+
+def test_unknown_snapshot_is_404(client: TestClient) -> None:
+    assert client.get("/s/" + "0" * 64).status_code == 404
+    assert client.get("/s/not-an-id.json").status_code == 404
+
+
+def test_deleting_a_document_leaves_published_snapshots_unchanged(client: TestClient,
+                                                                   sample: GraphStore) -> None:
+    out = _post(client, {"focus": ["Informer"], "hops": 1, "paths": [
+        {"source": "Russia", "target": "Informer"}]})
+    sid = out["id"]
+    before = {suffix: client.get(f"/s/{sid}{suffix}").content
+              for suffix in ("", ".json", ".svg", "/embed")}
+    assert sample.remove_document(DOC_B.id)
+    assert sample.remove_document(DOC_A.id)
+    assert sample.stats().relations == 0
+    after = {suffix: client.get(f"/s/{sid}{suffix}").content
+             for suffix in ("", ".json", ".svg", "/embed")}
+    assert after == before
+    assert HOSTILE_SENTENCE.encode() in before[".json"]
