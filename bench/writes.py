@@ -1,0 +1,134 @@
+"""Write throughput: our Neo4j loader vs the neo4j-graphrag peer vs one MERGE per row, and
+the embedded SQLite store, all on the same seeded triples, each graph checked by counts."""
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.model import Document, Triple
+
+from bench import database
+from bench.generate import expected_counts
+
+Batches = list[tuple[Document, list[Triple]]]
+
+
+def _check(name: str, got: dict[str, int], want: dict[str, int]) -> None:
+    if got != want:
+        raise RuntimeError(f"{name} wrote a different graph: {got} instead of {want}")
+
+
+def ours_neo4j(uri: str, batches: Batches) -> float:
+    """Write ``batches`` with ``Neo4jStore.upsert_documents`` into an empty database (opening
+    the store, which creates its constraints, is timed too); return seconds. Counts checked."""
+    from graph.neo4j_store import Neo4jStore
+
+    started = time.perf_counter()
+    store = Neo4jStore(uri, "neo4j", "neo4j")
+    try:
+        store.upsert_documents(batches)
+        elapsed = time.perf_counter() - started
+        stats = store.stats().model_dump()
+    finally:
+        store.close()
+    _check("Neo4jStore", stats, expected_counts(batches))
+    return elapsed
+
+
+def ours_sqlite(batches: Batches) -> float:
+    """Write ``batches`` with ``SqliteStore.upsert_documents`` into a new file; return seconds."""
+    from graph.sqlite_store import SqliteStore
+
+    with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:
+        started = time.perf_counter()
+        store = SqliteStore(str(Path(tmp) / "bench.db"))
+        try:
+            store.upsert_documents(batches)
+            elapsed = time.perf_counter() - started
+            stats = store.stats().model_dump()
+        finally:
+            store.close()
+    _check("SqliteStore", stats, expected_counts(batches))
+    return elapsed
+
+
+def peer_neo4j(uri: str, batches: Batches) -> float:
+    """Write ``batches`` with neo4j-graphrag's ``Neo4jWriter``; return seconds. Counts checked."""
+    from bench.peer import to_graph, write_peer
+
+    graph = to_graph(batches)
+    with database.driver(uri) as drv:
+        elapsed = write_peer(drv, graph)
+        _check("neo4j-graphrag", database.bench_counts(drv), expected_counts(batches))
+    return elapsed
+
+
+def naive_neo4j(uri: str, batches: Batches) -> float:
+    """Write ``batches`` one MERGE per row, one transaction each; return seconds."""
+    from bench.naive import write_per_row
+
+    with database.driver(uri) as drv:
+        elapsed = write_per_row(drv, batches)
+        _check("per-row MERGE", database.bench_counts(drv), expected_counts(batches))
+    return elapsed
+
+
+def _reset(uri: str) -> None:
+    with database.driver(uri) as drv:
+        database.reset(drv)
+
+
+def timed_runs(run: Callable[[], float], runs: int, before: Callable[[], None] | None = None
+               ) -> list[float]:
+    """Return the seconds of ``runs`` calls of ``run`` (``before`` is called untimed first)."""
+    out = []
+    for _ in range(runs):
+        if before:
+            before()
+        out.append(run())
+    return out
+
+
+def measure_writes(uri: str | None, batches: Batches, naive_batches: Batches, runs: int,
+                   naive_runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Return relations/s (median of ``runs``) of each writer on ``batches``; the per-row
+    baseline runs on the smaller ``naive_batches`` (its rate does not depend on size).
+
+    Runs are interleaved (per-row, then rounds of peer, ours) so that load from other
+    processes hits every writer alike; Neo4j is left holding the graph our loader wrote.
+    Without ``uri`` only the embedded store is measured.
+    """
+    rels = expected_counts(batches)["relations"]
+    out: dict[str, Any] = {"relations": rels, "documents": len(batches),
+                           "evidence": sum(len(t) for _, t in batches)}
+    secs = timed_runs(lambda: ours_sqlite(batches), runs)
+    out["sqlite_rel_per_s"] = rels / statistics.median(secs)
+    log(f"  sqlite: {out['sqlite_rel_per_s']:.0f} relations/s {_fmt(secs)}")
+    if uri is None:
+        return out
+    naive_rels = expected_counts(naive_batches)["relations"]
+    secs = timed_runs(lambda: naive_neo4j(uri, naive_batches), naive_runs,
+                      before=lambda: _reset(uri))
+    out["naive_relations"] = naive_rels
+    out["naive_rel_per_s"] = naive_rels / statistics.median(secs)
+    log(f"  per-row: {out['naive_rel_per_s']:.0f} relations/s on {naive_rels} {_fmt(secs)}")
+    times: dict[str, list[float]] = {"peer": [], "ours": []}
+    for _ in range(runs):
+        for name, fn in (("peer", lambda: peer_neo4j(uri, batches)),
+                         ("ours", lambda: ours_neo4j(uri, batches))):
+            _reset(uri)
+            times[name].append(fn())
+    for name, secs in times.items():
+        out[f"{name}_rel_per_s"] = rels / statistics.median(secs)
+        log(f"  {name}: {out[f'{name}_rel_per_s']:.0f} relations/s {_fmt(secs)}")
+    out["ingest_speedup_vs_peer"] = out["ours_rel_per_s"] / out["peer_rel_per_s"]
+    out["ingest_speedup_vs_per_row"] = out["ours_rel_per_s"] / out["naive_rel_per_s"]
+    return out
+
+
+def _fmt(secs: Sequence[float]) -> str:
+    return "(" + ", ".join(f"{s:.2f}s" for s in secs) + ")"
