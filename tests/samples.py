@@ -6,8 +6,9 @@ store or loader test can use them.
 """
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from graph.model import Document, Entity, Evidence, Triple
 from graph.names import content_hash
@@ -100,3 +101,31 @@ UNICODE_NAMES = [
     ("الجزيرة", "MediaOutlet"),
     ("Zoë Çelik 🌍", "Person"),
 ]
+
+
+def corpus(n: int, facts_per_doc: int = 20, seed: int = 0,
+           pool: int = 80) -> list[tuple[Document, list[Triple]]]:
+    """Return ``n`` deterministic reports over a shared pool of ``pool`` entities.
+
+    Predicates and types come from the ontology; documents overlap in entities and
+    relations, so stores must merge and re-aggregate. The same arguments give the same
+    documents in every process.
+    """
+    from ontology import get_ontology
+
+    onto = get_ontology()
+    predicates, types = sorted(onto.predicates), sorted(onto.types)
+    actors = [Entity.named(f"Actor {i:03d}", types[i % len(types)],
+                           aliases=[f"A{i:03d}"] if i % 3 == 0 else None) for i in range(pool)]
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        facts = []
+        for _ in range(facts_per_doc):
+            s, o = rng.sample(actors, 2)
+            facts.append((s, rng.choice(predicates), o))
+        d, triples = report(f"corpus {seed}-{i}", date(2020, 1, 1) + timedelta(days=i), facts,
+                            confidence=round(rng.uniform(0.3, 0.95), 2),
+                            status="negated" if i % 7 == 6 else "asserted")
+        out.append((d, triples))
+    return out
