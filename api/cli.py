@@ -407,6 +407,22 @@ def export_cmd(format: Annotated[str, typer.Option(
     err.print(f"wrote {output}", highlight=False)
 
 
+@command("draw")
+def draw_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
+             hops: Annotated[int, typer.Option("--hops", min=1, max=3,
+                                               help="Neighbourhood depth")] = 1,
+             output: Annotated[Path, typer.Option("-o", "--output",
+                                                  help="HTML file to write")] = Path("graph.html"),
+             store: StoreOpt = None) -> None:
+    """Draw an entity's neighbourhood with pyvis as one self-contained HTML file (no CDN)."""
+    from graph.render import visualize
+
+    with open_cli_store(store) as s:
+        html, _csp = visualize(s, entity, hops)
+    output.write_text(html, encoding="utf-8")
+    err.print(f"wrote {output}", highlight=False)
+
+
 # ---------------------------------------------------------------- serve
 
 

@@ -32,7 +32,7 @@ TEMPLATES = ROOT / "api" / "templates"
 STATIC = ROOT / "api" / "static"
 VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 #: How adversarial (polarity "-") edges differ from the others, in every drawing.
-ADVERSARIAL = {"color": "#c0392b", "dashes": True}
+ADVERSARIAL: dict[str, Any] = {"color": "#c0392b", "dashes": True}
 NEUTRAL_EDGE = "#7f8c8d"
 FALLBACK_COLOR = "#bab0ac"
 EVIDENCE_PER_EDGE = 3
@@ -67,13 +67,18 @@ def script_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def inline_page_csp(scripts: Sequence[str], frameable: bool) -> str:
-    """Return the Content-Security-Policy of a self-contained page running only ``scripts``."""
+def inline_page_csp(scripts: Sequence[str], frameable: bool | None) -> str:
+    """Return the Content-Security-Policy of a self-contained page running only ``scripts``.
+
+    ``frameable`` True lets any site frame the page, False none; None leaves the rule out
+    (a ``<meta>`` policy, where browsers ignore it).
+    """
     sources = " ".join(script_hash(s) for s in scripts)
-    ancestors = "*" if frameable else "'none'"
-    return (f"default-src 'none'; script-src {sources}; style-src 'unsafe-inline'; "
-            f"img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'; "
-            f"frame-ancestors {ancestors}")
+    policy = (f"default-src 'none'; script-src {sources}; style-src 'unsafe-inline'; "
+              f"img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+    if frameable is None:
+        return policy
+    return policy + f"; frame-ancestors {'*' if frameable else chr(39) + 'none' + chr(39)}"
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +186,7 @@ def build_network(entities: Sequence[Entity], relations: Sequence[Relation],
     for e in entities:
         style = node_style(e.type, leg)
         tip = f"{e.name}\n{e.type}" + (f"\naka {', '.join(e.aliases)}" if e.aliases else "")
-        net.add_node(e.id, label=e.name, title=tip, shape=style["shape"],
-                     color=style["color"], group=e.type)
+        net.add_node(e.id, label=e.name, title=tip, shape=style["shape"], color=style["color"])
     for r in relations:
         if r.subject not in names or r.object not in names:
             continue
@@ -216,7 +220,8 @@ def render_network_page(data: dict[str, Any], title: str, leg: dict[str, Any],
     scripts = [vis_network_js(), static_text("graph.js")]
     csp = inline_page_csp(scripts, frameable=False)
     html = templates().get_template("network.html").render(
-        title=title, subtitle=subtitle, data=data, legend=leg, csp=csp, vis_js=scripts[0],
+        title=title, subtitle=subtitle, data=data, legend=leg,
+        meta_csp=inline_page_csp(scripts, frameable=None), vis_js=scripts[0],
         page_js=scripts[1], css=static_text("graph.css"))
     return html, csp
 
@@ -274,13 +279,14 @@ def layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]],
 def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: str) -> None:
     attrs = {"fill": color, "stroke": "#333", "stroke-width": "1"}
     if shape in {"square", "box"}:
-        ET.SubElement(parent, "rect", x=f"{x - r:.1f}", y=f"{y - r:.1f}", width=f"{2 * r:.1f}",
-                      height=f"{2 * r:.1f}", **attrs)
+        ET.SubElement(parent, "rect", {**attrs, "x": f"{x - r:.1f}", "y": f"{y - r:.1f}",
+                                       "width": f"{2 * r:.1f}", "height": f"{2 * r:.1f}"})
         return
     corners = {"triangle": (3, -90), "triangleDown": (3, 90), "diamond": (4, 0),
                "hexagon": (6, 0), "star": (10, -90)}.get(shape)
     if corners is None:
-        ET.SubElement(parent, "circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r=f"{r:.1f}", **attrs)
+        ET.SubElement(parent, "circle", {**attrs, "cx": f"{x:.1f}", "cy": f"{y:.1f}",
+                                         "r": f"{r:.1f}"})
         return
     n, start = corners
     points = []
@@ -288,7 +294,7 @@ def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: 
         rr = r * (0.45 if shape == "star" and i % 2 else 1.0)
         a = math.radians(start + 360 * i / n)
         points.append(f"{x + rr * math.cos(a):.1f},{y + rr * math.sin(a):.1f}")
-    ET.SubElement(parent, "polygon", points=" ".join(points), **attrs)
+    ET.SubElement(parent, "polygon", {**attrs, "points": " ".join(points)})
 
 
 def snapshot_svg(payload: dict[str, Any]) -> str:

@@ -129,9 +129,10 @@ def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
                    if r.subject in entities and r.object in entities), key=lambda r: r.id)
     node_ids = sorted(entities)
     pos = layout(node_ids, [(r.subject, r.object) for r in rels], positions)
-    nodes = [{"id": i, "name": entities[i].name, "type": entities[i].type,
-              "aliases": list(entities[i].aliases), "x": pos[i][0], "y": pos[i][1],
-              "focus": i in focus_ids} for i in node_ids]
+    nodes: list[dict[str, Any]] = [
+        {"id": i, "name": entities[i].name, "type": entities[i].type,
+         "aliases": list(entities[i].aliases), "x": pos[i][0], "y": pos[i][1],
+         "focus": i in focus_ids} for i in node_ids]
     edges = [_edge(store, r, hop_evidence.get(r.id, [])) for r in rels]
     latest = max((e["last_seen"] for e in edges if e["last_seen"]), default=None)
     return {

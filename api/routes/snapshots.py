@@ -42,7 +42,7 @@ class FiltersIn(BaseModel):
     types: list[str] = Field(default_factory=list, max_length=100)
     since: dt.date | None = None
     until: dt.date | None = None
-    min_confidence: float = Field(0.0, ge=0.0, le=1.0)
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
 
     def to_filter(self) -> RelationFilter:
         """Return the RelationFilter; raise InputError naming an unknown predicate or type."""
@@ -69,7 +69,7 @@ class SnapshotIn(BaseModel):
     k: int = Field(3, ge=1, le=10, description="Paths kept per pair")
     max_hops: int = Field(4, ge=1, le=6)
     mode: Literal["influence", "any"] = "influence"
-    filters: FiltersIn = Field(default_factory=FiltersIn)
+    filters: FiltersIn = FiltersIn()
     title: str = Field("", max_length=200)
     caption: str = Field("", max_length=2000)
     credit: str = Field("", max_length=300)
