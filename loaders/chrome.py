@@ -9,7 +9,7 @@ article. ``strip_chrome`` drops those lines and keeps the article's paragraphs:
 - in the leading and trailing blocks (before the first and after the last paragraph
   of prose), when such a block holds any chrome: also short lines without sentence
   punctuation (menus, bylines, dates), repeated titles and longer boilerplate
-  paragraphs (comment policies, membership and subscription notices). The first
+  paragraphs (comment policies, membership and subscription notices). The last
   title-like line of the leading block is kept.
 
 The phrases are page furniture of any site, not vocabulary of the domain, so they live
@@ -104,6 +104,8 @@ def _is_title_like(line: str) -> bool:
     words = [w for w in line.split() if any(c.isalpha() for c in w)]
     if len(words) < 2 or _is_chrome_line(line) or _is_edge_boilerplate(line):
         return False
+    if any(sep in line for sep in ("|", "•", "·", " / ", "»", "›")):
+        return False
     if line.strip().lower().startswith("by "):
         return False
     capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
@@ -120,9 +122,10 @@ def _has_chrome(block: list[str]) -> bool:
 
 
 def _strip_leading(lines: list[str], keep: list[bool], first: int) -> None:
-    """Drop the chrome of the lines before the first paragraph, keeping one title."""
-    title_kept = False
+    """Drop the chrome of the lines before the first paragraph, keeping one title: the
+    last title-like short line (menus come before titles, bylines after)."""
     seen: set[str] = set()
+    titles: list[int] = []
     for i in range(first):
         line = lines[i]
         key = _norm(line)
@@ -131,9 +134,12 @@ def _strip_leading(lines: list[str], keep: list[bool], first: int) -> None:
         if _is_edge_boilerplate(line) or key in seen:
             keep[i] = False
         elif _is_short(line):
-            keep[i] = not title_kept and _is_title_like(line)
-            title_kept = title_kept or keep[i]
+            keep[i] = False
+            if _is_title_like(line):
+                titles.append(i)
         seen.add(key)
+    if titles:
+        keep[titles[-1]] = True
 
 
 def strip_chrome(text: str) -> str:

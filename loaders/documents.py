@@ -46,6 +46,7 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), 11, *range(14, 32), 127)]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]")
+_WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -78,12 +79,15 @@ def looks_binary(data: bytes) -> bool:
 def decode_text(data: bytes, charset: str | None = None) -> str:
     """Return ``data`` decoded; never raises.
 
-    Order: a BOM (UTF-8/16/32), strict UTF-8, the declared ``charset``, UTF-16 without
-    BOM, mostly-UTF-8 with a few bad bytes replaced, charset-normalizer's guess, Latin-1.
+    Order: a BOM (UTF-8/16/32), UTF-16 without BOM (NULs in every other byte), strict
+    UTF-8, the declared ``charset``, mostly-UTF-8 with a few bad bytes replaced, charset-normalizer's guess, Latin-1.
     """
     bom = _bom(data)
     if bom:
         return data[len(bom[0]):].decode(bom[1], errors="replace")
+    wide = _utf16_without_bom(data[:65536])
+    if wide:
+        return data.decode(wide, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -93,9 +97,6 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
             return data.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass
-    wide = _utf16_without_bom(data[:65536])
-    if wide:
-        return data.decode(wide, errors="replace")
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
     if bad <= len(replaced) // 100 and any(ord(c) > 127 and c != "\ufffd" for c in replaced):
@@ -103,8 +104,11 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data[:1_000_000]).best()
-        if best is not None:
+        matches = list(from_bytes(data[:1_000_000]))
+        if matches:
+            # Short Western texts fit several code pages equally well; prefer Windows-1252.
+            best = next((m for m in matches if m.encoding in _WESTERN
+                         and m.chaos <= matches[0].chaos + 0.01), matches[0])
             return data.decode(best.encoding, errors="replace")
     except Exception:  # noqa: BLE001 - detection is a best effort; Latin-1 reads anything
         pass
@@ -473,13 +477,15 @@ _NO_NAME = {"untitled", "anonymous", "unknown", "none"}
 
 def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-    except PdfReadError as exc:
-        raise _error(name, f"not a readable PDF ({exc})") from None
-    if reader.is_encrypted:
+        encrypted = reader.is_encrypted
+    except RecursionError:
+        raise _error(name, "not a readable PDF (nested too deeply)") from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
+        raise _error(name, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    if encrypted:
         try:
             opened = reader.decrypt("")
         except Exception:  # noqa: BLE001 - missing crypto support or a broken dictionary
@@ -490,8 +496,7 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     offset = 0
-    for number, page in enumerate(reader.pages, start=1):
-        page_text = clean_text(page.extract_text() or "").strip()
+    for number, page_text in enumerate(_page_texts(reader, name), start=1):
         if not page_text:
             continue
         if parts:
@@ -523,6 +528,16 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
         title = stem_of(name)
     return SourceDocument(text="".join(parts), title=title, author=author, published=published,
                           pages=tuple(pages), **meta)
+
+
+def _page_texts(reader: Any, name: str) -> list[str]:
+    """Return the cleaned text of each page; InputError when the PDF's pages cannot be read."""
+    try:
+        return [clean_text(page.extract_text() or "").strip() for page in reader.pages]
+    except RecursionError:
+        raise _error(name, "not a readable PDF (nested too deeply)") from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many types on broken files
+        raise _error(name, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
 
 
 def _record_document(record: Any, meta: dict[str, Any]) -> SourceDocument:
