@@ -6,6 +6,10 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+# Letters NFKD does not decompose into a base letter plus accents.
+_FOLD = str.maketrans({"đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ı": "i",
+                       "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
+                       "Þ": "th", "ð": "d", "Ð": "d", "ħ": "h", "Ħ": "h"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -15,13 +19,14 @@ def name_key(name: str) -> str:
     ``name_key("Aleksandar Vučić") == name_key("ALEKSANDAR VUCIC") == "aleksandar vucic"``.
     A leading "the " and a trailing possessive "'s" are dropped.
     """
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.casefold().replace("\u2019", "'")
+    text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"'s\b", "", text)
     text = _NON_WORD.sub(" ", text).replace("_", " ")
     text = " ".join(text.split())
-    if text.startswith("the "):
+    while text.startswith("the "):
         text = text[4:]
     return text
 
