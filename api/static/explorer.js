@@ -1,0 +1,433 @@
+/* The Influence Graph explorer: search, ego networks, expansion, path finder, filters,
+   evidence panel and snapshots, over the JSON API of this server only.
+   Every text from the data reaches the page through textContent or value, never innerHTML. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("config").textContent);
+  var legend = config.legend;
+  var $ = function (id) { return document.getElementById(id); };
+
+  // ------------------------------------------------------------ DOM helpers
+
+  /* Return a new element; string children become text nodes. */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; }
+      else if (k === "className") { node.className = attrs[k]; }
+      else if (k.slice(0, 2) === "on") { node.addEventListener(k.slice(2), attrs[k]); }
+      else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) { return; }
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function safeUrl(url) {
+    if (typeof url !== "string") { return null; }
+    try {
+      var u = new URL(url);
+      return (u.protocol === "http:" || u.protocol === "https:") ? u.href : null;
+    } catch (e) { return null; }
+  }
+  function sourceLink(ev) {
+    var label = ev.document_title || ("document " + String(ev.document_id || "").slice(0, 12));
+    var href = safeUrl(ev.url || ev.document_url);
+    var parts = [href ? el("a", { href: href, target: "_blank", rel: "noopener noreferrer nofollow",
+                                  text: label }) : el("span", { text: label })];
+    if (ev.date) { parts.push(", " + ev.date); }
+    return el("span", { className: "source" }, [" — "].concat(parts));
+  }
+  function status(text, isError) {
+    var s = $("status");
+    s.textContent = text;
+    s.className = isError ? "status error" : "status";
+  }
+  function tip(text) { return el("div", { className: "tip", text: text }); }
+
+  // ------------------------------------------------------------ API
+
+  var keyInput = $("api-key");
+  try { keyInput.value = sessionStorage.getItem("influence-key") || ""; } catch (e) { /* none */ }
+  keyInput.addEventListener("change", function () {
+    try { sessionStorage.setItem("influence-key", keyInput.value); } catch (e) { /* none */ }
+  });
+
+  function api(path, params, body) {
+    var url = path + (params && String(params) ? "?" + String(params) : "");
+    var init = { headers: { "Accept": "application/json" } };
+    if (keyInput.value) { init.headers["X-API-Key"] = keyInput.value; }
+    if (body !== undefined) {
+      init.method = "POST";
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) {
+          var msg = data.detail || ("HTTP " + r.status);
+          if (typeof msg !== "string") { msg = JSON.stringify(msg); }
+          if (data.suggestions && data.suggestions.length) {
+            msg += " — did you mean: " + data.suggestions.join(", ") + "?";
+          }
+          throw new Error(msg);
+        }
+        return data;
+      });
+    });
+  }
+  function fail(err) { status(err.message || String(err), true); }
+
+  // ------------------------------------------------------------ filters
+
+  var typeBox = $("type-filters");
+  Object.keys(legend.types).forEach(function (name) {
+    typeBox.appendChild(el("label", {}, [el("input", { type: "checkbox", value: name }),
+                                         legend.types[name].label]));
+  });
+  var predSelect = $("predicate-filter");
+  Object.keys(legend.predicates).forEach(function (name) {
+    var p = legend.predicates[name];
+    predSelect.appendChild(el("option", { value: name,
+                                          text: p.label + (p.polarity === "-" ? " (adversarial)" : "") }));
+  });
+  function filterParams() {
+    var q = new URLSearchParams();
+    typeBox.querySelectorAll("input:checked").forEach(function (i) { q.append("types", i.value); });
+    Array.prototype.forEach.call(predSelect.selectedOptions, function (o) { q.append("predicates", o.value); });
+    if ($("since").value) { q.set("since", $("since").value); }
+    if ($("until").value) { q.set("until", $("until").value); }
+    var mc = parseFloat($("min-confidence").value);
+    if (mc > 0) { q.set("min_confidence", String(mc)); }
+    return q;
+  }
+  function filterBody() {
+    var q = filterParams();
+    return { predicates: q.getAll("predicates"), types: q.getAll("types"),
+             since: q.get("since") || null, until: q.get("until") || null,
+             min_confidence: parseFloat(q.get("min_confidence") || "0") };
+  }
+
+  // ------------------------------------------------------------ legend
+
+  var legendList = $("legend");
+  Object.keys(legend.types).forEach(function (name) {
+    var t = legend.types[name];
+    var sw = el("span", { className: "swatch" });
+    sw.style.background = t.color;
+    legendList.appendChild(el("li", {}, [sw, t.label + " (" + t.shape + ")"]));
+  });
+  var line = el("span", { className: "swatch line" });
+  line.style.borderColor = legend.edge_color;
+  legendList.appendChild(el("li", {}, [line, "relation (arrow: subject → object)"]));
+  var dashed = el("span", { className: "swatch line dashed" });
+  dashed.style.borderColor = legend.adversarial.color;
+  var adversarial = Object.keys(legend.predicates).filter(function (n) {
+    return legend.predicates[n].polarity === "-";
+  }).map(function (n) { return legend.predicates[n].label; });
+  legendList.appendChild(el("li", {}, [dashed, "adversarial: " + adversarial.join(", ")]));
+
+  // ------------------------------------------------------------ graph
+
+  var nodes = new vis.DataSet([]);
+  var edges = new vis.DataSet([]);
+  var container = $("graph");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
+    interaction: { hover: true, tooltipDelay: 150 },
+    physics: { stabilization: { iterations: 150 }, barnesHut: { springLength: 140 } },
+    edges: { font: { size: 11, align: "middle" }, smooth: { type: "dynamic" } },
+    nodes: { font: { size: 14 } }
+  });
+  var state = { focus: [], paths: [], names: {} };
+
+  function counts() {
+    container.setAttribute("data-nodes", String(nodes.length));
+    container.setAttribute("data-edges", String(edges.length));
+  }
+  nodes.on("*", counts);
+  edges.on("*", counts);
+  network.on("startStabilizing", function () { container.setAttribute("data-stable", "false"); });
+  network.on("stabilized", function () { container.setAttribute("data-stable", "true"); });
+
+  function nodeOf(e) {
+    var t = legend.types[e.type] || {};
+    state.names[e.id] = e.name;
+    return { id: e.id, label: e.name, shape: t.shape || "dot", color: t.color || "#bab0ac",
+             title: tip(e.name + "\n" + e.type + (e.aliases && e.aliases.length ?
+                         "\naka " + e.aliases.join(", ") : "")) };
+  }
+  function edgeOf(r) {
+    var p = legend.predicates[r.predicate] || {};
+    var adv = p.polarity === "-";
+    return { id: r.id, from: r.subject, to: r.object, label: r.predicate,
+             arrows: p.symmetric ? "" : "to", dashes: adv,
+             color: { color: adv ? legend.adversarial.color : legend.edge_color },
+             width: 1,
+             title: tip((state.names[r.subject] || r.subject) + " — " + r.predicate + " → " +
+                        (state.names[r.object] || r.object) + "\nconfidence " +
+                        Number(r.confidence).toFixed(2) + ", " + r.evidence_count +
+                        " evidence\nclick for the sentences") };
+  }
+  function addSubgraph(sub) {
+    nodes.update(sub.entities.map(nodeOf));
+    edges.update(sub.relations.map(edgeOf));
+  }
+  function expand(id) {
+    status("Loading neighbours…");
+    var q = filterParams();
+    q.set("hops", "1");
+    return api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q).then(function (sub) {
+      if (state.focus.indexOf(sub.center.id) < 0) { state.focus.push(sub.center.id); }
+      addSubgraph(sub);
+      status(sub.center.name + ": " + sub.entities.length + " entities, " +
+             sub.relations.length + " relations" + (sub.truncated ? " (truncated)" : "") +
+             ". Click a node to expand it.");
+      return sub;
+    });
+  }
+  function choose(id) {
+    nodes.clear(); edges.clear();
+    state.focus = []; state.paths = [];
+    clear($("path-list"));
+    return expand(id).then(function (sub) {
+      network.selectNodes([sub.center.id]);
+      showEntity(sub.center.id);
+    }).catch(fail);
+  }
+
+  network.on("click", function (ev) {
+    if (ev.nodes.length) {
+      var id = ev.nodes[0];
+      showEntity(id);
+      expand(id).catch(fail);
+    } else if (ev.edges.length) {
+      showRelation(ev.edges[0]);
+    }
+  });
+
+  // ------------------------------------------------------------ side panel
+
+  function details(title, body) {
+    $("details-title").textContent = title;
+    var box = $("details-body");
+    clear(box);
+    body.forEach(function (b) { box.appendChild(b); });
+  }
+  function showEntity(id) {
+    api("/api/entities/" + encodeURIComponent(id)).then(function (e) {
+      var rels = function (list, label) {
+        if (!list.length) { return null; }
+        return el("div", {}, [el("h3", { text: label }), el("ul", {}, list.map(function (r) {
+          var other = el("button", { type: "button", className: "link", text: r.other.name,
+                                     onclick: function () { choose(r.other.id); } });
+          var head = r.direction === "out" ? [r.predicate + " → ", other] : [other, " → " + r.predicate];
+          var item = el("li", {}, head.concat([el("span", { className: "meta",
+            text: " (" + Number(r.confidence).toFixed(2) + ", " + r.evidence_count + " ev., " + r.status + ")" })]));
+          if (r.best_evidence) {
+            item.appendChild(el("span", { className: "hop-evidence" },
+                                [el("q", { text: r.best_evidence.sentence }), sourceLink(r.best_evidence)]));
+          }
+          return item;
+        }))]);
+      };
+      details(e.name, [
+        el("p", { className: "meta", text: e.type + " · id " + e.id }),
+        e.aliases.length ? el("p", { text: "Also known as: " + e.aliases.join(", ") }) : null,
+        rels(e.relations_out, "Relations out"), rels(e.relations_in, "Relations in")
+      ].filter(Boolean));
+    }).catch(fail);
+  }
+  function showRelation(id) {
+    api("/api/relations/" + encodeURIComponent(id)).then(function (r) {
+      details(r.subject_entity.name + " — " + r.predicate + " → " + r.object_entity.name, [
+        el("p", { className: "meta", text: "confidence " + Number(r.confidence).toFixed(2) +
+                  " · " + r.status + (r.first_seen ? " · " + r.first_seen : "") +
+                  (r.last_seen && r.last_seen !== r.first_seen ? " to " + r.last_seen : "") }),
+        el("ol", { className: "evidence" }, r.evidence.map(function (ev) {
+          return el("li", {}, [el("q", { text: ev.sentence }), sourceLink(ev),
+            ev.status !== "asserted" ? el("span", { className: "meta", text: " (" + ev.status + ")" }) : null,
+            ev.attribution ? el("span", { className: "meta", text: " according to " + ev.attribution }) : null]);
+        }))
+      ]);
+    }).catch(fail);
+  }
+
+  // ------------------------------------------------------------ search with suggestions
+
+  var search = $("search");
+  var box = $("suggestions");
+  var hits = [];
+  var active = -1;
+  var timer = null;
+  function closeSuggestions() {
+    box.hidden = true; search.setAttribute("aria-expanded", "false"); active = -1;
+  }
+  function renderSuggestions() {
+    clear(box);
+    hits.forEach(function (h, i) {
+      box.appendChild(el("li", { role: "option", id: "sugg-" + i,
+                                 "aria-selected": i === active ? "true" : "false",
+                                 onmousedown: function (ev) { ev.preventDefault(); pick(i); } },
+                         [h.name, el("small", { text: h.type })]));
+    });
+    box.hidden = !hits.length;
+    search.setAttribute("aria-expanded", hits.length ? "true" : "false");
+  }
+  function pick(i) {
+    var h = hits[i];
+    if (!h) { return; }
+    search.value = h.name;
+    closeSuggestions();
+    choose(h.id);
+  }
+  search.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = search.value.trim();
+    if (!q) { hits = []; closeSuggestions(); return; }
+    timer = setTimeout(function () {
+      api("/api/entities", new URLSearchParams({ q: q, limit: "8" })).then(function (res) {
+        if (search.value.trim() !== q) { return; }
+        hits = res.results; active = -1; renderSuggestions();
+      }).catch(fail);
+    }, 150);
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!hits.length) { return; }
+      ev.preventDefault();
+      active = (active + (ev.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
+      renderSuggestions();
+    } else if (ev.key === "Escape") { closeSuggestions(); }
+  });
+  search.addEventListener("blur", function () { setTimeout(closeSuggestions, 100); });
+  $("search-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (hits.length) { pick(active >= 0 ? active : 0); return; }
+    var q = search.value.trim();
+    if (q) { choose(q); }
+  });
+
+  // ------------------------------------------------------------ path finder
+
+  function highlight(path) {
+    edges.update(edges.get().map(function (e) { return { id: e.id, width: 1 }; }));
+    edges.update(path.hops.map(function (h) { return { id: h.relation_id, width: 4 }; }));
+    network.selectNodes(path.nodes.map(function (n) { return n.id; }), false);
+    network.selectEdges(path.hops.map(function (h) { return h.relation_id; }));
+  }
+  function addPath(path) {
+    nodes.update(path.nodes.map(nodeOf));
+    edges.update(path.hops.filter(function (h) { return !edges.get(h.relation_id); }).map(function (h) {
+      var fwd = h.direction === "forward";
+      return edgeOf({ id: h.relation_id, subject: fwd ? h.from : h.to, object: fwd ? h.to : h.from,
+                      predicate: h.predicate, confidence: h.confidence, evidence_count: "some" });
+    }));
+  }
+  function renderPaths(res) {
+    var list = $("path-list");
+    clear(list);
+    if (!res.paths.length) {
+      list.appendChild(el("li", { className: "meta", text: "No " + res.mode + " path from " +
+                               res.source.name + " to " + res.target.name + "." }));
+      return;
+    }
+    res.paths.forEach(function (p, i) {
+      addPath(p);
+      var hopsList = el("ol", { className: "hops" }, p.hops.map(function (h) {
+        var arrow = h.direction === "forward" ? " —" + h.predicate + "→ " : " ←" + h.predicate + "— ";
+        var item = el("li", { className: "hop" }, [el("strong", { text: h.from_name }), arrow,
+                                                   el("strong", { text: h.to_name })]);
+        if (h.evidence) {
+          item.appendChild(el("span", { className: "hop-evidence" },
+                              [el("q", { text: h.evidence.sentence }), sourceLink(h.evidence)]));
+        }
+        return item;
+      }));
+      var li = el("li", { className: "path" }, [
+        el("button", { type: "button", className: "link",
+                       text: p.nodes.map(function (n) { return n.name; }).join(" → "),
+                       onclick: function () {
+                         Array.prototype.forEach.call(list.children, function (c) { c.classList.remove("active"); });
+                         li.classList.add("active");
+                         highlight(p);
+                       } }),
+        el("span", { className: "meta", text: " score " + Number(p.score).toFixed(3) +
+                     ", weakest hop " + Number(p.weakest).toFixed(2) + ", " + p.sources.length + " source(s)" }),
+        hopsList]);
+      if (i === 0) { li.classList.add("active"); }
+      list.appendChild(li);
+    });
+    highlight(res.paths[0]);
+    network.fit({ animation: false });
+  }
+  $("path-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var q = filterParams();
+    q.set("source", $("path-source").value.trim());
+    q.set("target", $("path-target").value.trim());
+    q.set("mode", $("path-mode").value);
+    q.set("max_hops", $("path-hops").value || "4");
+    q.set("k", "5");
+    status("Finding paths…");
+    api("/api/paths", q).then(function (res) {
+      var query = { source: res.source.id, target: res.target.id };
+      if (!state.paths.some(function (p) { return p.source === query.source && p.target === query.target; })) {
+        state.paths.push(query);
+      }
+      renderPaths(res);
+      status(res.paths.length + " path(s) from " + res.source.name + " to " + res.target.name + ".");
+    }).catch(fail);
+  });
+
+  // ------------------------------------------------------------ filters apply
+
+  $("filter-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var focus = state.focus.slice();
+    nodes.clear(); edges.clear(); state.focus = [];
+    focus.reduce(function (p, id) { return p.then(function () { return expand(id); }); },
+                 Promise.resolve()).catch(fail);
+  });
+
+  // ------------------------------------------------------------ snapshot
+
+  $("snapshot-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var out = $("snapshot-result");
+    clear(out);
+    if (!state.focus.length && !state.paths.length) {
+      out.appendChild(el("p", { className: "error", text: "Search an entity or find a path first." }));
+      return;
+    }
+    var positions = {};
+    var pos = network.getPositions();
+    Object.keys(pos).forEach(function (id) { positions[id] = [pos[id].x, pos[id].y]; });
+    var body = { focus: state.focus, hops: state.focus.length ? 1 : 0, paths: state.paths, k: 5,
+                 max_hops: parseInt($("path-hops").value || "4", 10), mode: $("path-mode").value,
+                 filters: filterBody(), title: $("snap-title").value, caption: $("snap-caption").value,
+                 credit: $("snap-credit").value, positions: positions };
+    out.appendChild(el("p", { className: "meta", text: "Freezing the graph…" }));
+    api("/api/snapshots", null, body).then(function (res) {
+      clear(out);
+      var snippet = el("textarea", { id: "embed-html", rows: "4", readonly: "readonly" });
+      snippet.value = res.embed_html;
+      out.appendChild(el("p", {}, ["Published: ",
+        el("a", { id: "snapshot-link", href: safeUrl(res.url) || "#", target: "_blank",
+                  rel: "noopener", text: res.title })]));
+      out.appendChild(el("label", {}, ["Embed snippet", snippet]));
+      out.appendChild(el("button", { type: "button", text: "Copy snippet", onclick: function () {
+        snippet.select();
+        if (navigator.clipboard) { navigator.clipboard.writeText(snippet.value).catch(function () {}); }
+      } }));
+    }).catch(function (err) {
+      clear(out);
+      out.appendChild(el("p", { className: "error", text: err.message }));
+    });
+  });
+
+  window.explorer = { network: network, nodes: nodes, edges: edges, state: state };
+  counts();
+})();

@@ -1,0 +1,334 @@
+"""The explorer, pyvis drawings and snapshot pages in a real headless Chromium (Playwright).
+
+The app is served by uvicorn on a free local port over an embedded store holding hostile
+names and sentences; every page is checked for console errors, dialogs (an executed
+``alert``) and requests leaving the server.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import pytest
+
+from graph.store import GraphStore
+from tests.test_snapshots import DOC_A, DOC_B, HOSTILE, HOSTILE_NAME, HOSTILE_SENTENCE, KEY, \
+    TRIPLES_A, TRIPLES_B
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app over a sample store on a free local port; yield its base URL."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+    from graph.sqlite_store import SqliteStore
+
+    store: GraphStore = SqliteStore(str(tmp_path_factory.mktemp("browser") / "b.db"))
+    store.upsert_document(DOC_A, TRIPLES_A)
+    store.upsert_document(DOC_B, TRIPLES_B)
+    port = _free_port()
+    app = create_app(Settings(api_keys=KEY), store=store)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Yield a headless Chromium driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing (scripts/setup.sh installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What a page did: console errors, uncaught errors, dialogs and the hosts it asked."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.hosts: set[str] = set()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("dialog", self._dialog)
+        page.on("request", lambda r: self.hosts.add(urlsplit(r.url).netloc)
+                if urlsplit(r.url).scheme in {"http", "https", "ws", "wss"} else None)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def check(self, *allowed_hosts: str) -> None:
+        """Fail on a console error, a dialog, or a request to another host."""
+        assert self.dialogs == [], f"a dialog fired: {self.dialogs}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.hosts <= set(allowed_hosts), f"requests left the server: {self.hosts}"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    p = context.new_page()
+    p.set_default_timeout(15000)
+    yield p
+    context.close()
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc
+
+
+def _wait_stable(page: Any) -> None:
+    page.wait_for_function("() => document.getElementById('graph').dataset.stable === 'true'")
+
+
+def _click_node(page: Any, node_id: str) -> None:
+    """Click an explorer graph node where vis-network draws it."""
+    point = page.evaluate(
+        """id => { const net = window.explorer.network; const p = net.getPositions([id])[id];
+             const d = net.canvasToDOM(p); const r = document.querySelector('#graph canvas')
+             .getBoundingClientRect(); return {x: r.left + d.x, y: r.top + d.y}; }""",
+        node_id)
+    page.mouse.click(point["x"], point["y"])
+
+
+def _snapshot(server: str, body: dict[str, Any]) -> dict[str, Any]:
+    r = httpx.post(f"{server}/api/snapshots", json=body, headers={"X-API-Key": KEY}, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+# ---------------------------------------------------------------- explorer
+
+
+def test_explorer_search_expand_path_and_snapshot_embed(server: str, page: Any,
+                                                        tmp_path: Path) -> None:
+    watch = Watch(page)
+    page.goto(server + "/")
+    page.wait_for_function("() => window.explorer !== undefined")
+    legend = page.locator("#legend").inner_text()
+    assert "Country" in legend and "adversarial" in legend
+
+    # search with suggestions → select → ego network
+    page.fill("#search", "Inform")
+    page.locator("#suggestions li", has_text="Informer").first.click()
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 3")
+    labels = page.evaluate("window.explorer.nodes.get().map(n => n.label).sort()")
+    assert labels == sorted(["Informer", "Sputnik Serbia", HOSTILE_NAME])
+    page.locator("#details-title", has_text="Informer").wait_for()
+    hostile_button = page.locator("#details-body button", has_text=HOSTILE_NAME)
+    assert hostile_button.inner_text() == HOSTILE_NAME
+
+    # click a node to expand it: Sputnik Serbia brings Russia
+    _wait_stable(page)
+    sputnik = page.evaluate("window.explorer.nodes.get().find(n => n.label === "
+                            "'Sputnik Serbia').id")
+    _click_node(page, sputnik)
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
+    assert "Russia" in page.evaluate("window.explorer.nodes.get().map(n => n.label)")
+
+    # path finder: Russia reaches Informer through Sputnik Serbia, hop by hop
+    page.fill("#path-source", "Russia")
+    page.fill("#path-target", "Informer")
+    page.click("#path-go")
+    first = page.locator("#path-list li.path").first
+    first.wait_for()
+    hops = first.locator("li.hop")
+    assert hops.count() == 2
+    assert hops.nth(0).inner_text().startswith("Russia —funds→ Sputnik Serbia")
+    assert hops.nth(1).inner_text().startswith("Sputnik Serbia ←amplifies— Informer")
+    sentence = hops.nth(0).locator("q").inner_text()
+    assert sentence == HOSTILE_SENTENCE
+    assert page.locator("#panel script").count() == 0 and page.locator("img").count() == 0
+    link = hops.nth(0).locator("a")
+    assert link.get_attribute("href") == DOC_A.url and link.inner_text() == DOC_A.title
+
+    # snapshot, then paste the embed snippet into an article on another origin
+    page.click("#snapshot-box summary")
+    page.fill("#snap-title", "How Russia reaches Informer")
+    page.fill("#snap-credit", "Test Desk")
+    page.fill("#api-key", KEY)
+    page.click("#snapshot-go")
+    page.wait_for_function("() => document.getElementById('embed-html') && "
+                           "document.getElementById('embed-html').value.length > 0")
+    snippet = page.input_value("#embed-html")
+    assert snippet.startswith("<iframe") and "/s/" in snippet
+    watch.check(_host(server))
+
+    article_dir = tmp_path / "article"
+    article_dir.mkdir()
+    (article_dir / "index.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<link rel='icon' href='data:,'></head><body>"
+        f"<h1>An article</h1><p>Our findings:</p>{snippet}</body></html>", encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(article_dir))
+    article = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=article.serve_forever, daemon=True).start()
+    try:
+        reader = page.context.new_page()
+        reader_watch = Watch(reader)
+        article_url = f"http://127.0.0.1:{article.server_address[1]}/index.html"
+        reader.goto(article_url)
+        frame = reader.frame_locator("iframe")
+        frame.locator("#graph[data-ready='true']").wait_for()
+        graph = frame.locator("#graph")
+        nodes = int(graph.get_attribute("data-rendered-nodes") or -1)
+        edges = int(graph.get_attribute("data-rendered-edges") or -1)
+        assert (nodes, edges) == (4, 3)
+        assert frame.locator("h1").inner_text() == "How Russia reaches Informer"
+        relations = frame.locator("ol.relations > li")
+        assert relations.count() == 3
+        text = frame.locator("ol.relations").inner_text()
+        assert HOSTILE_SENTENCE in text and HOSTILE_NAME in text
+        assert frame.locator(f"ol.relations a[href='{DOC_A.url}']").count() >= 1
+        reader_watch.check(_host(server), _host(article_url))
+    finally:
+        article.shutdown()
+
+
+def test_hostile_names_stay_text_in_the_explorer(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/")
+    page.wait_for_function("() => window.explorer !== undefined")
+    page.fill("#search", "onerror")
+    item = page.locator("#suggestions li").first
+    item.wait_for()
+    assert item.inner_text().startswith(HOSTILE_NAME)
+    item.click()
+    page.locator("#details-title", has_text=HOSTILE_NAME).wait_for()
+    assert page.locator("#details-title").inner_text() == HOSTILE_NAME
+    assert page.locator("img").count() == 0
+    # the edge's evidence panel: the sentence is text, the javascript: URL is not a link
+    page.evaluate(f"window.explorer.network.selectEdges([])")
+    edge = page.evaluate("window.explorer.edges.get()[0].id")
+    page.evaluate("id => window.explorer.network.emit('click', "
+                  "{nodes: [], edges: [id], pointer: {DOM: {x: 0, y: 0}}})", edge)
+    page.locator("#details-body ol.evidence li").first.wait_for()
+    assert page.locator("#details-body ol.evidence q").first.inner_text() == \
+        f"{HOSTILE_NAME} supports Informer."
+    assert page.locator("#details-body a").count() == 0
+    watch.check(_host(server))
+
+
+# ---------------------------------------------------------------- pyvis drawing
+
+
+def test_pyvis_drawing_shows_hostile_text_without_running_it(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(f"{server}/api/visualize?focus={quote(HOSTILE.id)}&hops=2")
+    page.locator("#graph[data-ready='true']").wait_for()
+    assert page.locator("h1").inner_text() == f"Influence network of {HOSTILE_NAME}"
+    assert int(page.get_attribute("#graph", "data-rendered-nodes") or 0) == 3
+    page.wait_for_timeout(300)
+    _hover_node(page, HOSTILE.id)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text().startswith(HOSTILE_NAME)
+    assert page.locator("img").count() == 0
+    watch.check(_host(server))
+
+
+def _hover_node(page: Any, node_id: str) -> None:
+    point = page.evaluate(
+        """id => { const net = window.influenceGraph.network; net.stopSimulation();
+             const d = net.canvasToDOM(net.getPositions([id])[id]);
+             const r = document.querySelector('#graph canvas').getBoundingClientRect();
+             return {x: r.left + d.x, y: r.top + d.y}; }""", node_id)
+    page.mouse.move(point["x"] - 30, point["y"] - 30)
+    page.mouse.move(point["x"], point["y"], steps=5)
+
+
+# ---------------------------------------------------------------- snapshot page
+
+
+def test_snapshot_page_draws_its_graph_from_the_server_only(server: str, page: Any) -> None:
+    out = _snapshot(server, {"focus": [HOSTILE.id], "hops": 3, "title": "<b>Bold</b> title"})
+    data = httpx.get(f"{server}/s/{out['id']}.json").json()["payload"]
+    watch = Watch(page)
+    page.goto(out["url"])
+    page.locator("#graph[data-ready='true']").wait_for()
+    graph = page.locator("#graph")
+    assert int(graph.get_attribute("data-rendered-nodes") or -1) == len(data["nodes"]) == 4
+    assert int(graph.get_attribute("data-rendered-edges") or -1) == len(data["edges"]) == 3
+    assert page.locator("h1").inner_text() == "<b>Bold</b> title"
+    text = page.locator("ol.relations").inner_text()
+    assert HOSTILE_NAME in text and HOSTILE_SENTENCE in text
+    assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
+    assert page.locator("ol.relations a[href^='javascript']").count() == 0
+    watch.check(_host(server))
+
+
+def test_snapshot_svg_escapes_hostile_text(server: str) -> None:
+    out = _snapshot(server, {"focus": [HOSTILE.id], "hops": 2})
+    svg = httpx.get(f"{server}/s/{out['id']}.svg").text
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert HOSTILE_NAME in texts
+    assert not any(el.tag.endswith("img") or el.tag.endswith("script") for el in root.iter())
+
+
+# ---------------------------------------------------------------- phone
+
+
+@pytest.mark.parametrize("path", ["/", "snapshot"])
+def test_phone_sized_screen(server: str, browser: Any, path: str) -> None:
+    if path == "snapshot":
+        path = urlsplit(_snapshot(server, {"focus": ["Informer"], "hops": 1})["url"]).path
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True,
+                                  has_touch=True)
+    try:
+        p = context.new_page()
+        watch = Watch(p)
+        p.goto(server + path)
+        graph = p.locator("#graph")
+        graph.wait_for()
+        box = graph.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 250
+        if path == "/":
+            panel = p.locator("#panel").bounding_box()
+            assert panel is not None and panel["width"] > 300
+            p.fill("#search", "Inform")
+            p.locator("#suggestions li").first.wait_for()
+        overflow = p.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px of horizontal overflow"
+        watch.check(_host(server))
+    finally:
+        context.close()
