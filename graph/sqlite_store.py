@@ -2,8 +2,8 @@
 
 Every write runs in one ``BEGIN IMMEDIATE`` transaction (all or nothing, so a ``kill -9``
 at any moment leaves whole documents or none); concurrent writers, threads or processes,
-wait up to ``BUSY_TIMEOUT_MS`` for each other. Each thread uses its own connection and
-each ``iter_*`` stream its own, so readers never block on writers. Names are searched
+wait up to ``BUSY_TIMEOUT_MS`` for each other. Each call borrows a pooled connection
+and each ``iter_*`` stream opens its own, so readers never block on writers. Names are searched
 through their ``name_key`` with an FTS5 trigram index (substring and fuzzy candidates).
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ from graph.names import clean_name, name_key
 
 BUSY_TIMEOUT_MS = 60_000
 FETCH = 500  # rows per fetchmany when streaming
+POOL_SIZE = 8  # idle connections kept open for reuse
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 
@@ -154,10 +155,8 @@ class SqliteStore:
 
     def __init__(self, path: str) -> None:
         self.path = str(path)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._conns: list[sqlite3.Connection] = []
-        self._generation = 0
+        self._idle: list[sqlite3.Connection] = []  # connections not in use by any thread
         try:
             Path(self.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -189,39 +188,46 @@ class SqliteStore:
             raise self._unavailable(exc) from exc
         return conn
 
-    def _conn(self) -> sqlite3.Connection:
-        """Return this thread's connection, opening it on first use (or after close)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "generation", -1) != self._generation:
-            conn = self._open()
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        """Lend an idle connection (or a new one) to the calling thread for the block."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        conn = conn or self._open()
+        try:
+            yield conn
+        finally:
             with self._lock:
-                self._conns.append(conn)
-            self._local.conn, self._local.generation = conn, self._generation
-        return conn
+                keep = len(self._idle) < POOL_SIZE and not conn.in_transaction
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                conn.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """Run the block in one BEGIN IMMEDIATE transaction; roll back on any error."""
-        conn = self._conn()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._unavailable(exc) from exc
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException as exc:
+        with self._conn() as conn:
             try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            if isinstance(exc, sqlite3.Error):
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
                 raise self._unavailable(exc) from exc
-            raise
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                if isinstance(exc, sqlite3.Error):
+                    raise self._unavailable(exc) from exc
+                raise
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
-            return self._conn().execute(sql, params).fetchall()
+            with self._conn() as conn:
+                return conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise self._unavailable(exc) from exc
 
@@ -242,10 +248,9 @@ class SqliteStore:
         self._read("SELECT value FROM meta WHERE key = 'version'")
 
     def close(self) -> None:
-        """Close every connection this store opened (it reopens them if used again)."""
+        """Close the idle connections (the store opens new ones if it is used again)."""
         with self._lock:
-            conns, self._conns = self._conns, []
-            self._generation += 1
+            conns, self._idle = self._idle, []
         for conn in conns:
             try:
                 conn.close()

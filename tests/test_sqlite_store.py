@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import graph.sqlite_store as sqlite_store
+from graph import sqlite_store
 from graph.errors import InputError, StoreUnavailable
 from graph.model import Entity, RelationFilter, Stats
 from graph.sqlite_store import SqliteStore
@@ -223,10 +223,10 @@ def test_readers_see_a_stable_stream_while_writes_commit(tmp_path: Path) -> None
 def test_file_settings_are_wal_with_foreign_keys(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "deep" / "er" / "t.db"))
     store.upsert_document(OLD, OLD_TRIPLES)
-    conn = store._conn()
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    with store._conn() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     store.close()
     assert SqliteStore(str(tmp_path / "deep" / "er" / "t.db")).stats().documents == 1
 
@@ -256,3 +256,21 @@ def test_ping_fails_when_the_file_goes_bad(tmp_path: Path) -> None:
     path.write_bytes(b"\x00garbage" * 1000)
     with pytest.raises(StoreUnavailable, match="t.db"):
         store.ping()
+
+
+def test_short_lived_threads_do_not_leak_connections(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    store = SqliteStore(str(path))
+    store.upsert_document(OLD, OLD_TRIPLES)
+    for _ in range(40):
+        t = threading.Thread(target=store.search_entities, args=("russia",))
+        t.start()
+        t.join()
+
+    def open_files() -> int:
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path.resolve()))
+
+    assert 1 <= open_files() <= sqlite_store.POOL_SIZE
+    store.close()
+    assert open_files() == 0
