@@ -44,7 +44,7 @@ _HTML_TITLE = re.compile(r"<title[^>]{0,500}>(.{0,2000}?)</title", re.IGNORECASE
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), 11, *range(14, 32), 127)]
+_CONTROL_BYTES = [bytes([b]) for b in (*range(9), 11, *range(14, 32), 127)]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -101,17 +101,17 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     bad = replaced.count("\ufffd")
     if bad <= len(replaced) // 100 and any(ord(c) > 127 and c != "\ufffd" for c in replaced):
         return replaced
-    try:
-        from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes
 
+    try:
         matches = list(from_bytes(data[:1_000_000]))
-        if matches:
-            # Short Western texts fit several code pages equally well; prefer Windows-1252.
-            best = next((m for m in matches if m.encoding in _WESTERN
-                         and m.chaos <= matches[0].chaos + 0.01), matches[0])
-            return data.decode(best.encoding, errors="replace")
     except Exception:  # noqa: BLE001 - detection is a best effort; Latin-1 reads anything
-        pass
+        matches = []
+    if matches:
+        # Short Western texts fit several code pages equally well; prefer Windows-1252.
+        best = next((m for m in matches if m.encoding in _WESTERN
+                     and m.chaos <= matches[0].chaos + 0.01), matches[0])
+        return data.decode(best.encoding, errors="replace")
     return data.decode("latin-1")
 
 
@@ -324,7 +324,7 @@ def _documents(data: bytes, name: str, content_type: str | None, url: str | None
         raise _error(name, "empty file")
     kind = detect_kind(data, name, content_type)
     _, charset = _mime(content_type)
-    meta = {"url": url, "path": path}
+    meta: dict[str, Any] = {"url": url, "path": path}
     if kind == PDF:
         return [_guarded(_read_pdf, data, name, meta)]
     if looks_binary(data):
@@ -487,9 +487,9 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
         raise _error(name, f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     if encrypted:
         try:
-            opened = reader.decrypt("")
+            opened = bool(reader.decrypt(""))
         except Exception:  # noqa: BLE001 - missing crypto support or a broken dictionary
-            opened = 0
+            opened = False
         if not opened:
             raise _error(name, "the PDF is encrypted with a password; save an unencrypted "
                          "copy and try again")
@@ -541,9 +541,12 @@ def _page_texts(reader: Any, name: str) -> list[str]:
 
 
 def _record_document(record: Any, meta: dict[str, Any]) -> SourceDocument:
-    """Return the document of one ``{text, title, url, date}`` record; ValueError says why not."""
+    """Return the document of one ``{text, title, url, date}`` record.
+
+    Raises TypeError or ValueError saying what is wrong with the record.
+    """
     if not isinstance(record, dict):
-        raise ValueError("not a JSON object")
+        raise TypeError("not a JSON object")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("no 'text' (a non-empty string)")
@@ -551,7 +554,7 @@ def _record_document(record: Any, meta: dict[str, Any]) -> SourceDocument:
     for key in ("title", "url", "source", "author"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"'{key}' is not a string")
+            raise TypeError(f"'{key}' is not a string")
         fields[key] = clean_text(value).strip() if value else None
     published = parse_date(record.get("date", record.get("published")))
     return SourceDocument(text=clean_text(text).strip(), title=fields["title"] or "",
@@ -571,7 +574,7 @@ def _read_jsonl(text: str, name: str, meta: dict[str, Any], lenient: bool
             continue
         except RecursionError:
             problem = f"line {number}: nested too deeply"
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             problem = f"line {number}: {exc}"
         if lenient:
             out.append(_error(name, problem))
@@ -597,7 +600,7 @@ def _read_json(text: str, name: str, meta: dict[str, Any]) -> list[SourceDocumen
     for i, record in enumerate(records, start=1):
         try:
             out.append(_record_document(record, meta))
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             where = f"record {i}: " if isinstance(data, list) else ""
             raise _error(name, f"{where}{exc}") from None
     if not out:

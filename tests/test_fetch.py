@@ -29,7 +29,7 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def send_body(self, body: bytes, content_type: str, status: int = 200) -> None:
@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         path = self.path
         if path == "/page.html":
             self.send_body(PAGE, "text/html; charset=utf-8")
