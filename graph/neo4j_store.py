@@ -41,8 +41,8 @@ T = TypeVar("T")
 SCHEMA = [
     *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
       for label in ("Entity", "Document", "Relation", "Evidence", "Snapshot", "Meta")),
-    "CREATE INDEX alias_key IF NOT EXISTS FOR (n:Alias) ON (n.key)",
-    "CREATE TEXT INDEX alias_key_text IF NOT EXISTS FOR (n:Alias) ON (n.key)",
+    "CREATE INDEX alias_head IF NOT EXISTS FOR (n:Alias) ON (n.head)",
+    "CREATE TEXT INDEX alias_head_text IF NOT EXISTS FOR (n:Alias) ON (n.head)",
     "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
     "CREATE INDEX evidence_relation IF NOT EXISTS FOR (n:Evidence) ON (n.relation_id)",
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
@@ -52,6 +52,9 @@ SCHEMA = [
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
     "`fulltext.eventually_consistent`: false}}",
 ]
+# Index entries have a size limit (about 8 kB): the indexes hold the first HEAD characters
+# of a key (``head``); exact matches compare the whole key, substrings past HEAD are not found.
+HEAD = 1000
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
@@ -345,9 +348,11 @@ class Neo4jStore:
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
         """Return entities whose name or an alias has exactly this ``name_key``."""
-        rows = self._rows("MATCH (a:Alias {key: $key}) WITH DISTINCT a.entity_id AS id "
+        key = name_key(key)
+        rows = self._rows("MATCH (a:Alias {head: $head}) WHERE a.key = $key "
+                          "WITH DISTINCT a.entity_id AS id "
                           "MATCH (e:Entity {id: id}) RETURN e {.*} AS e ORDER BY e.name, e.id LIMIT $limit",
-                          key=name_key(key), limit=limit)
+                          key=key, head=key[:HEAD], limit=limit)
         return [_entity(r["e"]) for r in rows]
 
     def search_entities(self, query: str, type: str | None = None,
@@ -360,15 +365,15 @@ class Neo4jStore:
         q = name_key(query)[:200]
         if not q or limit <= 0:
             return []
-        params = {"q": q, "type": type, "want": limit * 4 + 20}
+        params = {"q": q, "head": q[:HEAD], "type": type, "want": limit * 4 + 20}
         typed = " AND ($type IS NULL OR a.type = $type) "
         found = "RETURN a.entity_id AS id, a.key AS key"
 
         def work(tx: ManagedTransaction) -> tuple[list[Record], list[Record]]:
-            exact = [*tx.run("MATCH (a:Alias {key: $q}) WHERE true" + typed + found, params),
-                     *tx.run("MATCH (a:Alias) WHERE a.key STARTS WITH $q" + typed + found +
+            exact = [*tx.run("MATCH (a:Alias {head: $head}) WHERE a.key = $q" + typed + found, params),
+                     *tx.run("MATCH (a:Alias) WHERE a.head STARTS WITH $q" + typed + found +
                              " ORDER BY a.name LIMIT $want", params),
-                     *tx.run("MATCH (a:Alias) WHERE a.key CONTAINS $q" + typed + found +
+                     *tx.run("MATCH (a:Alias) WHERE a.head CONTAINS $q" + typed + found +
                              " ORDER BY a.name LIMIT $want", params)]
             if len(q) < 3:
                 return exact, []
@@ -507,7 +512,10 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> list[str]
            "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
     tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=ids).consume()
     tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
-           "CREATE (:Alias {key: key, entity_id: row.id, type: row.type, name: row.name})", rows=rows).consume()
+           "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
+           "type: row.type, name: row.name})",
+           rows=[{**row, "keys": [{"key": k, "head": k[:HEAD]} for k in row["keys"]]}
+                 for row in rows]).consume()
     return ids
 
 
