@@ -462,7 +462,7 @@ class SqliteStore:
         def collect(sql: str, *params: Any) -> None:
             for entity_id, key in self._read(
                     "SELECT a.entity_id, a.key FROM aliases a JOIN entities e ON "
-                    f"e.id = a.entity_id WHERE {sql} {typed} ORDER BY e.name LIMIT ?3",
+                    f"e.id = a.entity_id WHERE {sql} {typed} ORDER BY a.key LIMIT ?3",
                     (params[0], type, want)):
                 score = (100.0 if key == q else 90.0 if key.startswith(q)
                          else 85.0 if f" {q}" in key else 80.0)
