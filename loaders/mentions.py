@@ -198,11 +198,13 @@ class MentionIndex:
     def generic(self, token: Any, range_types: tuple[str, ...] = ()) -> Mention | None:
         """Return a generic mention headed by ``token`` ("Serbian government"), or None."""
         span_tokens = _phrase(token)
-        text = " ".join(t.text for t in span_tokens) if span_tokens else token.text
-        actor = self.onto.actor_for(self.doc[span_tokens[0].i:token.i + 1].text)
-        if actor is not None:
-            return Mention(span_tokens[0].i, token.i + 1, actor.name, actor.type, "name", "",
-                           actor)
+        while len(span_tokens) > 1 and span_tokens[0].is_stop:
+            span_tokens = span_tokens[1:]  # "most", "other", "many" name nothing
+        for first in span_tokens:
+            actor = self.onto.actor_for(self.doc[first.i:token.i + 1].text)
+            if actor is not None:
+                return Mention(first.i, token.i + 1, self.doc[first.i:token.i + 1].text,
+                               actor.type, "name", "", actor)
         typ = head_type(token)
         leaf_range = [t for t in range_types if not any(
             self.onto.types[o].parent == t for o in self.onto.types)]
@@ -237,7 +239,9 @@ class MentionIndex:
 def _is_modifier(span: Any) -> bool:
     """Return True when a span modifies a noun (a demonym in "Russian jets")."""
     root = span.root
-    return root.dep_ in {"amod", "compound", "nmod", "conj"} and root.head.pos_ in {"NOUN", "PROPN"}
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "Chinese" in "Russian and Chinese jets"
+    return root.dep_ in {"amod", "compound", "nmod"} and root.head.pos_ in {"NOUN", "PROPN"}
 
 
 def _phrase(token: Any) -> list[Any]:

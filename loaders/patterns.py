@@ -123,7 +123,7 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     if token.pos_ == "PRON" or token.lower_ in QUOTES:
         return None
     found = index.at(token, rng)
-    if found is not None and found.kind != "demonym":
+    if found is not None:
         return found, 1.0
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
@@ -135,7 +135,7 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                     return back, 0.75
                 continue
             m = index.at(child)
-            if m is not None and m.kind != "demonym":
+            if m is not None:
                 return m, 0.85
     for child in token.lefts:
         if child.dep_ in {"compound", "nmod"}:
@@ -221,8 +221,11 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
     if not cues:
         return []
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
-    participle = verb.dep_ == "acl" and verb.tag_ == "VBN"
+    participle = verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN"
     agents = _prep_objects([verb], "by") if passive or participle else []
+    if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
+        agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
+                  and c.i in index.by_token]
     out: list[Candidate] = []
     for cue in cues:
         if not _cue_fits(verb, cue):
@@ -304,6 +307,11 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
             agent_toks, conf = subjects(verb), 0.65
     obj_toks: list[Any] = []
     between = False
+    if agent_toks and any(c.dep_ in {"compound", "nmod"} for c in agent_toks):
+        # "the Kosovo-Serbia deal's EU mediators": the genitive is what the role is about
+        for c in noun.lefts:
+            if c.i not in index.by_token and any(g.tag_ == "POS" for g in c.children):
+                obj_toks.extend(modifier_names(index, c))
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ in NOUN_OBJECT_PREPS:
             obj_toks.extend(_pobjs(c))
@@ -318,6 +326,19 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         else:
             found = _pairs(index, _expand_agents(agent_toks), obj_toks, pred, noun, conf, "noun")
         out.extend(found)
+    return out
+
+
+def modifier_names(index: MentionIndex, noun: Any) -> list[Any]:
+    """Return one token per named entity among the compound modifiers of a noun."""
+    out, seen = [], set()
+    for t in noun.subtree:
+        if t.i >= noun.i or t.dep_ not in {"compound", "nmod", "amod", "conj"}:
+            continue
+        m = index.by_token.get(t.i)
+        if m is not None and id(m) not in seen:
+            seen.add(id(m))
+            out.append(t)
     return out
 
 
