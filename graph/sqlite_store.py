@@ -358,30 +358,31 @@ class SqliteStore:
 
     def _upsert_entities(self, conn: sqlite3.Connection, entities: list[Entity]) -> None:
         """Insert new entities, refine generic types, merge external ids, add aliases."""
-        ids = sorted({e.id for e in entities})
-        stored = {row[0]: [row[1], json.loads(row[2])] for row in conn.execute(
+        stored = {row[0]: (row[1], row[2]) for row in conn.execute(
             "SELECT id, type, external_ids FROM entities WHERE id IN "
-            "(SELECT value FROM json_each(?))", (json.dumps(ids),))}
-        rows: dict[str, tuple[str, str, str, str, str]] = {}
-        aliases: set[tuple[str, str, str]] = set()
+            "(SELECT value FROM json_each(?))", (json.dumps(sorted({e.id for e in entities})),))}
+        merged: dict[str, tuple[str, dict[str, str]]] = {
+            i: (t, json.loads(ext)) for i, (t, ext) in stored.items()}
+        names: dict[str, str] = {}
+        aliases: dict[tuple[str, str], str] = {}
         for e in entities:
             name = clean_name(e.name)
-            if e.id not in stored:
-                stored[e.id] = [e.type, {}]
-                rows[e.id] = (e.id, name, e.type, name_key(name), "")
-            elif _refines(stored[e.id][0], e.type):
-                stored[e.id][0] = e.type
-            stored[e.id][1] = {**e.external_ids, **stored[e.id][1]}
+            names.setdefault(e.id, name)
+            type_, ext = merged.get(e.id, (e.type, {}))
+            merged[e.id] = (e.type if _refines(type_, e.type) else type_,
+                            {**e.external_ids, **ext})
             for surface in (name, *map(clean_name, e.aliases)):
-                if surface:
-                    aliases.add((e.id, surface, name_key(surface)))
-        conn.executemany("INSERT OR IGNORE INTO entities (id, name, type, key, external_ids) "
-                         "VALUES (?, ?, ?, ?, '{}')", [r[:4] for r in rows.values()])
+                if surface and (e.id, surface) not in aliases:
+                    aliases[(e.id, surface)] = name_key(surface)
+        rows = {i: (t, json.dumps(ext, sort_keys=True)) for i, (t, ext) in merged.items()}
+        conn.executemany("INSERT INTO entities (id, name, type, key, external_ids) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         [(i, names[i], *rows[i][:1], name_key(names[i]), rows[i][1])
+                          for i in rows if i not in stored])
         conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
-                         [(stored[i][0], json.dumps(stored[i][1], sort_keys=True), i)
-                          for i in ids])
+                         [(*rows[i], i) for i in rows if i in stored and rows[i] != stored[i]])
         conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, key) VALUES (?, ?, ?)",
-                         sorted(aliases))
+                         [(i, a, k) for (i, a), k in aliases.items()])
 
     @staticmethod
     def _drop_evidence(conn: sqlite3.Connection, document_id: str) -> set[str]:
@@ -394,27 +395,33 @@ class SqliteStore:
     @staticmethod
     def _reaggregate(conn: sqlite3.Connection, relation_ids: set[str]) -> None:
         """Recompute these relations from their evidence; delete what is left unsupported."""
-        ends: set[str] = set()
-        for rel_id in sorted(relation_ids):
-            row = conn.execute("SELECT subject, predicate, object FROM relations WHERE id = ?",
-                               (rel_id,)).fetchone()
-            if row is None:
-                continue
-            ends.update((row[0], row[2]))
-            rows = conn.execute("SELECT confidence, status, date FROM evidence "
-                                "WHERE relation_id = ?", (rel_id,)).fetchall()
-            rel = aggregate(rel_id, row[0], row[1], row[2],
-                            ((c, s, dt.date.fromisoformat(d) if d else None) for c, s, d in rows))
+        ids = json.dumps(sorted(relation_ids))
+        rels = {r[0]: r[1:] for r in conn.execute(
+            "SELECT id, subject, predicate, object FROM relations WHERE id IN "
+            "(SELECT value FROM json_each(?))", (ids,))}
+        rows: dict[str, list[tuple[float, str, dt.date | None]]] = {i: [] for i in rels}
+        for rel_id, c, status, d in conn.execute(
+                "SELECT relation_id, confidence, status, date FROM evidence WHERE relation_id "
+                "IN (SELECT value FROM json_each(?))", (ids,)):
+            rows[rel_id].append((c, status, dt.date.fromisoformat(d) if d else None))
+        updates, gone = [], []
+        for rel_id, (subject, predicate, obj) in sorted(rels.items()):
+            rel = aggregate(rel_id, subject, predicate, obj, rows[rel_id])
             if rel is None:
-                conn.execute("DELETE FROM relations WHERE id = ?", (rel_id,))
+                gone.append((rel_id,))
             else:
-                conn.execute("UPDATE relations SET confidence = ?, status = ?, first_seen = ?, "
-                             "last_seen = ?, evidence_count = ? WHERE id = ?",
-                             (rel.confidence, rel.status, _iso(rel.first_seen),
-                              _iso(rel.last_seen), rel.evidence_count, rel_id))
-        orphans = [(e,) for e in sorted(ends) if conn.execute(
-            "SELECT 1 FROM relations WHERE subject = ?1 OR object = ?1 LIMIT 1",
-            (e,)).fetchone() is None]
+                updates.append((rel.confidence, rel.status, _iso(rel.first_seen),
+                                _iso(rel.last_seen), rel.evidence_count, rel_id))
+        conn.executemany("UPDATE relations SET confidence = ?, status = ?, first_seen = ?, "
+                         "last_seen = ?, evidence_count = ? WHERE id = ?", updates)
+        conn.executemany("DELETE FROM relations WHERE id = ?", gone)
+        if not gone:
+            return
+        ends = json.dumps(sorted({e for s, _, o in rels.values() for e in (s, o)}))
+        orphans = conn.execute(
+            "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM relations WHERE "
+            "subject = value) AND NOT EXISTS (SELECT 1 FROM relations WHERE object = value)",
+            (ends,)).fetchall()
         conn.executemany("DELETE FROM aliases WHERE entity_id = ?", orphans)
         conn.executemany("DELETE FROM entities WHERE id = ?", orphans)
 
