@@ -202,8 +202,9 @@ def _fits(types: tuple[str, ...], type_name: str) -> bool:
 def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     onto = get_ontology()
     index = MentionIndex(doc, onto)
-    resolver = Resolver(index.mentions)
+    resolver = Resolver(index.mentions, index.short_forms)
     rows: list[tuple[str, str, str, Evidence]] = []
+    taken: set[tuple[int, str, str]] = set()
     for sent in doc.sents:
         if not _usable(sent):
             continue
@@ -217,6 +218,9 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             if not (_fits(pred.domain, resolver.type_of(s_key))
                     and _fits(pred.range, resolver.type_of(o_key))):
                 continue
+            if (cand.trigger.i, s_key, o_key) in taken:
+                continue  # a more specific cue of the same words already gave a predicate
+            taken.add((cand.trigger.i, s_key, o_key))
             status, attribution = modality(cand.trigger, cand.kind, index, resolver)
             evidence = Evidence(document_id=source.id, sentence=text, start=start,
                                 end=start + len(text), page=source.page_at(start),

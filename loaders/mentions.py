@@ -90,29 +90,46 @@ def head_type(token: Any) -> str | None:
     return None
 
 
-def _trim(span: Any) -> tuple[int, int] | None:
-    """Return (start, end) of an NER span cut at a possessive and without leading articles."""
-    start, end = span.start, span.end
-    for tok in span:
+def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Return (start, end) of a name cut at a possessive and without leading articles."""
+    for tok in doc[start:end]:
         if tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}:
             end = tok.i
             break
-        if "\n" in tok.text or tok.like_url or tok.like_email:
+        if tok.like_url or tok.like_email:
             return None
-    while start < end and span.doc[start].dep_ == "det" or (
-            start < end and span.doc[start].lower_ == "the"):
+    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
         start += 1
     return (start, end) if start < end else None
 
 
+def _pieces(span: Any) -> list[tuple[int, int]]:
+    """Return the parts of an NER span between line breaks (NER may run across them)."""
+    out, start = [], span.start
+    for tok in span:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            end = tok.i if tok.is_space else tok.i + 1
+            if end > start:
+                out.append((start, end))
+            start = tok.i + 1
+    if start < span.end:
+        out.append((start, span.end))
+    return out
+
+
 class MentionIndex:
-    """The mentions of one document, by token, with generic phrases typed on demand."""
+    """The mentions of one document, by token, with generic phrases typed on demand.
+
+    ``short_forms`` maps the key of an acronym defined in the text ("Adriatic Energy
+    Holding (AEH)") to the full name.
+    """
 
     def __init__(self, doc: Any, onto: Ontology | None = None) -> None:
         self.doc = doc
         self.onto = onto or get_ontology()
         self.by_token: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
+        self.short_forms: dict[str, str] = {}
         self._find_names()
 
     # ------------------------------------------------------------ named mentions
@@ -129,29 +146,93 @@ class MentionIndex:
         for ent in doc.ents:
             if ent.label_ not in NER_TYPES:
                 continue
-            bounds = _trim(ent)
-            if bounds is None:
-                continue
-            start, end = bounds
-            text = doc[start:end].text
-            actor = self.onto.actor_for(text)
-            if actor is not None:
-                kind = "demonym" if _is_modifier(doc[start:end]) and name_key(text) in {
-                    name_key(d) for d in actor.demonyms} else "name"
-                self._add(Mention(start, end, text, actor.type, kind, ent.label_, actor))
-                continue
-            if ent.label_ in GAZETTEER_ONLY or text.lower().startswith(("pro-", "anti-")):
-                continue
-            root = doc[start:end].root
-            if ent.label_ == "NORP" and (root.pos_ != "PROPN" or root.dep_ in {"amod", "compound"}):
-                continue
-            if not any(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
-                continue
-            kind_type = NER_TYPES[ent.label_]
-            if ent.label_ in {"ORG", "NORP"}:
-                kind_type = head_type(root) or kind_type
-            self._add(Mention(start, end, text, kind_type, "name", ent.label_))
+            for piece in _pieces(ent):
+                bounds = _trim(doc, *piece)
+                if bounds is not None:
+                    self._named(bounds[0], bounds[1], ent.label_)
         self._scan_gazetteer()
+        self._acronyms()
+        self._vote_types()
+
+    def _named(self, start: int, end: int, label: str) -> None:
+        doc = self.doc
+        text = doc[start:end].text
+        actor = self.onto.actor_for(text)
+        if actor is not None:
+            kind = "demonym" if _is_modifier(doc[start:end]) and name_key(text) in {
+                name_key(d) for d in actor.demonyms} else "name"
+            self._add(Mention(start, end, text, actor.type, kind, label, actor))
+            return
+        if label in GAZETTEER_ONLY or text.lower().startswith(("pro-", "anti-")):
+            return
+        root = doc[start:end].root
+        if label == "NORP" and (root.pos_ != "PROPN" or root.dep_ in {"amod", "compound"}):
+            return
+        if not any(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
+            return
+        type_name = NER_TYPES[label]
+        if label in {"ORG", "NORP"}:
+            type_name = head_type(root) or type_name
+        self._add(Mention(start, end, text, type_name, "name", label))
+
+    def _acronyms(self) -> None:
+        """Link "Full Name (ACRONYM)" and give every later ACRONYM that name."""
+        doc = self.doc
+        found: dict[str, Mention] = {}
+        for tok in doc[1:-2]:
+            short, closing = doc[tok.i + 1], doc[tok.i + 2]
+            if not (tok.text == "(" and closing.text == ")" and short.text.isupper()
+                    and short.is_alpha and len(short.text) >= 2):
+                continue
+            full = self.by_token.get(tok.i - 1)
+            if full is None:
+                full = self._proper_run(tok.i)
+            if full is None or full.kind != "name":
+                continue
+            found[short.text] = full
+            self.short_forms[name_key(short.text)] = full.actor.name if full.actor else full.text
+        for tok in doc:
+            full = found.get(tok.text)
+            if full is None:
+                continue
+            old = self.by_token.get(tok.i)
+            if old is not None and old.start == tok.i and old.end == tok.i + 1:
+                old.type, old.label, old.actor = full.type, full.label, full.actor
+                continue
+            self._add(Mention(tok.i, tok.i + 1, tok.text, full.type, "name", full.label,
+                              full.actor))
+
+    def _proper_run(self, end: int) -> Mention | None:
+        """Return a name made of the capitalized words before ``end`` (NER missed it)."""
+        doc = self.doc
+        start = end
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and (start - 1) not in self.by_token:
+            start -= 1
+        if end - start < 2:
+            return None
+        mention = Mention(start, end, doc[start:end].text,
+                          head_type(doc[end - 1]) or "Organization", "name", "ORG")
+        self._add(mention)
+        return mention
+
+    def _vote_types(self) -> None:
+        """Give every mention of one name the type the document supports best.
+
+        A noun that describes the name ("Volga Maritime, a shipping company", "the
+        football club Hajduk Split") decides; else the most frequent NER type.
+        """
+        votes: dict[str, dict[str, float]] = {}
+        for m in self.mentions:
+            if m.actor is not None:
+                continue
+            box = votes.setdefault(m.key, {})
+            box[m.type] = box.get(m.type, 0) + 1 - 0.01 * len(box)
+            described = _described_type(self.doc[m.start:m.end].root)
+            if described:
+                box[described] = box.get(described, 0) + 10
+        for m in self.mentions:
+            if m.actor is None and votes.get(m.key):
+                m.type = max(votes[m.key].items(), key=lambda kv: kv[1])[0]
 
     def _scan_gazetteer(self) -> None:
         """Add gazetteer actors that NER missed: proper-noun runs and demonym adjectives."""
@@ -234,6 +315,23 @@ class MentionIndex:
             return None
         text = _join(kept)
         return Mention(kept[0].i, token.i + 1, text, typ, "generic", "", None, origins)
+
+
+def _described_type(root: Any) -> str | None:
+    """Return the type named by an apposition or a classifier noun of a name, or None."""
+    for c in root.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN":
+            return head_type(c)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        return head_type(root.head)
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for c in root.head.children:
+            if c.dep_ == "attr" and c.pos_ == "NOUN":
+                return head_type(c)
+    for c in root.lefts:
+        if c.dep_ == "compound" and c.pos_ == "NOUN":
+            return head_type(c)
+    return None
 
 
 def _is_modifier(span: Any) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from loaders.mentions import Mention, MentionIndex
+from loaders.mentions import Mention, MentionIndex, head_type
 from ontology import get_ontology
 
 # English grammar, not vocabulary: prepositions that can end a verb cue and that attach
@@ -112,25 +112,38 @@ def members(token: Any) -> list[Any]:
     return out
 
 
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+THING_PRONOUNS = {"it", "its"}
+
+
 def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
              avoid: set[int] | None = None) -> tuple[Mention, float] | None:
     """Return the mention an argument token stands for and a confidence factor.
 
     A phrase with no entity of its own stands for the named entity that possesses or
-    qualifies it ("Russia's veto power", "Kremlin talking points"); "its" looks back
-    for the closest preceding subject.
+    qualifies it ("Russia's veto power", "Kremlin talking points"). "it", "he" and
+    "the company" look back for the closest preceding subject that fits.
     """
-    if token.pos_ == "PRON" or token.lower_ in QUOTES:
+    avoid = avoid or set()
+    if token.lower_ in QUOTES:
         return None
+    if token.pos_ == "PRON":
+        back = antecedent(index, token, avoid)
+        return (back, 0.7) if back is not None else None
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
+    if token.tag_ == "NN" and any(c.lower_ == "the" for c in token.lefts) and len(
+            [c for c in token.lefts if c.dep_ not in {"det", "punct"}]) == 0 and head_type(token):
+        back = antecedent(index, token, avoid, head_type(token))
+        if back is not None:
+            return back, 0.7
     for child in token.children:
         if child.dep_ == "poss":
-            if child.pos_ == "PRON" and child.lower_ in {"its", "their"}:
-                back = antecedent(index, child, avoid or set())
+            if child.pos_ == "PRON":
+                back = antecedent(index, child, avoid)
                 if back is not None:
                     return back, 0.75
                 continue
@@ -142,32 +155,53 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(child.i)
             if m is not None and m.kind == "name":
                 return m, 0.85
+    quantity = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"]
+    if token.is_stop and quantity:  # "most of its gas"
+        return argument(index, quantity[0], rng, avoid)
     return None
 
 
-def antecedent(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
-    """Return the closest subject mention before ``pron`` in its or the previous sentence."""
-    sent = pron.sent
-    start = sent.start
-    if start > 0:
-        start = index.doc[start - 1].sent.start
+def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
+               depth: int = 0) -> Mention | None:
+    """Return the closest fitting subject mention before ``pron`` (within three sentences).
+
+    "he"/"she" want a person; "it"/"its" and "the company" anything but a person (the
+    noun's type must fit); subjects in ``avoid`` are skipped.
+    """
+    low = pron.lower_
+    if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
+        return None
+    want_person = low in PERSON_PRONOUNS
+    onto = index.onto
+    start = pron.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = index.doc[start - 1].sent.start
     for tok in reversed(index.doc[start:pron.i]):
         if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
             continue
         m = index.by_token.get(tok.i)
-        if m is not None and m.kind == "name" and m.type != "Person":
-            if any(i in avoid for i in range(m.start, m.end)):
-                continue
-            return m
+        if m is None and tok.pos_ == "PRON" and depth < 2:
+            m = antecedent(index, tok, avoid, noun_type, depth + 1)
+        if m is None or m.kind == "generic" or (m.type == "Person") != want_person:
+            continue
+        if any(i in avoid for i in range(m.start, m.end)):
+            continue
+        if noun_type and not (onto.is_a(noun_type, m.type) or onto.is_a(m.type, noun_type)):
+            continue
+        return m
     return None
 
 
 def subjects(verb: Any) -> list[Any]:
     """Return the subject tokens of a verb, inherited through xcomp, conj and gerunds."""
+    dep, head = verb.dep_, verb.head
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS:
+            if dep == "relcl" and child.tag_ in {"WDT", "WP"}:
+                return members(head)  # "Gazprom Neft, which controls ..."
             return members(child)
-    dep, head = verb.dep_, verb.head
     if head.i == verb.i:
         return []
     if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
@@ -177,6 +211,9 @@ def subjects(verb: Any) -> list[Any]:
     if dep == "advcl" and verb.tag_ == "VBG" and head.pos_ in {"VERB", "AUX"}:
         return subjects(head)
     if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
+        controller = [c for c in head.head.children if c.dep_ == "dobj"]
+        if head.lower_ != "by" and controller:  # "accused Russia of funding"
+            return members(controller[0])
         return subjects(head.head)
     if dep == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WDT", "WP"}
                               for c in verb.children):
@@ -254,12 +291,23 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = []
             else:
                 obj_toks = [m for d in dobj for m in members(d)]
+                obj_toks += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
+                             for m in members(c)]
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
-        found = _pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb")
-        if found:
-            out.extend(found)
-            break
+        obj_toks = [_through_share(o, cue.predicate) for o in obj_toks]
+        out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def _through_share(token: Any, predicate: str) -> Any:
+    """Return X for "a stake in X" when the object noun is a noun cue of the predicate."""
+    if predicate in noun_cues().get(token.lemma_.lower(), ()):
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ in {"in", "of"}:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+    return token
 
 
 def _pairs(index: MentionIndex, subj_toks: list[Any], obj_toks: list[Any], predicate: str,
@@ -386,6 +434,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     elif token.dep_ == "attr" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
     holders += [c for c in token.children if c.dep_ == "appos"]
+    holders += [c for h in list(holders) for c in h.children if c.dep_ == "appos"]
     if not holders:
         return []
     orgs: list[Any] = []

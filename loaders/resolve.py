@@ -50,13 +50,15 @@ class Resolver:
     returns the assembled entities by key.
     """
 
-    def __init__(self, named: Iterable[Mention]) -> None:
+    def __init__(self, named: Iterable[Mention], short_forms: dict[str, str] | None = None
+                 ) -> None:
+        self.short_forms = short_forms or {}
         self.people: dict[str, str] = {}
         self.by_last: dict[str, set[str]] = {}
         self.by_first: dict[str, set[str]] = {}
         self.found: dict[str, Resolved] = {}
         for m in named:
-            if m.actor is None and m.label == "PERSON" and len(m.key.split()) >= 2:
+            if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2:
                 self._person(m.text)
 
     def _person(self, text: str) -> None:
@@ -103,7 +105,7 @@ class Resolver:
                 rec = self._record(self.people[person], "Person")
                 rec.aliases.add(clean_name(mention.text))
                 return person
-        name = _display(mention.text)
+        name = _display(self.short_forms.get(mention.key, mention.text))
         if not name_key(name):
             return None
         rec = self._record(name, mention.type)
