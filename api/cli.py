@@ -155,13 +155,9 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
                              ("inputs skipped", len(report.rejected))):
             table.add_row(label, str(value))
         out.print(table)
-        if report.rejected:
-            skipped = Table(title="Skipped")
-            skipped.add_column("input", overflow="fold")
-            skipped.add_column("reason", overflow="fold")
-            for name, reason in report.rejected:
-                skipped.add_row(name, reason)
-            out.print(skipped)
+    for name, reason in report.rejected:
+        # one unwrapped line per input, so the file name can be read and grepped whole
+        err.print(f"skipped {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
     if report.rejected:
         down = all(r.startswith("store unavailable") for _, r in report.rejected)
         raise typer.Exit(EXIT_STORE if down and not report.documents_stored else EXIT_INPUT)
