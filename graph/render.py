@@ -396,7 +396,7 @@ def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
     for path in payload.get("paths", []):
         hops = []
         for a, b, rid, direction in zip(path["nodes"], path["nodes"][1:], path["relations"],
-                                        path["directions"]):
+                                        path["directions"], strict=False):
             hops.append({"from_name": names.get(a, a), "to_name": names.get(b, b),
                          "predicate": edges[rid]["predicate"] if rid in edges else "",
                          "direction": direction, "number": numbers.get(rid)})

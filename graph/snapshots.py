@@ -140,7 +140,7 @@ def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
         "title": title.strip() or _default_title(entities, focus_ids, found),
         "caption": caption.strip(),
         "credit": credit.strip(),
-        "data_date": (today or dt.datetime.now(dt.timezone.utc).date()).isoformat(),
+        "data_date": (today or dt.datetime.now(dt.UTC).date()).isoformat(),
         "latest_evidence": latest,
         "query": {"focus": focus_ids, "hops": hops,
                   "paths": [{"source": p[0], "target": p[1]} for p in paths],
@@ -170,7 +170,7 @@ def make_snapshot(store: GraphStore, payload: dict[str, Any]) -> Snapshot:
     existing = store.get_snapshot(sid)
     if existing is not None:
         return existing
-    snap = Snapshot(id=sid, created=dt.datetime.now(dt.timezone.utc).isoformat(
+    snap = Snapshot(id=sid, created=dt.datetime.now(dt.UTC).isoformat(
         timespec="seconds"), title=str(payload.get("title", "")), payload=payload)
     store.put_snapshot(snap)
     return store.get_snapshot(sid) or snap

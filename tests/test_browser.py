@@ -21,8 +21,16 @@ import httpx
 import pytest
 
 from graph.store import GraphStore
-from tests.test_snapshots import DOC_A, DOC_B, HOSTILE, HOSTILE_NAME, HOSTILE_SENTENCE, KEY, \
-    TRIPLES_A, TRIPLES_B
+from tests.test_snapshots import (
+    DOC_A,
+    DOC_B,
+    HOSTILE,
+    HOSTILE_NAME,
+    HOSTILE_SENTENCE,
+    KEY,
+    TRIPLES_A,
+    TRIPLES_B,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -237,7 +245,7 @@ def test_hostile_names_stay_text_in_the_explorer(server: str, page: Any) -> None
     assert page.locator("#details-title").inner_text() == HOSTILE_NAME
     assert page.locator("img").count() == 0
     # the edge's evidence panel: the sentence is text, the javascript: URL is not a link
-    page.evaluate(f"window.explorer.network.selectEdges([])")
+    page.evaluate("window.explorer.network.selectEdges([])")
     edge = page.evaluate("window.explorer.edges.get()[0].id")
     page.evaluate("id => window.explorer.network.emit('click', "
                   "{nodes: [], edges: [id], pointer: {DOM: {x: 0, y: 0}}})", edge)

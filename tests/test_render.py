@@ -18,8 +18,15 @@ from graph.names import content_hash
 from graph.render import ADVERSARIAL, layout, safe_url, script_hash, snapshot_svg, visualize
 from graph.snapshots import build_payload
 from graph.store import GraphStore
-from tests.test_snapshots import DOC_A, DOC_B, HOSTILE, HOSTILE_NAME, HOSTILE_SENTENCE, \
-    INFORMER, TRIPLES_A, TRIPLES_B
+from tests.test_snapshots import (
+    DOC_A,
+    DOC_B,
+    HOSTILE,
+    HOSTILE_NAME,
+    INFORMER,
+    TRIPLES_A,
+    TRIPLES_B,
+)
 
 LINK_SENTENCE = 'Informer <a href="javascript:alert(2)">meets</a> the "Serbian" government.'
 GOVERNMENT = Entity.named("Serbian government", "GovernmentBody")

@@ -14,8 +14,15 @@ from api.schemas import error_responses
 from graph.errors import InputError
 from graph.model import RelationFilter
 from graph.render import snapshot_page, snapshot_svg
-from graph.snapshots import MAX_FOCUS, MAX_HOPS, MAX_PATH_QUERIES, build_payload, \
-    canonical_json, load_snapshot, make_snapshot
+from graph.snapshots import (
+    MAX_FOCUS,
+    MAX_HOPS,
+    MAX_PATH_QUERIES,
+    build_payload,
+    canonical_json,
+    load_snapshot,
+    make_snapshot,
+)
 
 router = APIRouter(tags=["snapshots"])
 
