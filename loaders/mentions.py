@@ -79,10 +79,9 @@ def pick_type(candidates: Iterable[str], onto: Ontology | None = None) -> str | 
 def head_type(token: Any) -> str | None:
     """Return the ontology type signalled by a noun (and its compounds), or None."""
     index = head_noun_index()
-    compounds = [c for c in token.lefts if c.dep_ == "compound" and c.i == token.i - 1]
-    phrases = []
-    if compounds:
-        phrases.append(f"{compounds[-1].text} {token.text}".lower())
+    doc = token.doc
+    phrases = [doc[token.i - n:token.i + 1].text.lower() for n in (3, 2, 1)
+               if token.i - n >= 0 and doc[token.i - n].head.i >= token.i - n]
     phrases += [token.text.lower(), token.lemma_.lower()]
     for text in phrases:
         if text in index:
@@ -153,6 +152,15 @@ class MentionIndex:
         self._scan_gazetteer()
         self._acronyms()
         self._vote_types()
+        self._short_names()
+
+    def _short_names(self) -> None:
+        """Add a lone surname of a person named in full elsewhere (NER missed it)."""
+        parts = {m.key.split()[-1] for m in self.mentions
+                 if m.type == "Person" and len(m.key.split()) >= 2}
+        for tok in self.doc:
+            if tok.i not in self.by_token and tok.pos_ == "PROPN" and name_key(tok.text) in parts:
+                self._add(Mention(tok.i, tok.i + 1, tok.text, "Person", "name", "PERSON"))
 
     def _named(self, start: int, end: int, label: str) -> None:
         doc = self.doc
@@ -346,10 +354,15 @@ def _phrase(token: Any) -> list[Any]:
     """Return the name-like modifiers of a noun and the noun, in order (no determiners)."""
     out = []
     for child in token.lefts:
+        if child.tag_ in {"VBN", "VBG"}:
+            continue  # "EU-brokered talks" are talks
         if child.dep_ in NAME_MODIFIERS or child.dep_ == "cc" or (child.dep_ == "conj"):
             out.extend(t for t in child.subtree if t.dep_ not in DETERMINERS and t.i < token.i)
     out.append(token)
-    return sorted({t.i: t for t in out}.values(), key=lambda t: t.i)
+    found = sorted({t.i: t for t in out}.values(), key=lambda t: t.i)
+    while len(found) > 1 and not found[0].text[:1].isalnum():
+        found = found[1:]
+    return found
 
 
 def _anaphoric(token: Any, phrase: list[Any]) -> bool:

@@ -1,6 +1,6 @@
 """Entity resolution within a document, and stable identities across documents.
 
-Within a document a surname (or a first name) alone resolves to the one full name
+Within a document a surname alone resolves to the one full name
 mentioned there; a surname shared by two full names stays unresolved. Gazetteer
 actors take their canonical name ("Moscow" -> Russia). Keys are ``name_key``s, so
 "Vucic" and "Vučić" are one entity; across documents the same canonical name gives
@@ -55,7 +55,6 @@ class Resolver:
         self.short_forms = short_forms or {}
         self.people: dict[str, str] = {}
         self.by_last: dict[str, set[str]] = {}
-        self.by_first: dict[str, set[str]] = {}
         self.found: dict[str, Resolved] = {}
         for m in named:
             if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2:
@@ -66,22 +65,20 @@ class Resolver:
         self.people.setdefault(key, _display(text))
         words = key.split()
         self.by_last.setdefault(words[-1], set()).add(key)
-        self.by_first.setdefault(words[0], set()).add(key)
 
     def person_for(self, text: str) -> str | None | bool:
-        """Return the full-name key a short name stands for; False when ambiguous.
+        """Return the full-name key a surname stands for; False when ambiguous.
 
-        None means the text is not a known person's surname or first name.
+        None means the text is not the surname of a person named in full.
         """
         key = name_key(text)
         if key in self.people:
             return key
         if len(key.split()) != 1:
             return None
-        for table in (self.by_last, self.by_first):
-            keys = table.get(key)
-            if keys:
-                return next(iter(keys)) if len(keys) == 1 else False
+        keys = self.by_last.get(key)
+        if keys:
+            return next(iter(keys)) if len(keys) == 1 else False
         return None
 
     def resolve(self, mention: Mention) -> str | None:
