@@ -39,6 +39,8 @@ TRIPLE_SUFFIXES = {".csv", ".tsv"}
 TRIPLE_KEYS = {"subject", "predicate", "object"}
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]",
                          re.IGNORECASE | re.DOTALL)
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})",
+                           re.IGNORECASE)
 _HTML_TITLE = re.compile(r"<title[^>]{0,500}>(.{0,2000}?)</title", re.IGNORECASE | re.DOTALL)
 
 
@@ -324,6 +326,9 @@ def _documents(data: bytes, name: str, content_type: str | None, url: str | None
         raise _error(name, "empty file")
     kind = detect_kind(data, name, content_type)
     _, charset = _mime(content_type)
+    if kind == HTML and not charset:
+        declared = _META_CHARSET.search(data[:8192])
+        charset = declared.group(1).decode("ascii") if declared else None
     meta: dict[str, Any] = {"url": url, "path": path}
     if kind == PDF:
         return [_guarded(_read_pdf, data, name, meta)]

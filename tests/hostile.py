@@ -231,6 +231,14 @@ def hostile_names_csv(folder: Path) -> Path:
     return path
 
 
+def hostile_names_text(folder: Path) -> Path:
+    """A readable text document whose sentences name each of ``HOSTILE_NAMES``."""
+    path = folder / "hostile-names.txt"
+    path.write_text("\n\n".join(f"{name} supports Serbia." for name in HOSTILE_NAMES.values()),
+                    encoding="utf-8")
+    return path
+
+
 def rejected_corpus(folder: Path, limit: int) -> dict[Path, str]:
     """Write every file a reader must reject; return {path: word its message contains}.
 

@@ -268,6 +268,22 @@ def test_the_whole_hostile_corpus_yields_errors_and_never_raises(tmp_path: Path,
                                             "Russia funds Sputnik Serbia."]
 
 
+def test_hostile_names_in_a_document_are_read_literally(tmp_path: Path,
+                                                        settings: Settings) -> None:
+    doc = one(read_path(hostile.hostile_names_text(tmp_path), settings))
+    for kind in ("quotes", "cypher", "cypher_braces", "sql", "script", "html", "long"):
+        assert f"{hostile.HOSTILE_NAMES[kind]} supports Serbia." in doc.text
+    assert "NulBell" in doc.text and "\x00" not in doc.text and "\x07" not in doc.text
+    assert "\u202eevil.exe" in doc.text
+
+
+def test_meta_charset_of_an_html_file_is_used(settings: Settings) -> None:
+    body = ('<html><head><meta charset="windows-1251"><title>Москва</title></head><body>'
+            '<p>Кремль финансирует партию.</p></body></html>').encode("cp1251")
+    doc = one(read_bytes(body, "ru.html", None, None, settings))
+    assert "Кремль финансирует партию." in doc.text
+
+
 def test_encrypted_pdf_message_says_what_to_do(tmp_path: Path, settings: Settings) -> None:
     with pytest.raises(InputError, match="encrypted.*unencrypted copy"):
         read_path(hostile.encrypted_pdf(tmp_path), settings)
