@@ -183,6 +183,18 @@ def test_generic_type_is_refined_by_a_specific_one(store: GraphStore) -> None:
     assert store.get_entity(GAZPROM_NEFT.id).type == "Company"  # type: ignore[union-attr]
 
 
+def test_external_ids_round_trip_and_merge(store: GraphStore) -> None:
+    russia = Entity.named("Russia", "Country", external_ids={"wikidata": "Q159"})
+    d1, t1 = report("one", None, [(russia, "supports", SERBIA)])
+    store.upsert_document(d1, t1)
+    assert store.get_entity(RUSSIA.id).external_ids == {"wikidata": "Q159"}  # type: ignore[union-attr]
+    iso = Entity.named("Russia", "Country", external_ids={"iso2": "RU"})
+    d2, t2 = report("two", None, [(iso, "threatens", HUNGARY)])
+    store.upsert_document(d2, t2)
+    assert store.get_entity(RUSSIA.id).external_ids == {  # type: ignore[union-attr]
+        "wikidata": "Q159", "iso2": "RU"}
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -311,6 +323,17 @@ def test_negated_relation_is_flagged_and_not_adjacent(store: GraphStore) -> None
     store.upsert_document(d, t)
     rel = store.get_relation(rel.id)
     assert rel is not None and rel.status == "asserted" and rel.confidence == pytest.approx(0.7)
+    assert [e.status for e in store.evidence(rel.id)] == ["asserted", "negated"]
+
+
+def test_hypothetical_only_relation_keeps_its_flag(store: GraphStore) -> None:
+    d, t = report("maybe", date(2024, 3, 3), [(RUSSIA, "attacks", HUNGARY)], status="hypothetical")
+    store.upsert_document(d, t)
+    [rel] = store.relations_between(HUNGARY.id, RUSSIA.id)
+    assert rel.status == "hypothetical" and rel.confidence == 0 and rel.evidence_count == 1
+    assert store.adjacent([RUSSIA.id, HUNGARY.id], RelationFilter()) == []
+    assert store.adjacent([RUSSIA.id], RelationFilter(), include_flagged=True) == [rel]
+    assert store.relations_of(RUSSIA.id, include_flagged=False) == []
 
 
 def test_adjacent_filters_by_predicate(store: GraphStore) -> None:
