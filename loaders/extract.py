@@ -121,9 +121,9 @@ def _marks(tok: Any, own: bool, cues: _Cues) -> set[str]:
     for status, words in cues.words.items():
         if lemma in words or _verb_lemma(tok) in words:
             found.add(status)
-    below = {c.lower_ for c in tok.children}
     for status, pairs in cues.phrases.items():
-        if any(v in {lemma, _verb_lemma(tok)} and p in below for v, p in pairs):
+        # "prepare for", "plan to": the verb governs the statement, whatever the particle
+        if any(v in {lemma, _verb_lemma(tok)} for v, _ in pairs):
             found.add(status)
     return found
 
@@ -192,7 +192,7 @@ def _usable(sent: Any) -> bool:
     words = [t for t in sent if t.is_alpha]
     if len(words) < 4 or any(t.like_url for t in sent):
         return False
-    return any(t.pos_ in {"VERB", "AUX"} for t in sent)
+    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" for t in sent)
 
 
 def _fits(types: tuple[str, ...], type_name: str) -> bool:

@@ -282,7 +282,27 @@ class MentionIndex:
             return found
         if token.pos_ not in {"NOUN", "PROPN"}:
             return None
+        if token.pos_ == "PROPN":
+            return self.unlabelled(token)
         return self.generic(token, range_types)
+
+    def unlabelled(self, token: Any) -> Mention | None:
+        """Return a name mention for a proper noun that NER did not label ("Gazprom Neft")."""
+        from loaders.patterns import role_cues
+
+        run = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
+               and c.i not in self.by_token] + [token]
+        run = [t for t in run if t.i >= run[-1].i - len(run) + 1]
+        if not all(t.text[:1].isupper() for t in run) or all(
+                t.lower_ in role_cues() for t in run):
+            return None
+        start = run[0].i
+        text = self.doc[start:token.i + 1].text
+        actor = self.onto.actor_for(text)
+        mention = Mention(start, token.i + 1, text, actor.type if actor else
+                          head_type(token) or "Organization", "name", "", actor)
+        self._add(mention)
+        return mention
 
     def generic(self, token: Any, range_types: tuple[str, ...] = ()) -> Mention | None:
         """Return a generic mention headed by ``token`` ("Serbian government"), or None."""

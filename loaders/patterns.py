@@ -461,7 +461,8 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return every candidate relation of one sentence."""
     out: list[Candidate] = []
     for tok in sent:
-        if tok.pos_ in {"VERB", "AUX"}:
+        if tok.pos_ in {"VERB", "AUX"} or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and any(
+                c.dep_ == "nsubj" for c in tok.children)):  # "Russia invests" tagged a noun
             out.extend(verb_candidates(index, tok))
         elif tok.pos_ in {"NOUN", "PROPN"}:
             out.extend(noun_candidates(index, tok))
