@@ -222,7 +222,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and (Path(root) / name).is_file():
                 yield Path(root) / name
 
 
@@ -250,7 +250,7 @@ def iter_path(path: Path, settings: Settings | None = None
     elif path.is_file():
         yield from _iter_file(path, settings)
     else:
-        yield _error(path, "no such file or folder")
+        yield _error(path, "not a regular file" if path.exists() else "no such file or folder")
 
 
 def _iter_file(path: Path, settings: Settings) -> Iterator[SourceDocument | InfluenceError]:
@@ -274,7 +274,7 @@ def read_path(path: Path, settings: Settings | None = None) -> list[SourceDocume
     settings = settings or get_settings()
     path = Path(path)
     if not path.is_file():
-        raise _error(path, "no such file")
+        raise _error(path, "not a regular file" if path.exists() else "no such file")
     data = read_file_bytes(path, settings)
     return [d for d in _documents(data, str(path), None, None, str(path), lenient=False)
             if isinstance(d, SourceDocument)]

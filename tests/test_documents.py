@@ -5,6 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from api.settings import Settings
 from graph.errors import InfluenceError, InputError, TooLarge
@@ -357,3 +360,23 @@ def test_photo_credits_are_dropped() -> None:
             "Photo: Reuters/Someone\nThe march ended peacefully.")
     assert strip_chrome(text) == "Protesters march in Belgrade on March 17.\n" \
         "The march ended peacefully."
+
+
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(st.binary(max_size=3000),
+                      st.text(max_size=1000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                      st.sampled_from([b"%PDF-1.7\n", b"<html><body>", b'{"text": 1}',
+                                       b"\xff\xfe", b"\xef\xbb\xbf"]).flatmap(
+                          lambda head: st.binary(max_size=500).map(lambda tail: head + tail))),
+       suffix=st.sampled_from(["txt", "md", "html", "pdf", "jsonl", "json", "dat", ""]),
+       content_type=st.sampled_from([None, "text/html", "application/pdf", "text/plain",
+                                     "text/plain; charset=bogus-charset", "image/png"]))
+def test_any_bytes_give_documents_or_an_input_error(data: bytes, suffix: str,
+                                                    content_type: str | None) -> None:
+    name = f"upload.{suffix}" if suffix else "upload"
+    try:
+        docs = read_bytes(data, name, content_type, None, Settings())
+    except InputError as exc:
+        assert str(exc).startswith(f"{name}: ")
+        return
+    assert docs and all(d.text.strip() and "\x00" not in d.text for d in docs)
