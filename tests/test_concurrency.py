@@ -24,7 +24,7 @@ from graph.store import open_store
 from tests.test_crash import INFLUENCE, counts, evidence_per_document, influence, write_corpus
 
 JOBS = 8
-FILES_PER_JOB = 16
+FILES_PER_JOB = 10
 ROWS = 6
 POOL = JOBS * FILES_PER_JOB // 2  # every file is ingested by two jobs
 
@@ -176,7 +176,7 @@ def test_the_same_file_ingested_eight_times_at_once(location: str, pool: list[Pa
                                                     sequential: tuple[dict[str, int],
                                                                       Counter[str]]) -> None:
     """Eight processes race to store the very same documents: one copy of each results."""
-    same = pool[:6]
+    same = pool[:3]
     procs = [subprocess.Popen([str(INFLUENCE), "ingest", *map(str, same), "--store", location],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               stdin=subprocess.DEVNULL) for _ in range(JOBS)]

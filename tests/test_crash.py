@@ -73,27 +73,36 @@ def evidence_per_document(store: GraphStore) -> Counter[str]:
     return Counter(ev.document_id for ev in store.iter_evidence())
 
 
-@pytest.fixture(scope="module")
-def crash_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("crash") / "corpus"
-    write_corpus(folder, files=500, rows=8)
-    return folder
+Clean = tuple[dict[str, int], Counter[str]]
 
 
-@pytest.fixture(scope="module")
-def clean_run(crash_corpus: Path, tmp_path_factory: pytest.TempPathFactory
-              ) -> tuple[dict[str, int], Counter[str]]:
-    """Return the counts and evidence per document of an uninterrupted ingest (embedded)."""
-    db = str(tmp_path_factory.mktemp("clean") / "clean.db")
-    done = influence("ingest", str(crash_corpus), "--store", db, "--json")
+def clean_corpus(folder: Path, files: int) -> tuple[Path, Clean]:
+    """Write a corpus of ``files`` files; return it with the counts and evidence per document
+    of an uninterrupted ingest of it into an embedded store."""
+    corpus = folder / "corpus"
+    write_corpus(corpus, files=files, rows=8)
+    db = str(folder / "clean.db")
+    done = influence("ingest", str(corpus), "--store", db, "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
-    assert report["documents_stored"] == 500 and not report["rejected"]
+    assert report["documents_stored"] == files and not report["rejected"]
     store = open_store(db)
     try:
-        return counts(store), evidence_per_document(store)
+        return corpus, (counts(store), evidence_per_document(store))
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Clean]:
+    """500 documents: the embedded store writes them in a few seconds."""
+    return clean_corpus(tmp_path_factory.mktemp("crash-large"), 500)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Clean]:
+    """60 documents, for Neo4j, whose per-document transactions are slower."""
+    return clean_corpus(tmp_path_factory.mktemp("crash-small"), 60)
 
 
 def kill_mid_ingest(corpus: Path, location: str, at_least: int) -> int:
@@ -133,7 +142,7 @@ def kill_mid_ingest(corpus: Path, location: str, at_least: int) -> int:
 
 
 def check_after_crash(location: str, corpus: Path,
-                      clean: tuple[dict[str, int], Counter[str]]) -> None:
+                      clean: Clean) -> None:
     """The store opens, holds whole documents only, and a re-run ends at the clean counts."""
     clean_counts, clean_evidence = clean
     stats = influence("stats", "--store", location, "--json")
@@ -162,35 +171,32 @@ def check_after_crash(location: str, corpus: Path,
         store.close()
 
 
-def test_kill_9_during_ingest_into_the_embedded_store(
-        tmp_path: Path, crash_corpus: Path,
-        clean_run: tuple[dict[str, int], Counter[str]]) -> None:
+def test_kill_9_during_ingest_into_the_embedded_store(tmp_path: Path,
+                                                      large: tuple[Path, Clean]) -> None:
+    corpus, clean = large
     location = str(tmp_path / "crashed.db")
-    seen = kill_mid_ingest(crash_corpus, location, at_least=40)
-    assert seen >= 40
-    check_after_crash(location, crash_corpus, clean_run)
+    assert kill_mid_ingest(corpus, location, at_least=40) >= 40
+    check_after_crash(location, corpus, clean)
 
 
 @pytest.mark.neo4j
-def test_kill_9_during_ingest_into_neo4j(
-        neo4j_server: str, tmp_path: Path, crash_corpus: Path,
-        clean_run: tuple[dict[str, int], Counter[str]]) -> None:
+def test_kill_9_during_ingest_into_neo4j(neo4j_server: str, small: tuple[Path, Clean]) -> None:
     from tests.conftest import _clear_neo4j
 
+    corpus, clean = small
     _clear_neo4j(neo4j_server)
-    seen = kill_mid_ingest(crash_corpus, neo4j_server, at_least=10)
-    assert seen >= 10
-    check_after_crash(neo4j_server, crash_corpus, clean_run)
+    assert kill_mid_ingest(corpus, neo4j_server, at_least=5) >= 5
+    check_after_crash(neo4j_server, corpus, clean)
     _clear_neo4j(neo4j_server)
 
 
-def test_kill_9_twice_then_finish(tmp_path: Path, crash_corpus: Path,
-                                  clean_run: tuple[dict[str, int], Counter[str]]) -> None:
+def test_kill_9_twice_then_finish(tmp_path: Path, large: tuple[Path, Clean]) -> None:
     """A second crash on top of the first still leaves whole documents only."""
+    corpus, clean = large
     location = str(tmp_path / "twice.db")
-    kill_mid_ingest(crash_corpus, location, at_least=20)
+    kill_mid_ingest(corpus, location, at_least=20)
     store = open_store(location)
     first = store.stats().documents
     store.close()
-    kill_mid_ingest(crash_corpus, location, at_least=first + 20)
-    check_after_crash(location, crash_corpus, clean_run)
+    kill_mid_ingest(corpus, location, at_least=first + 20)
+    check_after_crash(location, corpus, clean)
