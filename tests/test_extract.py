@@ -1,0 +1,255 @@
+"""Extraction: sentences in, typed triples with status, attribution and evidence out."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.errors import InputError
+from loaders import extract
+from loaders.extract import (BATCH_SIZE, EXTRACTOR, extract_documents, extract_source,
+                             load_nlp, triples_json)
+from loaders.source import SourceDocument
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+OWN_EVAL = Path(__file__).resolve().parent / "eval"
+
+Row = tuple[str, str, str, str]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+def facts(nlp: Any, text: str) -> set[Row]:
+    """Return (subject, predicate, object, status) of every triple of ``text``."""
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    return {(t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
+
+
+def asserted(nlp: Any, text: str) -> set[tuple[str, str, str]]:
+    return {(s, p, o) for s, p, o, status in facts(nlp, text) if status == "asserted"}
+
+
+# ---------------------------------------------------------------- patterns
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sputnik Serbia was funded by Russia.", {("Russia", "funds", "Sputnik Serbia")}),
+    ("Gazprom Neft, which controls NIS, reported record profits.",
+     {("Gazprom Neft", "controls", "NIS")}),
+    ("Russia invests in universities and political parties.",
+     {("Russia", "funds", "universities"), ("Russia", "funds", "political parties")}),
+    ("Russia's invasion of Ukraine began in 2022.", {("Russia", "attacks", "Ukraine")}),
+    ("Moscow's meddling in Serbia threatens the process.", {("Russia", "influences", "Serbia")}),
+    ("The talks between Serbia and Kosovo resumed in Brussels.",
+     {("Serbia", "negotiates_with", "Kosovo")}),
+    ("Serbia surpassed NATO member Croatia in military spending.",
+     {("Croatia", "member_of", "NATO")}),
+    ("Ivana Stradner, an analyst at the Foundation for Defense of Democracies, spoke on Monday.",
+     {("Ivana Stradner", "member_of", "Foundation for Defense of Democracies")}),
+    ("Charlotte Lawson is a reporter at The Dispatch.",
+     {("Charlotte Lawson", "member_of", "Dispatch")}),
+    ("China delivered drones to Serbia.", {("China", "supplies", "Serbia")}),
+    ("Gazprom Neft owns a majority stake in NIS.", {("Gazprom Neft", "owns", "NIS")}),
+])
+def test_dependency_patterns_give_the_expected_triples(nlp: Any, text: str,
+                                                       expected: set[tuple[str, str, str]]) -> None:
+    assert asserted(nlp, text) == expected
+
+
+def test_titles_give_leads_and_verbs_their_own_triples(nlp: Any) -> None:
+    got = asserted(nlp, "Serbian President Aleksandar Vučić met Josep Borrell in Brussels.")
+    assert got == {("Aleksandar Vučić", "leads", "Serbia"),
+                   ("Aleksandar Vučić", "meets_with", "Josep Borrell")}
+    got = asserted(nlp, "Kosovo Prime Minister Albin Kurti criticized the Serbian government.")
+    assert got == {("Albin Kurti", "leads", "Kosovo"),
+                   ("Albin Kurti", "criticizes", "Serbian government")}
+
+
+def test_participle_clause_and_metonymy(nlp: Any) -> None:
+    got = asserted(nlp, "The country's media outlets, largely controlled by the Serbian "
+                        "government, amplify Kremlin talking points.")
+    assert got == {("Serbian government", "controls", "media outlets"),
+                   ("media outlets", "amplifies", "Russia")}
+
+
+def test_demonym_on_bought_goods_names_the_supplier(nlp: Any) -> None:
+    got = asserted(nlp, "Serbia bought Russian fighter jets.")
+    assert got == {("Serbia", "buys", "fighter jets"), ("Russia", "supplies", "Serbia")}
+
+
+def test_types_come_from_the_gazetteer_and_head_nouns(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(
+        text="Serbia bought Russian fighter jets. The Kremlin invested in political parties."), nlp)
+    types = {e.name: e.type for t in triples for e in (t.subject, t.object)}
+    assert types == {"Serbia": "Country", "Russia": "Country", "fighter jets": "Asset",
+                     "political parties": "PoliticalParty"}
+
+
+# ---------------------------------------------------------------- modality and attribution
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Serbia does not recognize Kosovo.", ("Serbia", "recognizes", "Kosovo", "negated")),
+    ("Aleksandar Vučić has not and will not sign anything with Kosovo.",
+     ("Aleksandar Vučić", "negotiates_with", "Kosovo", "negated")),
+    ("Serbia might attack Kosovo.", ("Serbia", "attacks", "Kosovo", "hypothetical")),
+    ("If Russia invades Moldova, the European Union will respond.",
+     ("Russia", "attacks", "Moldova", "hypothetical")),
+    ("Russia is preparing to invade Moldova.", ("Russia", "attacks", "Moldova", "hypothetical")),
+    ("Serbia wants to join the European Union.",
+     ("Serbia", "member_of", "European Union", "refused")),
+    ("Russia reportedly funds Sputnik Serbia.", ("Russia", "funds", "Sputnik Serbia", "alleged")),
+])
+def test_statements_that_are_not_facts_are_flagged(nlp: Any, text: str, expected: Row) -> None:
+    assert facts(nlp, text) == {expected}
+
+
+def test_refused_verb_flags_its_clause_but_not_the_noun_phrase(nlp: Any) -> None:
+    got = facts(nlp, "Serbia has been reluctant to join Western sanctions targeting Moscow.")
+    assert got == {("Serbia", "sanctions", "Russia", "refused"),
+                   ("the West", "sanctions", "Russia", "asserted")}
+
+
+def test_reported_claims_carry_their_speaker(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(
+        text="Josep Borrell said that Russia funds Sputnik Serbia."), nlp)
+    assert [(t.subject.name, t.predicate, t.object.name, t.evidence.status,
+             t.evidence.attribution) for t in triples] == [
+        ("Russia", "funds", "Sputnik Serbia", "asserted", "Josep Borrell")]
+
+
+def test_flags_reach_the_json_the_scorer_reads(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(text="Serbia might attack Kosovo."), nlp)
+    [row] = triples_json(triples)
+    assert row["status"] == "hypothetical" and row["hypothetical"] is True
+    assert row["asserted"] is False and row["negated"] is False
+    assert row["subject"] == {"id": "serbia", "name": "Serbia", "type": "Country",
+                              "aliases": []}
+
+
+# ---------------------------------------------------------------- evidence and chrome
+
+
+def test_evidence_points_at_the_sentence_in_the_document(nlp: Any) -> None:
+    text = "Skip to content\nShare this article\n\nAfter talks, China delivered drones to Serbia. " \
+           "Nothing else happened here."
+    src = SourceDocument(text=text, published=dt.date(2023, 3, 20), url="https://example.org/a")
+    document, triples = extract_source(src, nlp)
+    [t] = triples
+    e = t.evidence
+    assert document.id == src.id and e.document_id == src.id
+    assert text[e.start:e.end] == e.sentence == "After talks, China delivered drones to Serbia."
+    assert e.date == dt.date(2023, 3, 20) and e.extractor == EXTRACTOR
+    assert 0.5 <= e.confidence <= 0.95 and e.page is None
+
+
+def test_page_numbers_come_from_the_source(nlp: Any) -> None:
+    text = "Introduction to the report.\nChina delivered drones to Serbia in 2020."
+    src = SourceDocument(text=text, pages=((0, 1), (28, 2)))
+    _, [t] = extract_source(src, nlp)
+    assert t.evidence.page == 2
+
+
+def test_page_chrome_gives_no_triples(nlp: Any) -> None:
+    chrome = ("Skip to content\nGo to my account\nShare with a friend\n"
+              "Please note that we at The Dispatch hold ourselves to a higher standard.\n"
+              "https://twitter.com/someone/status/1637688516946583552\n")
+    assert facts(nlp, chrome) == set()
+
+
+# ---------------------------------------------------------------- streaming and loading
+
+
+class PipeOnly:
+    """A pipeline that can only be used through ``pipe``: one call per document fails."""
+
+    def __init__(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.batch_sizes: list[int] = []
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        self.batch_sizes.append(kwargs.get("batch_size", 0))
+        return self.nlp.pipe(*args, **kwargs)
+
+    def __call__(self, text: str) -> Any:
+        raise AssertionError("extraction called nlp() per document instead of nlp.pipe")
+
+
+def test_documents_stream_lazily_through_pipe(nlp: Any) -> None:
+    consumed: list[int] = []
+
+    def sources() -> Iterator[SourceDocument]:
+        for i in range(40):
+            consumed.append(i)
+            yield SourceDocument(text=f"Report {i}: China delivered drones to Serbia.",
+                                 title=f"r{i}")
+
+    pipe = PipeOnly(nlp)
+    stream = extract_documents(sources(), pipe)
+    document, triples = next(stream)
+    assert document.title == "r0" and triples
+    assert len(consumed) <= 2 * BATCH_SIZE < 40
+    rest = list(stream)
+    assert [d.title for d, _ in rest] == [f"r{i}" for i in range(1, 40)]
+    assert len(consumed) == 40 and pipe.batch_sizes == [BATCH_SIZE]
+
+
+def test_unknown_model_falls_back_to_the_offline_package() -> None:
+    nlp = load_nlp("no_such_spacy_model_xyz")
+    assert "parser" in nlp.pipe_names and "newline_sentences" in nlp.pipe_names
+
+
+def test_missing_models_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "FALLBACK_MODEL", "no_such_fallback_model_xyz")
+    with pytest.raises(InputError, match="pip install"):
+        load_nlp("no_such_spacy_model_xyz")
+
+
+# ---------------------------------------------------------------- quality
+
+
+def _score(nlp: Any, docs: Path, gold: Path, out: Path) -> dict:
+    spec = importlib.util.spec_from_file_location("shared_score", SHARED_EVAL / "score.py")
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    total = {"tp": 0, "fp": 0, "fn": 0, "traps": 0}
+    sources = [SourceDocument(text=p.read_text(encoding="utf-8"), title=p.stem)
+               for p in sorted(docs.glob("*.txt"))]
+    for document, triples in extract_documents(sources, nlp):
+        path = out / f"{document.title}.json"
+        path.write_text(json.dumps(triples_json(triples), default=str), encoding="utf-8")
+        result = score.score_doc(json.loads((gold / path.name).read_text(encoding="utf-8")),
+                                 score.load_predictions(path))
+        for key in total:
+            total[key] += result[key]
+    total["precision"] = total["tp"] / max(1, total["tp"] + total["fp"])
+    total["recall"] = total["tp"] / max(1, total["tp"] + total["fn"])
+    return total
+
+
+needs_shared = pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(),
+                                  reason="shared/eval is not beside the checkout")
+
+
+@needs_shared
+def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> None:
+    got = _score(nlp, SHARED_EVAL / "docs", SHARED_EVAL / "gold", tmp_path)
+    assert got["traps"] == 0, got
+    assert got["precision"] >= 0.8 and got["recall"] >= 0.7, got
+
+
+@needs_shared
+def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path) -> None:
+    got = _score(nlp, OWN_EVAL / "docs", OWN_EVAL / "gold", tmp_path)
+    assert got["traps"] == 0, got
+    assert got["precision"] >= 0.8 and got["recall"] >= 0.7, got
