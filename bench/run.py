@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 QUICK: dict[str, Any] = {
     "write_sizes": [5_000], "write_runs": 3, "naive_docs": 15, "naive_runs": 2,
-    "path_sizes": [5_000], "path_pairs": 60, "path_budget": 1.0, "neo4j_path_max": 5_000,
+    "path_sizes": [5_000], "path_pairs": 30, "path_budget": 2.0, "neo4j_path_max": 5_000,
     "extract_docs": 60, "extract_runs": 3, "ingest_sizes": (40, 160),
     "api_concurrency": 8, "api_seconds": 4.0, "api_rounds": 1,
 }
