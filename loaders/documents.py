@@ -588,7 +588,7 @@ def _read_jsonl(text: str, name: str, meta: dict[str, Any], lenient: bool
     if problems:
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
         raise _error(name, "; ".join(problems[:20]) + more)
-    if not any(isinstance(d, SourceDocument) for d in out) and not lenient:
+    if not out or (not lenient and not any(isinstance(d, SourceDocument) for d in out)):
         raise _error(name, "no documents in the JSON lines")
     return out
 
