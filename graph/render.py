@@ -271,8 +271,11 @@ def layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]],
     ys = [p[1] for p in pos.values()]
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
-    return {n: [round((p[0] - min(xs)) / span_x * LAYOUT_WIDTH - LAYOUT_WIDTH / 2),
-                round((p[1] - min(ys)) / span_y * LAYOUT_HEIGHT - LAYOUT_HEIGHT / 2)]
+    # small graphs get a small box, so labels stay readable when the drawing is fitted
+    width = min(LAYOUT_WIDTH, 220 * math.sqrt(len(ids)))
+    height = min(LAYOUT_HEIGHT, 160 * math.sqrt(len(ids)))
+    return {n: [round((p[0] - min(xs)) / span_x * width - width / 2),
+                round((p[1] - min(ys)) / span_y * height - height / 2)]
             for n, p in pos.items()}
 
 
@@ -302,13 +305,13 @@ def snapshot_svg(payload: dict[str, Any]) -> str:
 
     Built with ElementTree, so every name and label is escaped XML text.
     """
-    pad, r = 80, 12
+    pad, r = 150, 12
     leg = payload.get("legend") or {"types": {}, "predicates": {}}
     nodes = payload["nodes"]
     xs = [n["x"] for n in nodes] or [0]
     ys = [n["y"] for n in nodes] or [0]
-    min_x, min_y = min(xs) - pad, min(ys) - pad
-    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 2 * pad + 40
+    min_x, min_y = min(xs) - pad, min(ys) - 40
+    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + pad + 60
     svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
                      viewBox=f"{min_x} {min_y} {width} {height}",
                      width=str(width), height=str(height))
