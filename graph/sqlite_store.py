@@ -3,8 +3,10 @@
 Every write runs in one ``BEGIN IMMEDIATE`` transaction (all or nothing, so a ``kill -9``
 at any moment leaves whole documents or none); concurrent writers, threads or processes,
 wait up to ``BUSY_TIMEOUT_MS`` for each other. Each call borrows a pooled connection
-and each ``iter_*`` stream opens its own, so readers never block on writers. Names are searched
-through their ``name_key`` with an FTS5 trigram index (substring and fuzzy candidates).
+and each ``iter_*`` stream opens its own, so readers never block on writers.
+``synchronous=NORMAL``: a committed write survives a crash of the process; a power cut
+may lose the last commits but never corrupts the file. Names are searched through their
+``name_key`` with an FTS5 trigram index (substring and fuzzy candidates).
 """
 from __future__ import annotations
 
@@ -108,6 +110,12 @@ def _document(row: Sequence[Any]) -> Document:
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _not_unicode(exc: UnicodeEncodeError) -> InputError:
+    """Return the InputError for text that cannot be stored (lone surrogates)."""
+    return InputError(f"text is not valid Unicode ({exc.reason} at position {exc.start}: "
+                      f"{exc.object[max(0, exc.start - 20):exc.start]!r}...)")
 
 
 def _refines(old: str, new: str) -> bool:
@@ -222,6 +230,8 @@ class SqliteStore:
                     pass
                 if isinstance(exc, sqlite3.Error):
                     raise self._unavailable(exc) from exc
+                if isinstance(exc, UnicodeEncodeError):
+                    raise _not_unicode(exc) from exc
                 raise
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -280,9 +290,10 @@ class SqliteStore:
                          batch_size: int = 50) -> list[UpsertResult]:
         """Store documents ``batch_size`` per transaction, each all or nothing.
 
-        Every document is validated before its batch is written. Invalid documents are
-        skipped and the valid ones are stored; then InputError names every skipped document
-        and why. Returns the results of the stored documents, in input order.
+        Every document is validated before its batch is written, and written in a savepoint
+        of its own. Invalid documents are skipped and the valid ones are stored; then
+        InputError names every skipped document and why. Returns the results of the stored
+        documents, in input order.
         """
         results: list[UpsertResult] = []
         rejected: list[str] = []
@@ -293,7 +304,13 @@ class SqliteStore:
                 return
             with self._write() as conn:
                 for doc, triples in batch:
-                    results.append(self._store_document(conn, doc, triples))
+                    conn.execute("SAVEPOINT document")
+                    try:
+                        results.append(self._store_document(conn, doc, triples))
+                    except UnicodeEncodeError as exc:
+                        conn.execute("ROLLBACK TO document")
+                        rejected.append(f"document {doc.title or doc.id!r}: {_not_unicode(exc)}")
+                    conn.execute("RELEASE document")
                 conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
             batch.clear()
 
