@@ -280,16 +280,18 @@ class MentionIndex:
         found = self.by_token.get(token.i)
         if found is not None:
             return found
+        if _looks_like_name(token):
+            return self.unlabelled(token)
         if token.pos_ not in {"NOUN", "PROPN"}:
             return None
-        if token.pos_ == "PROPN":
-            return self.unlabelled(token)
         return self.generic(token, range_types)
 
     def unlabelled(self, token: Any) -> Mention | None:
         """Return a name mention for a proper noun that NER did not label ("Gazprom Neft")."""
         from loaders.patterns import role_cues
 
+        if self.onto.actor_for(token.text) is not None and token.pos_ == "ADJ":
+            return None  # a demonym ("Russian") is not a name of its own here
         run = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
                and c.i not in self.by_token] + [token]
         run = [t for t in run if t.i >= run[-1].i - len(run) + 1]
@@ -343,6 +345,17 @@ class MentionIndex:
             return None
         text = _join(kept)
         return Mention(kept[0].i, token.i + 1, text, typ, "generic", "", None, origins)
+
+
+def _looks_like_name(token: Any) -> bool:
+    """Return True for a capitalized argument word the tagger did not see as a name."""
+    if token.pos_ == "PROPN":
+        return True
+    if not token.text[:1].isupper() or token.is_stop or token.i == token.sent.start and \
+            token.pos_ == "NOUN":
+        return False
+    return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
+        "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}
 
 
 def _described_type(root: Any) -> str | None:

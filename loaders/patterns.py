@@ -135,6 +135,8 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         return found, 1.0
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
+    if token.dep_ == "appos" and token.head.i in index.by_token:
+        return index.by_token[token.head.i], 0.9  # "Alpha Trade, a company that ..."
     if token.tag_ == "NN" and any(c.lower_ == "the" for c in token.lefts) and len(
             [c for c in token.lefts if c.dep_ not in {"det", "punct"}]) == 0 and head_type(token):
         back = antecedent(index, token, avoid, head_type(token))
@@ -275,6 +277,9 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = members(verb.head)
             else:
                 obj_toks = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
+                if not obj_toks and verb.dep_ == "conj":
+                    obj_toks = [m for c in verb.head.children if c.dep_ == "nsubjpass"
+                                for m in members(c)] or subjects(verb.head)
             conf = 0.8
         else:
             subj_toks = subjects(verb)
@@ -403,15 +408,21 @@ def _expand_agents(tokens: list[Any]) -> list[Any]:
 def _role(token: Any) -> tuple[str, list[Any]] | None:
     """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
     cues = role_cues()
-    chain = [c for c in token.lefts if c.dep_ == "compound"]
+    chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in
+             _named_tokens(token)]
     words = [t.lower_ for t in chain] + [token.lower_]
     for n in range(min(len(words), 3), 0, -1):
-        phrase = " ".join(words[-n:])
-        if phrase in cues:
-            return cues[phrase], chain
+        for i in range(len(words) - n, -1, -1):
+            phrase = " ".join(words[i:i + n])
+            if phrase in cues:  # "chief executive officer": "chief executive" decides
+                return cues[phrase], [c for c in chain if c.dep_ == "compound"]
     if token.lemma_.lower() in cues:
         return cues[token.lemma_.lower()], chain
     return None
+
+
+def _named_tokens(token: Any) -> set[int]:
+    return {t.i for t in token.lefts if t.ent_type_}
 
 
 def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
