@@ -256,6 +256,22 @@ def test_hostile_names_stay_text_in_the_explorer(server: str, page: Any) -> None
     watch.check(_host(server))
 
 
+def test_filters_narrow_the_ego_network(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/")
+    page.wait_for_function("() => window.explorer !== undefined")
+    page.click("#filters-box summary")
+    page.select_option("#predicate-filter", ["supports"])
+    page.fill("#search", "Inform")
+    page.locator("#suggestions li", has_text="Informer").first.click()
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 2")
+    assert page.evaluate("window.explorer.edges.get().map(e => e.label)") == ["supports"]
+    page.select_option("#predicate-filter", [])
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 3")
+    watch.check(_host(server))
+
+
 # ---------------------------------------------------------------- pyvis drawing
 
 
