@@ -11,14 +11,17 @@ recomputed in Python from the evidence read inside the transaction cannot race.
 from __future__ import annotations
 
 import json
+import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar
 
-from neo4j import GraphDatabase, ManagedTransaction, Record
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j import GraphDatabase, ManagedTransaction, Record, Session
+from neo4j.exceptions import DriverError, Neo4jError, TransientError
 from rapidfuzz import fuzz
 
 from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
@@ -37,6 +40,9 @@ from graph.model import (
 from graph.names import clean_name, name_key
 
 T = TypeVar("T")
+# The driver logs each retry as a warning; without a handler of the application's own they
+# would be printed on stderr by the logging module's last resort (the CLI's output).
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 SCHEMA = [
     *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
@@ -48,9 +54,9 @@ SCHEMA = [
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
     "CREATE INDEX rel_id IF NOT EXISTS FOR ()-[r:REL]-() ON (r.id)",
     "CREATE INDEX snapshot_created IF NOT EXISTS FOR (n:Snapshot) ON (n.created)",
-    "CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
-    "`fulltext.eventually_consistent`: false}}",
+    ("CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
+     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
+     "`fulltext.eventually_consistent`: false}}"),
 ]
 # Index entries have a size limit (about 8 kB): the indexes hold the first HEAD characters
 # of a key (``head``); exact matches compare the whole key, substrings past HEAD are not found.
@@ -58,15 +64,14 @@ HEAD = 1000
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
-REL_FIELDS = ("id", "subject", "predicate", "object", "confidence", "status", "first_seen",
-              "last_seen", "evidence_count")
 
 BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
         "SET m.version = m.version + 1")
 DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
                    "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
 EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
-                 "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} AS ev")
+                 "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} "
+                 "AS ev")
 REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
               "AND (size($predicates) = 0 OR r.predicate IN $predicates) "
               "AND ($since IS NULL OR r.last_seen >= $since) "
@@ -97,8 +102,8 @@ def _entity(props: dict[str, Any]) -> Entity:
 
 
 def _relation(props: dict[str, Any]) -> Relation:
-    return Relation(**{k: props.get(k) for k in REL_FIELDS if k not in ("first_seen", "last_seen")},
-                    first_seen=_day(props.get("first_seen")), last_seen=_day(props.get("last_seen")))
+    return Relation.model_validate({**props, "first_seen": _day(props.get("first_seen")),
+                                    "last_seen": _day(props.get("last_seen"))})
 
 
 def _document(props: dict[str, Any]) -> Document:
@@ -169,19 +174,23 @@ class Neo4jStore:
         try:
             yield
         except (DriverError, OSError) as exc:
+            self._schema_ready = False  # the server may come back empty: check the schema again
             raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({exc}); "
                                    "check that the server runs and INFLUENCE_STORE") from exc
         except Neo4jError as exc:
-            if exc.is_retryable() or exc.code.startswith("Neo.ClientError.Security"):
+            if exc.is_retryable() or (exc.code or "").startswith("Neo.ClientError.Security"):
                 raise StoreUnavailable(f"Neo4j at {self.uri} refused the work ({exc.message}); "
                                        "check the server and its credentials") from exc
+            if (exc.code or "").startswith("Neo.DatabaseError"):
+                raise StoreUnavailable(f"Neo4j at {self.uri} failed ({exc.message}); "
+                                       "see the server's logs") from exc
             raise
 
     def _session(self, write: bool = False) -> Any:
         # Writers are serialized by the Meta lock, so deadlocks are rare; the retry budget
         # is kept short so that a down server is reported within about the timeout.
-        return self._driver.session(database=self._database,
-                                    max_transaction_retry_time=self._timeout / (2 if write else 5),
+        budget = self._timeout / (2 if write else 5)
+        return self._driver.session(database=self._database, max_transaction_retry_time=budget,
                                     initial_retry_delay=0.2, retry_delay_multiplier=2.0)
 
     def _ensure_schema(self) -> None:
@@ -192,12 +201,9 @@ class Neo4jStore:
                 return
             with self._session(write=True) as session:
                 for statement in SCHEMA:
-                    try:
-                        session.run(statement).consume()
-                    except Neo4jError as exc:  # a concurrent process created it first
-                        if "AlreadyExists" not in (exc.code or ""):
-                            raise
-                session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6))).consume()
+                    _create(session, statement)
+                session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6)))\
+                    .consume()
                 session.execute_write(lambda tx: tx.run(
                     "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0").consume())
             self._schema_ready = True
@@ -209,14 +215,14 @@ class Neo4jStore:
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
         self._ensure_schema()
-
         with self._errors(), self._session(write=True) as session:
             return session.execute_write(work)
 
     def _rows(self, query: str, **params: Any) -> list[Record]:
         return self._read(lambda tx: list(tx.run(query, params)))
 
-    def _stream(self, query: str, params: dict[str, Any], convert: Callable[[Any], T]) -> Iterator[T]:
+    def _stream(self, query: str, params: dict[str, Any],
+                convert: Callable[[Any], T]) -> Iterator[T]:
         self._ensure_schema()
         with self._errors(), self._session() as session:
             for record in session.run(query, params):
@@ -351,7 +357,8 @@ class Neo4jStore:
         key = name_key(key)
         rows = self._rows("MATCH (a:Alias {head: $head}) WHERE a.key = $key "
                           "WITH DISTINCT a.entity_id AS id "
-                          "MATCH (e:Entity {id: id}) RETURN e {.*} AS e ORDER BY e.name, e.id LIMIT $limit",
+                          "MATCH (e:Entity {id: id}) RETURN e {.*} AS e "
+                          "ORDER BY e.name, e.id LIMIT $limit",
                           key=key, head=key[:HEAD], limit=limit)
         return [_entity(r["e"]) for r in rows]
 
@@ -370,7 +377,8 @@ class Neo4jStore:
         found = "RETURN a.entity_id AS id, a.key AS key"
 
         def work(tx: ManagedTransaction) -> tuple[list[Record], list[Record]]:
-            exact = [*tx.run("MATCH (a:Alias {head: $head}) WHERE a.key = $q" + typed + found, params),
+            exact = [*tx.run("MATCH (a:Alias {head: $head}) WHERE a.key = $q" + typed + found,
+                             params),
                      *tx.run("MATCH (a:Alias) WHERE a.head STARTS WITH $q" + typed + found +
                              " ORDER BY a.name LIMIT $want", params),
                      *tx.run("MATCH (a:Alias) WHERE a.head CONTAINS $q" + typed + found +
@@ -418,7 +426,8 @@ class Neo4jStore:
     def relations_between(self, a: str, b: str) -> list[Relation]:
         """Return every relation between two entities, in either direction."""
         rows = self._rows("MATCH (:Entity {id: $a})-[r:REL]-(:Entity {id: $b}) "
-                          "WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.predicate, r.id", a=a, b=b)
+                          "WITH DISTINCT r RETURN r {.*} AS r ORDER BY r.predicate, r.id",
+                          a=a, b=b)
         return [_relation(r["r"]) for r in rows]
 
     def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
@@ -456,13 +465,14 @@ class Neo4jStore:
     def iter_relations(self, flt: RelationFilter | None = None,
                        include_flagged: bool = True) -> Iterator[Relation]:
         """Yield every relation passing the filter, streaming."""
-        return self._stream("MATCH (r:Relation) WHERE " + REL_FILTER + " RETURN r {.*} ORDER BY r.id",
-                            _filter_params(flt, include_flagged), _relation)
+        return self._stream("MATCH (r:Relation) WHERE " + REL_FILTER +
+                            " RETURN r {.*} ORDER BY r.id", _filter_params(flt, include_flagged),
+                            _relation)
 
     def iter_evidence(self) -> Iterator[EvidenceView]:
         """Yield every evidence with its relation id, streaming."""
-        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW + " ORDER BY ev.relation_id, ev.id", {},
-                            _evidence)
+        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW +
+                            " ORDER BY ev.relation_id, ev.id", {}, _evidence)
 
     def iter_documents(self) -> Iterator[Document]:
         """Yield every document, streaming."""
@@ -486,6 +496,22 @@ class Neo4jStore:
         rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
                           "LIMIT $limit", limit=limit)
         return [_snapshot(r["s"]) for r in rows]
+
+
+def _create(session: Session, statement: str, attempts: int = 8) -> None:
+    """Run one schema statement, retrying the deadlocks of processes creating it at once."""
+    for attempt in range(attempts):
+        try:
+            session.run(statement).consume()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 + random.random() * 0.4 * (attempt + 1))
+        except Neo4jError as exc:  # a concurrent process created it first
+            if "AlreadyExists" not in (exc.code or ""):
+                raise
+            return
 
 
 def _bump(tx: ManagedTransaction) -> None:
@@ -531,7 +557,7 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
                     "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
         ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
     evidence = {r["id"]: r["evs"] for r in tx.run(
-        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
+        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) WITH id, ev ORDER BY ev.id "
         "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=ids)}
     keep, drop = [], []
     for rid in ids:
