@@ -394,7 +394,7 @@ class SqliteStore:
         rows = {i: (t, json.dumps(ext, sort_keys=True)) for i, (t, ext) in merged.items()}
         conn.executemany("INSERT INTO entities (id, name, type, key, external_ids) "
                          "VALUES (?, ?, ?, ?, ?)",
-                         [(i, names[i], *rows[i][:1], name_key(names[i]), rows[i][1])
+                         [(i, names[i], rows[i][0], name_key(names[i]), rows[i][1])
                           for i in rows if i not in stored])
         conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
                          [(*rows[i], i) for i in rows if i in stored and rows[i] != stored[i]])
