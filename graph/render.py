@@ -39,6 +39,8 @@ EVIDENCE_PER_EDGE = 3
 LAYOUT_WIDTH = 1000
 LAYOUT_HEIGHT = 700
 _COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+#: Characters XML 1.0 cannot carry, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------- assets
@@ -279,6 +281,10 @@ def layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]],
             for n, p in pos.items()}
 
 
+def _xml(text: Any) -> str:
+    return _NOT_XML.sub("", str(text))
+
+
 def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: str) -> None:
     attrs = {"fill": color, "stroke": "#333", "stroke-width": "1"}
     if shape in {"square", "box"}:
@@ -315,7 +321,7 @@ def snapshot_svg(payload: dict[str, Any]) -> str:
     svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
                      viewBox=f"{min_x} {min_y} {width} {height}",
                      width=str(width), height=str(height))
-    ET.SubElement(svg, "title").text = payload.get("title") or "Influence graph"
+    ET.SubElement(svg, "title").text = _xml(payload.get("title") or "Influence graph")
     defs = ET.SubElement(svg, "defs")
     for name, color in (("arrow", NEUTRAL_EDGE), ("arrow-adv", ADVERSARIAL["color"])):
         marker = ET.SubElement(defs, "marker", id=name, viewBox="0 0 10 10", refX="10",
@@ -341,29 +347,29 @@ def snapshot_svg(payload: dict[str, Any]) -> str:
         if style["arrows"]:
             attrs["marker-end"] = "url(#arrow-adv)" if style["adversarial"] else "url(#arrow)"
         line = ET.SubElement(edges_g, "line", attrs)
-        ET.SubElement(line, "title").text = f"{e['predicate']}"
+        ET.SubElement(line, "title").text = _xml(e["predicate"])
         label = ET.SubElement(edges_g, "text", x=f"{(x1 + x2) / 2:.1f}",
                               y=f"{(y1 + y2) / 2 - 3:.1f}", fill=style["color"])
         label.set("text-anchor", "middle")
-        label.text = e["predicate"]
+        label.text = _xml(e["predicate"])
     nodes_g = ET.SubElement(svg, "g", {"class": "nodes", "font-family": "sans-serif",
                                        "font-size": "13"})
     for n in nodes:
         style = node_style(n["type"], leg)
         group = ET.SubElement(nodes_g, "g")
-        ET.SubElement(group, "title").text = f"{n['name']} ({n['type']})"
+        ET.SubElement(group, "title").text = _xml(f"{n['name']} ({n['type']})")
         _shape(group, style["shape"], n["x"], n["y"], r, style["color"])
         text = ET.SubElement(group, "text", x=str(n["x"]), y=str(n["y"] + r + 14),
                              fill="#222")
         text.set("text-anchor", "middle")
-        text.text = n["name"]
+        text.text = _xml(n["name"])
     credit = " · ".join(x for x in (payload.get("credit"), payload.get("data_date")) if x)
     if credit:
         foot = ET.SubElement(svg, "text", x=str(min_x + 10), y=str(min_y + height - 12),
                              fill="#555")
         foot.set("font-family", "sans-serif")
         foot.set("font-size", "11")
-        foot.text = credit
+        foot.text = _xml(credit)
     return ET.tostring(svg, encoding="unicode", xml_declaration=False)
 
 

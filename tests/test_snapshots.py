@@ -248,3 +248,31 @@ def test_deleting_a_document_leaves_published_snapshots_unchanged(client: TestCl
              for suffix in ("", ".json", ".svg", "/embed")}
     assert after == before
     assert HOSTILE_SENTENCE.encode() in before[".json"]
+
+
+def test_infinite_positions_are_422(client: TestClient) -> None:
+    r = client.post("/api/snapshots", content='{"focus": ["Serbia"], '
+                    '"positions": {"serbia": [Infinity, 0]}}',
+                    headers={"X-API-Key": KEY, "Content-Type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_explorer_positions_are_kept(client: TestClient, sample: GraphStore) -> None:
+    out = _post(client, {"focus": ["Serbia"], "positions": {"serbia": [10.4, -20],
+                                                           "kosovo": [300, 40.6]}})
+    nodes = client.get(f"/s/{out['id']}.json").json()["payload"]["nodes"]
+    assert {n["id"]: (n["x"], n["y"]) for n in nodes} == {"serbia": (10, -20),
+                                                          "kosovo": (300, 41)}
+
+
+def test_svg_drops_characters_xml_cannot_carry(client: TestClient) -> None:
+    out = _post(client, {"focus": ["Serbia"], "title": "bad\x01title", "credit": "a\x0bb"})
+    root = ET.fromstring(client.get(f"/s/{out['id']}.svg").text)
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "badtitle"
+
+
+def test_infinite_min_confidence_is_422(client: TestClient) -> None:
+    r = client.post("/api/snapshots", content='{"focus": ["Serbia"], '
+                    '"filters": {"min_confidence": NaN}}',
+                    headers={"X-API-Key": KEY, "Content-Type": "application/json"})
+    assert r.status_code == 422

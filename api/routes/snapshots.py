@@ -3,11 +3,12 @@ snippet, an SVG drawing and JSON, forever the same."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import math
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
@@ -29,6 +30,16 @@ router = APIRouter(tags=["snapshots"])
 SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
 #: Published snapshots never change: caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a finite number"
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 class PathPair(BaseModel):
@@ -83,12 +94,23 @@ class SnapshotIn(BaseModel):
     positions: dict[str, tuple[float, float]] | None = Field(
         None, description="Layout as shown (entity id → [x, y]); else laid out on the server")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _finite_numbers(cls, data: Any) -> Any:
+        """Turn Infinity/NaN (which Python's JSON reader accepts) into a value that fails
+        validation with a message, so the 422 body stays valid JSON."""
+        return _finite(data)
+
     @field_validator("positions")
     @classmethod
     def _few_positions(cls, v: dict[str, tuple[float, float]] | None
                        ) -> dict[str, tuple[float, float]] | None:
-        if v is not None and len(v) > 1000:
+        if v is None:
+            return v
+        if len(v) > 1000:
             raise ValueError("at most 1000 positions")
+        if any(not math.isfinite(c) or abs(c) > 1e6 for xy in v.values() for c in xy):
+            raise ValueError("positions must be finite numbers within ±1e6")
         return v
 
 
