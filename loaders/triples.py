@@ -20,7 +20,8 @@ from graph.aggregate import MAX_NAME, MAX_SENTENCE
 from graph.errors import InputError, TooLarge
 from graph.model import Document, Entity, Evidence, Status, Triple
 from graph.names import clean_name, content_hash
-from loaders.documents import clean_text, decode_text, parse_date, read_file_bytes, suffix_of
+from loaders.documents import read_file_bytes
+from loaders.text import clean_text, decode_text, parse_date, suffix_of
 
 REQUIRED = ("subject", "subject_type", "predicate", "object", "object_type", "source", "date",
             "evidence")

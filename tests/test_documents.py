@@ -230,7 +230,7 @@ def test_script_and_style_never_become_text(tmp_path: Path, settings: Settings) 
 
 
 def test_plain_html_fallback_drops_scripts_at_any_depth() -> None:
-    from loaders.documents import html_plain_text
+    from loaders.html import html_plain_text
 
     html = ("<div>" * 5000 + "<p>Kept &amp; shown.</p><script>if (a < b) { hidden() }"
             "</script><!-- hidden comment --><style>p{}</style>" + "</div>" * 5000
