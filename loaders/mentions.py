@@ -256,17 +256,13 @@ class MentionIndex:
             while j < len(doc) and doc[j].pos_ == "PROPN" and j not in self.by_token:
                 j += 1
             j = max(j, i + 1)
-            for end in range(j, i, -1):
-                span = doc[i:end]
-                actor = self.onto.actor_for(span.text)
-                if actor is not None:
-                    demonym = name_key(span.text) in {name_key(d) for d in actor.demonyms}
-                    kind = "demonym" if demonym and _is_modifier(span) else "name"
-                    self._add(Mention(i, end, span.text, actor.type, kind, "", actor))
-                    i = end
-                    break
-            else:
-                i += 1
+            span = doc[i:j]  # the whole run: "Rossiya Segodnya" is not "Rossiya"
+            actor = self.onto.actor_for(span.text)
+            if actor is not None:
+                demonym = name_key(span.text) in {name_key(d) for d in actor.demonyms}
+                kind = "demonym" if demonym and _is_modifier(span) else "name"
+                self._add(Mention(i, j, span.text, actor.type, kind, "", actor))
+            i = j
 
     # ------------------------------------------------------------ arguments
 

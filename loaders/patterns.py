@@ -130,6 +130,12 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     if token.pos_ == "PRON":
         back = antecedent(index, token, avoid)
         return (back, 0.7) if back is not None else None
+    if token.pos_ == "NOUN" and token.i not in index.by_token:
+        for child in token.children:  # "the news agency Rossiya Segodnya"
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                named = index.at(child)
+                if named is not None:
+                    return named, 1.0
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
@@ -220,8 +226,8 @@ def subjects(verb: Any) -> list[Any]:
     if dep == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WDT", "WP"}
                               for c in verb.children):
         return members(head)
-    if dep == "acl" and verb.tag_ == "VBG":
-        return [head]
+    if dep == "acl" and verb.tag_ in {"VBG", "VBD"}:
+        return [head]  # "sanctions targeting Moscow"; "TRT partnered" misparsed as a clause
     return []
 
 
@@ -444,6 +450,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         holders = [token.head]
     elif token.dep_ == "attr" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
+    elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
+        holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children if c.dep_ == "appos"]
     if not holders:
@@ -456,10 +464,13 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
             orgs.extend(_pobjs(c))
     out = []
+    person_only = get_ontology().predicate(predicate).domain == ("Person",)
     for holder in holders:
         h = index.at(holder)
         if h is None or h.kind == "generic":
             continue
+        if person_only and h.actor is None and h.type != "Person":
+            h.type = "Person"  # only a person holds this title: NER said otherwise
         for org in orgs:
             o = argument(index, org, range_of(predicate))
             if o is None or o[0] is h:
