@@ -17,7 +17,7 @@ from typing import Any
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.mentions import Mention, MentionIndex
-from loaders.patterns import Candidate, sentence_candidates
+from loaders.patterns import Candidate, prep_objects, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from ontology import get_ontology
@@ -221,7 +221,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             continue
         text = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        for cand in _with_derived(sentence_candidates(index, sent)):
+        for cand in _with_derived(sentence_candidates(index, sent), index):
             s_key, o_key = resolver.resolve(cand.subject), resolver.resolve(cand.object)
             if s_key is None or o_key is None or s_key == o_key:
                 continue
@@ -244,12 +244,18 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                     for s, p, o, e in rows])
 
 
-def _with_derived(cands: list[Candidate]) -> list[Candidate]:
-    """Add "Russia supplies Serbia" for "Serbia buys Russian jets" (demonym of the goods)."""
+def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate]:
+    """Add "Russia supplies Serbia" for "Serbia buys Russian jets" or "buys jets from Russia"."""
     out = list(cands)
     for c in cands:
         if c.predicate != BUYS:
             continue
+        if c.kind == "verb":
+            for src in prep_objects([c.trigger], "from"):
+                m = index.at(src)
+                if m is not None and m.kind != "generic":
+                    out.append(Candidate(m, SUPPLIES, c.subject, c.trigger,
+                                         round(min(c.confidence, 0.75), 3), c.kind))
         for actor in c.object.origins:
             origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name", "",
                              actor)

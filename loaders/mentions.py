@@ -286,6 +286,8 @@ class MentionIndex:
         """Return a name mention for a proper noun that NER did not label ("Gazprom Neft")."""
         from loaders.patterns import role_cues
 
+        if token.ent_type_ and token.ent_type_ not in NER_TYPES:
+            return None  # a date, a number, a title of a work
         if self.onto.actor_for(token.text) is not None and token.pos_ == "ADJ":
             return None  # a demonym ("Russian") is not a name of its own here
         run = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"

@@ -163,10 +163,14 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(child.i)
             if m is not None and m.kind == "name":
                 return m, 0.85
-    quantity = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                for g in c.children if g.dep_ == "pobj"]
-    if token.is_stop and quantity:  # "most of its gas"
-        return argument(index, quantity[0], rng, avoid)
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    if token.is_stop and of_objects:  # "most of its gas"
+        return argument(index, of_objects[0], rng, avoid)
+    if of_objects and of_objects[0].i in index.by_token:  # "the region of Transnistria"
+        m = index.by_token[of_objects[0].i]
+        if m.kind == "name":
+            return m, 0.8
     return None
 
 
@@ -212,6 +216,9 @@ def subjects(verb: Any) -> list[Any]:
             return members(child)
     if head.i == verb.i:
         return []
+    if dep == "xcomp" and head.pos_ == "VERB":
+        controller = [c for c in head.children if c.dep_ == "dobj"]
+        return members(controller[0]) if controller else subjects(head)  # "led X to act"
     if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
         return subjects(head)
     if dep == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in {"VERB", "AUX"}:
@@ -241,7 +248,7 @@ def _pobjs(prep: Any) -> list[Any]:
     return out
 
 
-def _prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
+def prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
     out = []
     for head in heads:
         for c in head.children:
@@ -267,7 +274,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         return []
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     participle = verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN"
-    agents = _prep_objects([verb], "by") if passive or participle else []
+    agents = prep_objects([verb], "by") if passive or participle else []
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
                   and c.i in index.by_token]
@@ -278,7 +285,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         if passive or participle:
             subj_toks = agents
             if cue.prep and cue.prep != "by":
-                obj_toks = _prep_objects([verb], cue.prep)
+                obj_toks = prep_objects([verb], cue.prep)
             elif participle:
                 obj_toks = members(verb.head)
             else:
@@ -291,7 +298,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
             subj_toks = subjects(verb)
             dobj = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
             if cue.prep:
-                obj_toks = _prep_objects([verb, *dobj], cue.prep)
+                obj_toks = prep_objects([verb, *dobj], cue.prep)
                 if not obj_toks and cue.words:
                     obj_toks = [g for d in dobj for c in d.children if c.dep_ == "acl"
                                 for g in c.children if g.dep_ == "dobj"]
@@ -304,6 +311,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = [m for d in dobj for m in members(d)]
                 obj_toks += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
                              for m in members(c)]
+                obj_toks += prep_objects([verb], "to")  # "supplied gas to X": types decide
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
         obj_toks = [_through_share(o, cue.predicate) for o in obj_toks]
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
@@ -358,23 +366,27 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
     agent_toks += [c for c in noun.lefts if c.dep_ in {"compound", "amod", "nmod"}
                    and (m := index.by_token.get(c.i)) is not None and m.actor is not None
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
-    agent_toks += _prep_objects([noun], "by")
+    agent_toks += prep_objects([noun], "by")
     conf = 0.75
     if not agent_toks and noun.dep_ == "pobj" and noun.head.lower_ in MEMBER_MARKERS:
         verb = noun.head.head
         if verb.pos_ in {"VERB", "AUX"}:
             agent_toks, conf = subjects(verb), 0.65
     obj_toks: list[Any] = []
-    between = False
+    between_toks = [t for c in noun.children if c.dep_ == "prep" and c.lower_ in
+                    {"between", "among"} for t in _pobjs(c)]
+    between = bool(between_toks)
     if agent_toks and any(c.dep_ in {"compound", "nmod"} for c in agent_toks):
         # "the Kosovo-Serbia deal's EU mediators": the genitive is what the role is about
         for c in noun.lefts:
             if c.i not in index.by_token and any(g.tag_ == "POS" for g in c.children):
                 obj_toks.extend(modifier_names(index, c))
     for c in noun.children:
+        if between:
+            obj_toks = between_toks  # "talks between A and B in Istanbul": A and B only
+            break
         if c.dep_ == "prep" and c.lower_ in NOUN_OBJECT_PREPS:
             obj_toks.extend(_pobjs(c))
-            between = between or c.lower_ in {"between", "among"}
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
