@@ -15,7 +15,18 @@ from typing import Any
 
 from graph.errors import InputError, NotFound
 from graph.model import Entity, Relation, RelationFilter, Snapshot
-from graph.render import layout, legend, shown_evidence
+from graph.render import (
+    edge_style,
+    evidence_text,
+    inline_page_csp,
+    layout,
+    legend,
+    node_style,
+    shown_evidence,
+    static_text,
+    templates,
+    vis_network_js,
+)
 from graph.store import GraphStore
 
 PAYLOAD_VERSION = 1
@@ -184,3 +195,69 @@ def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
     if snap is None:
         raise NotFound(f"no snapshot with id {sid!r}")
     return snap
+
+
+# ---------------------------------------------------------------- pages
+
+
+def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                     dict[str, Any]]:
+    """Return (numbered relations, paths hop by hop, vis data) of a snapshot payload.
+
+    Relations on a path come first, in path order; the rest by names.
+    """
+    leg = payload.get("legend") or {"types": {}, "predicates": {}}
+    names = {n["id"]: n["name"] for n in payload["nodes"]}
+    edges = {e["id"]: e for e in payload["edges"]}
+    order: list[str] = []
+    for path in payload.get("paths", []):
+        order += [r for r in path["relations"] if r in edges and r not in order]
+    rest = sorted((e for e in edges if e not in order),
+                  key=lambda i: (names.get(edges[i]["source"], ""), edges[i]["predicate"],
+                                 names.get(edges[i]["target"], "")))
+    numbers: dict[str, int] = {}
+    relations = []
+    for i, rid in enumerate(order + rest, 1):
+        e = edges[rid]
+        numbers[rid] = i
+        label = (leg["predicates"].get(e["predicate"]) or {}).get("label") or e["predicate"]
+        relations.append({**e, "number": i, "source_name": names.get(e["source"], e["source"]),
+                          "target_name": names.get(e["target"], e["target"]),
+                          "predicate_label": label,
+                          "adversarial": edge_style(e["predicate"], leg)["adversarial"]})
+    paths = []
+    for path in payload.get("paths", []):
+        hops = []
+        for a, b, rid, direction in zip(path["nodes"], path["nodes"][1:], path["relations"],
+                                        path["directions"], strict=False):
+            hops.append({"from_name": names.get(a, a), "to_name": names.get(b, b),
+                         "predicate": edges[rid]["predicate"] if rid in edges else "",
+                         "direction": direction, "number": numbers.get(rid)})
+        paths.append({"hops": hops, "score": path.get("score")})
+    vis_nodes = [{"id": n["id"], "label": n["name"], "x": n["x"], "y": n["y"],
+                  "group": n["type"], "title": f"{n['name']}\n{n['type']}",
+                  "borderWidth": 3 if n.get("focus") else 1, **node_style(n["type"], leg)}
+                 for n in payload["nodes"]]
+    vis_edges = []
+    for r in relations:
+        style = edge_style(r["predicate"], leg)
+        tip = "\n".join([f"{r['number']}. {r['source_name']} — {r['predicate']} → "
+                         f"{r['target_name']}"] + [evidence_text(ev) for ev in r["evidence"]])
+        vis_edges.append({"id": r["id"], "from": r["source"], "to": r["target"],
+                          "label": r["predicate"], "title": tip, "color": style["color"],
+                          "dashes": style["dashes"], "arrows": style["arrows"]})
+    data = {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
+            "options": {"physics": {"enabled": False}}}
+    return relations, paths, data
+
+
+def snapshot_page(sid: str, payload: dict[str, Any]) -> tuple[str, str]:
+    """Return (html, csp) of the self-contained page of a snapshot (frameable by any site)."""
+    relations, paths, data = snapshot_view(payload)
+    scripts = [vis_network_js(), static_text("graph.js")]
+    csp = inline_page_csp(scripts, frameable=True)
+    html = templates().get_template("snapshot.html").render(
+        id=sid, p=payload, relations=relations, paths=paths, data=data,
+        svg_url=f"{sid}.svg", json_url=f"{sid}.json", css=static_text("graph.css"),
+        vis_js=scripts[0], page_js=scripts[1])
+    return html, csp

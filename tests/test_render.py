@@ -157,7 +157,8 @@ def test_svg_escapes_every_text(sample: GraphStore) -> None:
     root = ET.fromstring(svg)
     texts = [t.text for t in root.iter(f"{SVG_NS}text")]
     assert HOSTILE_NAME in texts and "supports" in texts
-    assert root.find(f"{SVG_NS}title").text == "<b>t</b>"
+    title = root.find(f"{SVG_NS}title")
+    assert title is not None and title.text == "<b>t</b>"
     assert any("<script>alert(1)</script>" in (t or "") for t in texts)
     dashed = [ln for ln in root.iter(f"{SVG_NS}line") if ln.get("stroke-dasharray")]
     assert dashed == []  # no adversarial edge around the hostile entity

@@ -268,7 +268,8 @@ def test_explorer_positions_are_kept(client: TestClient, sample: GraphStore) -> 
 def test_svg_drops_characters_xml_cannot_carry(client: TestClient) -> None:
     out = _post(client, {"focus": ["Serbia"], "title": "bad\x01title", "credit": "a\x0bb"})
     root = ET.fromstring(client.get(f"/s/{out['id']}.svg").text)
-    assert root.find("{http://www.w3.org/2000/svg}title").text == "badtitle"
+    title = root.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None and title.text == "badtitle"
 
 
 def test_infinite_min_confidence_is_422(client: TestClient) -> None:

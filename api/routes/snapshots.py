@@ -14,7 +14,7 @@ from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
 from graph.errors import InputError
 from graph.model import RelationFilter
-from graph.render import snapshot_page, snapshot_svg
+from graph.render import snapshot_svg
 from graph.snapshots import (
     MAX_FOCUS,
     MAX_HOPS,
@@ -23,6 +23,7 @@ from graph.snapshots import (
     canonical_json,
     load_snapshot,
     make_snapshot,
+    snapshot_page,
 )
 
 router = APIRouter(tags=["snapshots"])
