@@ -136,6 +136,43 @@ def test_flags_reach_the_json_the_scorer_reads(nlp: Any) -> None:
                               "aliases": []}
 
 
+def test_accusations_are_alleged_not_established(nlp: Any) -> None:
+    got = facts(nlp, "Czech intelligence accused Russia of funding a news site, Voice of Europe.")
+    assert got == {("Czech intelligence", "accuses", "Russia", "asserted"),
+                   ("Russia", "funds", "Voice of Europe", "alleged")}
+
+
+def test_buying_from_a_seller_names_the_supplier(nlp: Any) -> None:
+    got = asserted(nlp, "Ankara bought S-400 air defence systems from Russia in 2017.")
+    assert got == {("Türkiye", "buys", "S-400 air defence systems"),
+                   ("Russia", "supplies", "Türkiye")}
+
+
+def test_talks_between_two_parties_ignore_the_venue(nlp: Any) -> None:
+    got = asserted(nlp, "Turkey hosted talks between Russia and Ukraine in Istanbul in March 2022.")
+    assert got == {("Russia", "negotiates_with", "Ukraine")}
+
+
+def test_acronyms_and_anaphora_resolve_to_the_named_company(nlp: Any) -> None:
+    text = ("Adriatic Energy Holding (AEH) is a Croatian energy company. It was founded in 1998 "
+            "by the businessman Marko Horvat. The company operates the Omisalj gas terminal. "
+            "In 2012 AEH was acquired by Gazprom Neft, which has controlled the company since.")
+    got = asserted(nlp, text)
+    assert {("Marko Horvat", "founded", "Adriatic Energy Holding"),
+            ("Gazprom Neft", "owns", "Adriatic Energy Holding"),
+            ("Gazprom Neft", "controls", "Adriatic Energy Holding")} <= got
+    assert all("AEH" not in (s, o) for s, _, o in got)
+
+
+def test_a_title_makes_its_holder_a_person(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(
+        text="Dmitry Kiselyov, the director general of Rossiya Segodnya, was sanctioned by "
+             "the EU in 2014."), nlp)
+    got = {(t.subject.name, t.subject.type, t.predicate, t.object.name) for t in triples}
+    assert ("Dmitry Kiselyov", "Person", "leads", "Rossiya Segodnya") in got
+    assert ("European Union", "InternationalOrganization", "sanctions", "Dmitry Kiselyov") in got
+
+
 # ---------------------------------------------------------------- evidence and chrome
 
 
