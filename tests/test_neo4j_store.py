@@ -3,6 +3,7 @@ Cypher and Lucene, outages (answers within seconds, recovers without a restart),
 writers, and answers identical to the embedded store's on the same documents."""
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -188,6 +189,46 @@ def test_concurrent_writers_of_overlapping_documents_end_like_sequential(
         t.join()
     assert errors == []
     assert _state(neo) == sequential
+
+
+def _write_share(uri: str, worker: int) -> str:
+    """Write one worker's overlapping share of the shared corpus from a process of its own."""
+    docs = corpus(32, facts_per_doc=6, seed=5, pool=20)
+    mine = [docs[(worker * 4 + i) % len(docs)] for i in range(8)]
+    store = Neo4jStore(uri, "neo4j", "neo4j")
+    try:
+        if worker % 2:
+            store.upsert_documents(mine, batch_size=3)
+        else:
+            for d, triples in mine:
+                store.upsert_document(d, triples)
+        return "ok"
+    except Exception as exc:  # noqa: BLE001 - returned to the test, which shows it
+        return repr(exc)
+    finally:
+        store.close()
+
+
+def test_eight_processes_on_an_empty_database_end_like_one_sequential_writer(
+        neo4j_server: str, tmp_path: Path) -> None:
+    _clear_neo4j(neo4j_server)
+    # Schema names cannot be parameters; these come from SHOW, not from a user.
+    for row in _query(neo4j_server, "SHOW CONSTRAINTS YIELD name"):
+        _query(neo4j_server, f"DROP CONSTRAINT `{row['name']}`")
+    for row in _query(neo4j_server, "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'"):
+        _query(neo4j_server, f"DROP INDEX `{row['name']}`")
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        outcomes = pool.starmap(_write_share, [(neo4j_server, w) for w in range(8)])
+    assert outcomes == ["ok"] * 8
+    lite = SqliteStore(str(tmp_path / "sequential.db"))
+    for d, triples in corpus(32, facts_per_doc=6, seed=5, pool=20):
+        lite.upsert_document(d, triples)
+    neo = Neo4jStore(neo4j_server, "neo4j", "neo4j")
+    try:
+        assert _state(neo) == _state(lite)
+    finally:
+        neo.close()
+        lite.close()
 
 
 def test_answers_match_the_embedded_store(neo: Neo4jStore, tmp_path: Path) -> None:
