@@ -179,8 +179,9 @@ class MentionIndex:
         if not any(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
             return
         type_name = NER_TYPES[label]
-        if label in {"ORG", "NORP"}:
-            type_name = head_type(root) or type_name
+        refined = head_type(root) if label in {"ORG", "NORP"} else None
+        if refined and self.onto.is_a(refined, "Organization"):
+            type_name = refined  # "Essar Oil" is a company, not oil
         self._add(Mention(start, end, text, type_name, "name", label))
 
     def _acronyms(self) -> None:
@@ -323,7 +324,11 @@ class MentionIndex:
             return None
         if range_types and typ not in range_types and len(leaf_range) == 1:
             typ = leaf_range[0]
-        if _anaphoric(token, span_tokens):
+        of_name = next((self.by_token[g.i] for c in token.children if c.dep_ == "prep"
+                        and c.lower_ == "of" for g in c.children
+                        if g.dep_ == "pobj" and g.i in self.by_token
+                        and self.by_token[g.i].kind == "name"), None)
+        if of_name is None and _anaphoric(token, span_tokens):
             return None
         origins: list[Actor] = []
         kept = []
@@ -342,7 +347,11 @@ class MentionIndex:
         if not kept:
             return None
         text = _join(kept)
-        return Mention(kept[0].i, token.i + 1, text, typ, "generic", "", None, origins)
+        end = token.i + 1
+        if of_name is not None and typ != "Asset":  # "the Government of the Russian Federation"
+            text = self.doc[kept[0].i:of_name.end].text
+            end = of_name.end
+        return Mention(kept[0].i, end, text, typ, "generic", "", None, origins)
 
 
 def _looks_like_name(token: Any) -> bool:

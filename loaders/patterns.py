@@ -139,6 +139,10 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    if token.is_stop and of_objects:  # "most of its gas"
+        return argument(index, of_objects[0], rng, avoid)
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
     if token.dep_ == "appos" and token.head.i in index.by_token:
@@ -163,11 +167,8 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(child.i)
             if m is not None and m.kind == "name":
                 return m, 0.85
-    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for g in c.children if g.dep_ == "pobj"]
-    if token.is_stop and of_objects:  # "most of its gas"
-        return argument(index, of_objects[0], rng, avoid)
-    if of_objects and of_objects[0].i in index.by_token:  # "the region of Transnistria"
+    if of_objects and of_objects[0].i in index.by_token and _role(token) is None:
+        # "the region of Transnistria" (but "the president of Serbia" is a person)
         m = index.by_token[of_objects[0].i]
         if m.kind == "name":
             return m, 0.8
@@ -217,7 +218,7 @@ def subjects(verb: Any) -> list[Any]:
     if head.i == verb.i:
         return []
     if dep == "xcomp" and head.pos_ == "VERB":
-        controller = [c for c in head.children if c.dep_ == "dobj"]
+        controller = [c for c in head.children if c.dep_ == "dobj" and c.pos_ == "PROPN"]
         return members(controller[0]) if controller else subjects(head)  # "led X to act"
     if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
         return subjects(head)
@@ -274,7 +275,13 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         return []
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     participle = verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN"
-    agents = prep_objects([verb], "by") if passive or participle else []
+    if not passive and verb.dep_ in {"pcomp", "conj", "xcomp"} and verb.tag_ == "VBN":
+        passive = any(c.dep_ == "auxpass" for c in verb.head.children) or any(
+            c.lower_ == "being" for c in verb.lefts)  # "for being owned or controlled by"
+    linked = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+    if verb.dep_ == "conj":
+        linked.append(verb.head)
+    agents = prep_objects(linked, "by") if passive or participle else []
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
                   and c.i in index.by_token]
@@ -293,6 +300,8 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 if not obj_toks and verb.dep_ == "conj":
                     obj_toks = [m for c in verb.head.children if c.dep_ == "nsubjpass"
                                 for m in members(c)] or subjects(verb.head)
+                if not obj_toks:
+                    obj_toks = subjects(verb)
             conf = 0.8
         else:
             subj_toks = subjects(verb)
@@ -313,14 +322,19 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                              for m in members(c)]
                 obj_toks += prep_objects([verb], "to")  # "supplied gas to X": types decide
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
-        obj_toks = [_through_share(o, cue.predicate) for o in obj_toks]
+        preds = {c.predicate for c in cues}
+        obj_toks = [_through_share(o, preds) for o in obj_toks]
+        if not obj_toks and get_ontology().predicate(cue.predicate).symmetric and len(
+                subj_toks) > 1:  # "Serbia and Russia signed an agreement"
+            out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,
+                              "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
 
 
-def _through_share(token: Any, predicate: str) -> Any:
-    """Return X for "a stake in X" when the object noun is a noun cue of the predicate."""
-    if predicate in noun_cues().get(token.lemma_.lower(), ()):
+def _through_share(token: Any, predicates: set[str]) -> Any:
+    """Return X for "a stake in X" when the object noun is a noun cue of the verb's predicates."""
+    if predicates & set(noun_cues().get(token.lemma_.lower(), ())):
         for c in token.children:
             if c.dep_ == "prep" and c.lower_ in {"in", "of"}:
                 for g in c.children:
@@ -368,6 +382,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
     agent_toks += prep_objects([noun], "by")
     conf = 0.75
+    if not agent_toks and noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        agent_toks = subjects(noun.head)  # "Lukashenko is a close ally of Putin"
     if not agent_toks and noun.dep_ == "pobj" and noun.head.lower_ in MEMBER_MARKERS:
         verb = noun.head.head
         if verb.pos_ in {"VERB", "AUX"}:
