@@ -277,6 +277,9 @@ class MentionIndex:
         found = self.by_token.get(token.i)
         if found is not None:
             return found
+        if token.pos_ == "PROPN" and head_type(token) and any(
+                c.lower_ == "the" for c in token.lefts):
+            return self.generic(token, range_types)  # "the Government of the Russian Federation"
         if _looks_like_name(token):
             return self.unlabelled(token)
         if token.pos_ not in {"NOUN", "PROPN"}:

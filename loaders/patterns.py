@@ -208,10 +208,14 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
 
 
 def subjects(verb: Any) -> list[Any]:
-    """Return the subject tokens of a verb, inherited through xcomp, conj and gerunds."""
+    """Return the subject tokens of a verb, inherited through xcomp, conj and gerunds.
+
+    A passive clause's surface subject is inherited too ("X was founded in 1998 and
+    funds Y"); passive cue verbs take their agent from "by" (``verb_candidates``).
+    """
     dep, head = verb.dep_, verb.head
     for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS:
+        if child.dep_ in SUBJECT_DEPS or child.dep_ == "nsubjpass":
             if dep == "relcl" and child.tag_ in {"WDT", "WP"}:
                 return members(head)  # "Gazprom Neft, which controls ..."
             return members(child)
