@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     fetch_timeout: float = 10.0
     fetch_max_redirects: int = 5
+    fetch_allow_private: bool = False
     public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000

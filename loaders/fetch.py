@@ -1,11 +1,20 @@
 """Fetching a URL: http(s) only, with a wall-clock deadline, a size limit, a redirect limit
-and content-type sniffing. Every failure is an InputError naming the URL."""
+and content-type sniffing. Every failure is an InputError naming the URL.
+
+Unless ``settings.fetch_allow_private``, a URL (and every redirect hop) whose host resolves
+to a loopback, private, link-local, multicast, reserved or unspecified address is refused,
+and the connection goes to the address that was checked, so that a second DNS answer
+cannot point it elsewhere.
+"""
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -20,6 +29,8 @@ USER_AGENT = "influence-graph/0.1 (+https://influence-graph.org)"
 REDIRECTS = {301, 302, 303, 307, 308}
 # Extra seconds the caller waits beyond the deadline for the worker to notice it.
 _GRACE = 1.0
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_ALLOW_HINT = "set INFLUENCE_FETCH_ALLOW_PRIVATE=true to allow fetching from private networks"
 
 
 @dataclass
@@ -49,14 +60,76 @@ def check_url(url: str) -> None:
         raise _error(url, "the URL has no host")
 
 
+def address_kind(address: str) -> str | None:
+    """Return why an IP address is not public ("loopback", "private", "link-local",
+    "multicast", "reserved", "unspecified" or "non-public"), None for a public one.
+
+    IPv4 addresses inside IPv6 (mapped, 6to4, NAT64) are judged by the IPv4 address.
+    Raises ValueError when ``address`` is not an IP address.
+    """
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+        address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        else:
+            ip = ip.ipv4_mapped or ip.sixtofour or ip
+    for kind, flag in (("unspecified", ip.is_unspecified), ("loopback", ip.is_loopback),
+                       ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
+                       ("reserved", ip.is_reserved), ("private", ip.is_private)):
+        if flag:
+            return kind
+    return None if ip.is_global else "non-public"
+
+
+def public_address(url: str, target: str) -> str:
+    """Return a resolved address of ``target``'s host once every one of them is public.
+
+    ``url`` is the URL asked for (``target`` is it or a redirect hop); raises InputError
+    naming ``url`` when the host does not resolve or any address is not public.
+    """
+    parts = urlsplit(target)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except ValueError as exc:
+        raise _error(url, f"not a valid URL ({exc})") from None
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise _error(url, f"cannot fetch (the host {host[:200]} is not found: {reason})") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        kind = address_kind(address)
+        if kind:
+            via = "" if target == url else f" (redirected to {target[:200]})"
+            where = f"{host} is" if address == host else f"{host[:200]} resolves to {address},"
+            raise _error(url, f"refused{via}: {where} a {kind} address; {_ALLOW_HINT}")
+    if not addresses:
+        raise _error(url, f"cannot fetch (the host {host[:200]} has no address)")
+    return addresses[0]
+
+
+def _pinned(target: str, address: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """Return (URL, headers, extensions) of a request to ``target`` sent to ``address``."""
+    parts = urlsplit(target)
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    shown = f"[{address}]" if ":" in address else address
+    netloc = f"{userinfo}{at}{shown}" + (f":{parts.port}" if parts.port is not None else "")
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme.lower() == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": hostport}, extensions
+
+
 def fetch_url(url: str, settings: Settings | None = None) -> list[SourceDocument]:
     """Return the documents of the page or file at ``url``.
 
     Limits: ``settings.fetch_timeout`` seconds in all (connecting, redirects and reading
     a body that never ends), ``settings.fetch_max_redirects`` redirects (only to http(s)),
-    ``settings.max_upload_bytes`` bytes. HTML, PDF and plain text are accepted.
+    ``settings.max_upload_bytes`` bytes. HTML, PDF and plain text are accepted. Hosts on
+    private networks are refused unless ``settings.fetch_allow_private``.
     Raises InputError naming the URL (status >= 400, timeout, loop, refused connection,
-    unsupported content type, unreadable body), TooLarge over the size limit.
+    private address, unsupported content type, unreadable body), TooLarge over the size
+    limit.
     """
     from loaders.documents import read_bytes
 
@@ -116,9 +189,14 @@ def _download(url: str, settings: Settings, deadline: float) -> Fetched:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise _error(url, f"no complete answer within {settings.fetch_timeout:g} seconds")
-            with client.stream("GET", current, timeout=httpx.Timeout(remaining)) as response:
+            request: tuple[str, dict[str, str], dict[str, Any]] = (current, {}, {})
+            if not settings.fetch_allow_private:
+                request = _pinned(current, public_address(url, current))
+            with client.stream("GET", request[0], headers=request[1], extensions=request[2],
+                               timeout=httpx.Timeout(remaining)) as response:
+                final = str(response.url) if settings.fetch_allow_private else current
                 if response.status_code in REDIRECTS and "location" in response.headers:
-                    target = urljoin(str(response.url), response.headers["location"])
+                    target = urljoin(final, response.headers["location"])
                     if urlsplit(target).scheme.lower() not in {"http", "https"}:
                         raise _error(url, f"redirects to a non-http URL ({target[:200]})")
                     if target in seen:
@@ -139,7 +217,7 @@ def _download(url: str, settings: Settings, deadline: float) -> Fetched:
                     raise _error(url, f"{declared} bytes is over the limit of {limit} bytes "
                                  "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
                 body = _read_body(response, url, limit, deadline, settings.fetch_timeout)
-                return Fetched(url=str(response.url), content_type=content_type, body=body)
+                return Fetched(url=final, content_type=content_type, body=body)
     raise _error(url, f"more than {settings.fetch_max_redirects} redirects")
 
 

@@ -1,6 +1,7 @@
 """Fetching URLs from a local HTTP server: pages, PDFs, limits, loops, errors, endless bodies."""
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +12,8 @@ import pytest
 
 from api.settings import Settings
 from graph.errors import InputError, TooLarge
-from loaders.fetch import fetch_url
+from loaders import fetch
+from loaders.fetch import address_kind, fetch_url
 from tests import hostile
 
 PAGE = (b"<!DOCTYPE html><html><head><title>Jets for Serbia</title></head><body>"
@@ -22,6 +24,7 @@ PAGE = (b"<!DOCTYPE html><html><head><title>Jets for Serbia</title></head><body>
         b"</article><script>var x = 'Kremlin';</script></body></html>")
 TIMEOUT = 2.0
 LIMIT = 100_000
+HOSTS: list[str | None] = []  # the Host header of each request the test server answered
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -66,6 +69,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self.path
+        HOSTS.append(self.headers.get("Host"))
         if path == "/page.html":
             self.send_body(PAGE, "text/html; charset=utf-8")
         elif path == "/report.pdf":
@@ -85,6 +89,10 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/chain/"):
             n = int(path.rsplit("/", 1)[1])
             self.redirect(f"/chain/{n + 1}")
+        elif path == "/to-metadata":
+            self.redirect("http://169.254.169.254/latest/meta-data/")
+        elif path == "/to-loopback":
+            self.redirect(f"http://[::1]:{self.server.server_address[1]}/page.html")
         elif path == "/to-file":
             self.redirect("file:///etc/passwd")
         elif path == "/broken":
@@ -123,7 +131,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(fetch_timeout=TIMEOUT, fetch_max_redirects=3, max_upload_bytes=LIMIT)
+    return Settings(fetch_timeout=TIMEOUT, fetch_max_redirects=3, max_upload_bytes=LIMIT,
+                    fetch_allow_private=True)
 
 
 def test_html_page_is_fetched_without_its_chrome(server: str, settings: Settings) -> None:
@@ -195,3 +204,88 @@ def test_refused_connection_is_an_input_error(settings: Settings, tmp_path: Path
         port = s.getsockname()[1]
     with pytest.raises(InputError, match=f"127.0.0.1:{port}/x: cannot fetch"):
         fetch_url(f"http://127.0.0.1:{port}/x", settings)
+
+
+@pytest.mark.parametrize(("address", "kind"), [
+    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("::ffff:127.0.0.1", "loopback"),
+    ("10.0.0.1", "private"), ("192.168.1.20", "private"), ("fd00::1", "private"),
+    ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("224.0.0.1", "multicast"),
+    ("0.0.0.0", "unspecified"), ("240.0.0.1", "reserved"), ("100.64.0.1", "non-public"),
+    ("64:ff9b::a9fe:a9fe", "link-local"), ("2002:7f00:1::", "loopback"),
+    ("93.184.216.34", None), ("2606:4700:4700::1111", None),
+])
+def test_addresses_outside_the_public_internet_are_named(address: str, kind: str | None) -> None:
+    assert address_kind(address) == kind
+
+
+@pytest.mark.parametrize(("where", "kind"), [
+    ("{server}/page.html", "loopback"), ("http://localhost:9/x", "loopback"),
+    ("http://[::1]:9/x", "loopback"), ("http://10.0.0.1/admin", "private"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local"), ("http://0.0.0.0:9/", "unspecified"),
+])
+def test_private_urls_are_refused_by_default(server: str, where: str, kind: str) -> None:
+    url = where.format(server=server)
+    HOSTS.clear()
+    settings = Settings(fetch_timeout=TIMEOUT)
+    assert settings.fetch_allow_private is False
+    with pytest.raises(InputError) as caught:
+        fetch_url(url, settings)
+    message = str(caught.value)
+    assert message.startswith(f"{url}: refused") and f"a {kind} address" in message
+    assert "INFLUENCE_FETCH_ALLOW_PRIVATE=true" in message
+    assert HOSTS == []
+
+
+def test_the_allow_setting_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INFLUENCE_FETCH_ALLOW_PRIVATE", "true")
+    assert Settings().fetch_allow_private is True
+
+
+@pytest.fixture
+def public_test_server(server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pretend the test server is on the internet: ``news.test`` resolves to it and its
+    address 127.0.0.1 counts as public; return its base URL by that name."""
+    real_resolve, real_kind = socket.getaddrinfo, fetch.address_kind
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: real_resolve(
+        "127.0.0.1" if host == "news.test" else host, *a, **k))
+    monkeypatch.setattr(fetch, "address_kind",
+                        lambda address: None if address == "127.0.0.1" else real_kind(address))
+    return server.replace("127.0.0.1", "news.test")
+
+
+def test_a_public_host_is_fetched_at_the_address_that_was_checked(
+        public_test_server: str) -> None:
+    HOSTS.clear()
+    [doc] = fetch_url(f"{public_test_server}/moved", Settings(fetch_timeout=TIMEOUT))
+    assert doc.url == f"{public_test_server}/page.html" and "Rafale" in doc.text
+    assert HOSTS == [public_test_server.removeprefix("http://")] * 2
+
+
+@pytest.mark.parametrize(("path", "hop", "kind"), [
+    ("/to-metadata", "http://169.254.169.254/latest/meta-data/", "link-local"),
+    ("/to-loopback", "http://[::1]:", "loopback"),
+])
+def test_a_redirect_to_a_private_address_is_refused(public_test_server: str, path: str,
+                                                    hop: str, kind: str) -> None:
+    url = f"{public_test_server}{path}"
+    with pytest.raises(InputError) as caught:
+        fetch_url(url, Settings(fetch_timeout=TIMEOUT))
+    message = str(caught.value)
+    assert message.startswith(f"{url}: refused (redirected to {hop}")
+    assert f"a {kind} address" in message and "INFLUENCE_FETCH_ALLOW_PRIVATE" in message
+
+
+def test_a_second_dns_answer_cannot_move_the_connection(public_test_server: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    resolve = socket.getaddrinfo
+    asked: list[str] = []
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> object:
+        if host == "news.test":
+            asked.append(host)
+            host = "127.0.0.1" if len(asked) == 1 else "203.0.113.9"
+        return resolve(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    [doc] = fetch_url(f"{public_test_server}/page.html", Settings(fetch_timeout=TIMEOUT))
+    assert "Rafale" in doc.text and asked == ["news.test"]
