@@ -7,8 +7,12 @@ Anything else becomes a bare 500 without a traceback in the body.
 from __future__ import annotations
 
 import logging
+import math
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from graph.errors import Ambiguous, InfluenceError, InputError, NotFound, StoreUnavailable, TooLarge
@@ -58,6 +62,25 @@ async def _influence_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=code, headers=headers)
 
 
+def _finite(value: Any) -> Any:
+    """Return ``value`` with non-finite floats (NaN, Infinity) replaced by their names."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """Return the 422 of a request that does not match its schema, whatever its input held."""
+    assert isinstance(exc, RequestValidationError)
+    errors = _finite(jsonable_encoder(exc.errors(), custom_encoder={
+        bytes: lambda b: b.decode("utf-8", "replace")}))
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return JSONResponse({"detail": "internal error"}, status_code=500)
@@ -66,5 +89,6 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping of project errors (and of anything unexpected) on ``app``."""
     app.add_exception_handler(InfluenceError, _influence_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _unexpected)
 

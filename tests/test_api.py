@@ -424,3 +424,12 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     assert params["k"]["schema"]["maximum"] == 50
     assert params["max_hops"]["schema"]["maximum"] == 6
     assert "noisy-or" in spec["paths"]["/api/paths"]["get"]["description"]
+
+
+def test_non_finite_numbers_are_422_not_500(client: TestClient) -> None:
+    r = client.get("/api/paths", params={"source": "Russia", "target": "Informer",
+                                         "min_confidence": "nan"})
+    assert r.status_code == 422
+    r = client.post("/api/snapshots", content=b'{"focus": ["Russia"], "hops": Infinity}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "detail" in r.json()
