@@ -38,7 +38,9 @@ class StoreGuard:
     """ASGI middleware: a request that has not started answering after ``GUARD_WAIT`` seconds
     while the store does not answer a ping within ``GUARD_PING`` seconds gets a 503 at once.
 
-    A slow answer from a healthy store (a large ranking) is left to finish.
+    A slow answer from a healthy store (a large ranking) is left to finish. Writes are never
+    cut short: their work would go on in its thread and might commit after a 503 was sent;
+    they end on their own with the store's retries and timeouts (StoreUnavailable → 503).
     """
 
     def __init__(self, app: ASGIApp, holder: StoreHolder, wait: float = GUARD_WAIT,
@@ -59,7 +61,8 @@ class StoreGuard:
         return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") == "/health":
+        if (scope["type"] != "http" or scope.get("path") == "/health"
+                or scope.get("method") not in ("GET", "HEAD")):
             await self.app(scope, receive, send)
             return
         started = asyncio.Event()
