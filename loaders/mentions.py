@@ -337,10 +337,9 @@ class MentionIndex:
         kept = []
         for t in span_tokens:
             m = self.by_token.get(t.i)
-            if m is not None and m.kind == "demonym" and m.actor is not None:
-                if typ == "Asset":
-                    origins.append(m.actor)
-                    continue
+            if m is not None and m.kind == "demonym" and m.actor is not None and typ == "Asset":
+                origins.append(m.actor)  # "Russian jets": Russia supplied them
+                continue
             if typ == "Asset" and t.dep_ in {"cc"}:
                 continue
             kept.append(t)
@@ -395,7 +394,7 @@ def _is_modifier(span: Any) -> bool:
 
 def _phrase(token: Any) -> list[Any]:
     """Return the name-like modifiers of a noun and the noun, in order (no determiners)."""
-    out = []
+    out: list[Any] = []
     for child in token.lefts:
         if child.tag_ in {"VBN", "VBG"}:
             continue  # "EU-brokered talks" are talks

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from loaders.mentions import Mention, MentionIndex, head_type
+from loaders.mentions import Mention, MentionIndex
+from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, members
 from ontology import get_ontology
 
 # English grammar, not vocabulary: prepositions that can end a verb cue and that attach
@@ -22,10 +23,7 @@ PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against"
 NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over",
                      "toward", "towards", "upon", "among"}
 ROLE_PREPS = {"at", "of", "for", "with", "in"}
-# "including X" / "such as X" name members of the phrase they attach to.
-MEMBER_MARKERS = {"including", "such", "like"}
 SUBJECT_DEPS = {"nsubj", "csubj"}
-QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "``", "''"}
 
 
 @dataclass(frozen=True)
@@ -93,118 +91,6 @@ def range_of(predicate: str) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- arguments
-
-
-def members(token: Any) -> list[Any]:
-    """Return a token and its conjuncts, and the members it names ("including the U.S.")."""
-    out = [token]
-    for child in token.children:
-        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
-            out.extend(members(child))
-        elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
-                child.dep_ == "prep" and child.lower_ == "as" and any(
-                    c.lower_ == "such" for c in child.children)):
-            for pobj in child.children:
-                if pobj.dep_ == "pobj":
-                    out.extend(members(pobj))
-        elif child.dep_ == "amod" and child.lower_ == "such":
-            pass
-    return out
-
-
-PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
-THING_PRONOUNS = {"it", "its"}
-
-
-def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
-             avoid: set[int] | None = None) -> tuple[Mention, float] | None:
-    """Return the mention an argument token stands for and a confidence factor.
-
-    A phrase with no entity of its own stands for the named entity that possesses or
-    qualifies it ("Russia's veto power", "Kremlin talking points"). "it", "he" and
-    "the company" look back for the closest preceding subject that fits.
-    """
-    avoid = avoid or set()
-    if token.lower_ in QUOTES:
-        return None
-    if token.pos_ == "PRON":
-        back = antecedent(index, token, avoid)
-        return (back, 0.7) if back is not None else None
-    if token.pos_ == "NOUN" and token.i not in index.by_token:
-        for child in token.children:  # "the news agency Rossiya Segodnya"
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
-                named = index.at(child)
-                if named is not None:
-                    return named, 1.0
-    found = index.at(token, rng)
-    if found is not None:
-        return found, 1.0
-    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for g in c.children if g.dep_ == "pobj"]
-    if token.is_stop and of_objects:  # "most of its gas"
-        return argument(index, of_objects[0], rng, avoid)
-    if token.pos_ not in {"NOUN", "PROPN"}:
-        return None
-    if token.dep_ == "appos" and token.head.i in index.by_token:
-        return index.by_token[token.head.i], 0.9  # "Alpha Trade, a company that ..."
-    if token.tag_ == "NN" and any(c.lower_ == "the" for c in token.lefts) and len(
-            [c for c in token.lefts if c.dep_ not in {"det", "punct"}]) == 0 and head_type(token):
-        back = antecedent(index, token, avoid, head_type(token))
-        if back is not None:
-            return back, 0.7
-    for child in token.children:
-        if child.dep_ == "poss":
-            if child.pos_ == "PRON":
-                back = antecedent(index, child, avoid)
-                if back is not None:
-                    return back, 0.75
-                continue
-            m = index.at(child)
-            if m is not None:
-                return m, 0.85
-    for child in token.lefts:
-        if child.dep_ in {"compound", "nmod"}:
-            m = index.by_token.get(child.i)
-            if m is not None and m.kind == "name":
-                return m, 0.85
-    if of_objects and of_objects[0].i in index.by_token and _role(token) is None:
-        # "the region of Transnistria" (but "the president of Serbia" is a person)
-        m = index.by_token[of_objects[0].i]
-        if m.kind == "name":
-            return m, 0.8
-    return None
-
-
-def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
-               depth: int = 0) -> Mention | None:
-    """Return the closest fitting subject mention before ``pron`` (within three sentences).
-
-    "he"/"she" want a person; "it"/"its" and "the company" anything but a person (the
-    noun's type must fit); subjects in ``avoid`` are skipped.
-    """
-    low = pron.lower_
-    if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
-        return None
-    want_person = low in PERSON_PRONOUNS
-    onto = index.onto
-    start = pron.sent.start
-    for _ in range(2):
-        if start > 0:
-            start = index.doc[start - 1].sent.start
-    for tok in reversed(index.doc[start:pron.i]):
-        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
-            continue
-        m = index.by_token.get(tok.i)
-        if m is None and tok.pos_ == "PRON" and depth < 2:
-            m = antecedent(index, tok, avoid, noun_type, depth + 1)
-        if m is None or m.kind == "generic" or (m.type == "Person") != want_person:
-            continue
-        if any(i in avoid for i in range(m.start, m.end)):
-            continue
-        if noun_type and not (onto.is_a(noun_type, m.type) or onto.is_a(m.type, noun_type)):
-            continue
-        return m
-    return None
 
 
 def subjects(verb: Any) -> list[Any]:
@@ -443,7 +329,7 @@ def _expand_agents(tokens: list[Any]) -> list[Any]:
 # ---------------------------------------------------------------- titles and roles
 
 
-def _role(token: Any) -> tuple[str, list[Any]] | None:
+def role_of(token: Any) -> tuple[str, list[Any]] | None:
     """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
     cues = role_cues()
     chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in
@@ -471,14 +357,12 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     """
     if token.pos_ not in {"NOUN", "PROPN"} or token.i in index.by_token:
         return []
-    found = _role(token)
+    found = role_of(token)
     if found is None:
         return []
     predicate, chain = found
     holders: list[Any] = []
-    if token.dep_ == "compound" and token.head.i in index.by_token:
-        holders = [token.head]
-    elif token.dep_ == "appos":
+    if token.dep_ == "compound" and token.head.i in index.by_token or token.dep_ == "appos":
         holders = [token.head]
     elif token.dep_ == "attr" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]

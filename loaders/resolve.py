@@ -1,4 +1,7 @@
-"""Entity resolution within a document, and stable identities across documents.
+"""Entity resolution: which entity a pattern argument stands for, and canonical entities.
+
+``argument`` maps a token to a mention (names, typed phrases, possessors of abstract
+phrases, "it"/"the company" to an earlier subject).
 
 Within a document a surname alone resolves to the one full name
 mentioned there; a surname shared by two full names stays unresolved. Gazetteer
@@ -10,10 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.model import Entity
 from graph.names import clean_name, name_key
-from loaders.mentions import Mention
+from loaders.mentions import Mention, MentionIndex, head_type
+
+# "including X" / "such as X" name members of the phrase they attach to.
+MEMBER_MARKERS = {"including", "such", "like"}
+QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "``", "''"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+THING_PRONOUNS = {"it", "its"}
 
 
 @dataclass
@@ -98,7 +108,7 @@ class Resolver:
             person = self.person_for(mention.text)
             if person is False:
                 return None
-            if person:
+            if isinstance(person, str):
                 rec = self._record(self.people[person], "Person")
                 rec.aliases.add(clean_name(mention.text))
                 return person
@@ -123,3 +133,116 @@ class Resolver:
     def entities(self) -> dict[str, Entity]:
         """Return the resolved entities by key, with every alias seen so far."""
         return {k: r.entity() for k, r in self.found.items()}
+
+
+# ---------------------------------------------------------------- pattern arguments
+
+
+def members(token: Any) -> list[Any]:
+    """Return a token and its conjuncts, and the members it names ("including the U.S.")."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
+            out.extend(members(child))
+        elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
+                child.dep_ == "prep" and child.lower_ == "as" and any(
+                    c.lower_ == "such" for c in child.children)):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    out.extend(members(pobj))
+        elif child.dep_ == "amod" and child.lower_ == "such":
+            pass
+    return out
+
+
+def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
+             avoid: set[int] | None = None) -> tuple[Mention, float] | None:
+    """Return the mention an argument token stands for and a confidence factor.
+
+    A phrase with no entity of its own stands for the named entity that possesses or
+    qualifies it ("Russia's veto power", "Kremlin talking points"). "it", "he" and
+    "the company" look back for the closest preceding subject that fits.
+    """
+    avoid = avoid or set()
+    if token.lower_ in QUOTES:
+        return None
+    if token.pos_ == "PRON":
+        back = antecedent(index, token, avoid)
+        return (back, 0.7) if back is not None else None
+    if token.pos_ == "NOUN" and token.i not in index.by_token:
+        for child in token.children:  # "the news agency Rossiya Segodnya"
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                named = index.at(child)
+                if named is not None:
+                    return named, 1.0
+    found = index.at(token, rng)
+    if found is not None:
+        return found, 1.0
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    if token.is_stop and of_objects:  # "most of its gas"
+        return argument(index, of_objects[0], rng, avoid)
+    if token.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if token.dep_ == "appos" and token.head.i in index.by_token:
+        return index.by_token[token.head.i], 0.9  # "Alpha Trade, a company that ..."
+    if token.tag_ == "NN" and any(c.lower_ == "the" for c in token.lefts) and len(
+            [c for c in token.lefts if c.dep_ not in {"det", "punct"}]) == 0 and head_type(token):
+        back = antecedent(index, token, avoid, head_type(token))
+        if back is not None:
+            return back, 0.7
+    for child in token.children:
+        if child.dep_ == "poss":
+            if child.pos_ == "PRON":
+                back = antecedent(index, child, avoid)
+                if back is not None:
+                    return back, 0.75
+                continue
+            m = index.at(child)
+            if m is not None:
+                return m, 0.85
+    for child in token.lefts:
+        if child.dep_ in {"compound", "nmod"}:
+            m = index.by_token.get(child.i)
+            if m is not None and m.kind == "name":
+                return m, 0.85
+    from loaders.patterns import role_of
+
+    if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:
+        # "the region of Transnistria" (but "the president of Serbia" is a person)
+        m = index.by_token[of_objects[0].i]
+        if m.kind == "name":
+            return m, 0.8
+    return None
+
+
+def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
+               depth: int = 0) -> Mention | None:
+    """Return the closest fitting subject mention before ``pron`` (within three sentences).
+
+    "he"/"she" want a person; "it"/"its" and "the company" anything but a person (the
+    noun's type must fit); subjects in ``avoid`` are skipped.
+    """
+    low = pron.lower_
+    if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
+        return None
+    want_person = low in PERSON_PRONOUNS
+    onto = index.onto
+    start = pron.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = index.doc[start - 1].sent.start
+    for tok in reversed(index.doc[start:pron.i]):
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
+            continue
+        m = index.by_token.get(tok.i)
+        if m is None and tok.pos_ == "PRON" and depth < 2:
+            m = antecedent(index, tok, avoid, noun_type, depth + 1)
+        if m is None or m.kind == "generic" or (m.type == "Person") != want_person:
+            continue
+        if any(i in avoid for i in range(m.start, m.end)):
+            continue
+        if noun_type and not (onto.is_a(noun_type, m.type) or onto.is_a(m.type, noun_type)):
+            continue
+        return m
+    return None

@@ -12,8 +12,14 @@ import pytest
 
 from graph.errors import InputError
 from loaders import extract
-from loaders.extract import (BATCH_SIZE, EXTRACTOR, extract_documents, extract_source,
-                             load_nlp, triples_json)
+from loaders.extract import (
+    BATCH_SIZE,
+    EXTRACTOR,
+    extract_documents,
+    extract_source,
+    load_nlp,
+    triples_json,
+)
 from loaders.source import SourceDocument
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -79,8 +79,9 @@ def test_same_canonical_name_gives_the_same_id_across_documents(nlp: Any) -> Non
 
 # ---------------------------------------------------------------- properties
 
+# "The" as a first name is no name: name_key drops a leading article by design.
 words = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F),
-                min_size=2, max_size=10)
+                min_size=2, max_size=10).filter(lambda w: name_key(w) not in {"the", ""})
 
 
 @given(st.text(max_size=40))
@@ -94,5 +95,5 @@ def test_resolution_never_merges_distinct_full_names(people: list[tuple[str, str
     mentions = [named(f"{first.title()} {last.title()}") for first, last in people]
     r = Resolver(mentions)
     keys = {name_key(m.text): r.resolve(m) for m in mentions}
-    assert all(k == v for k, v in keys.items())
+    assert all(k == v for k, v in keys.items()), (people, keys)
     assert len(set(keys.values())) == len(keys)
