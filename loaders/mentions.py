@@ -116,6 +116,19 @@ def _pieces(span: Any) -> list[tuple[int, int]]:
     return out
 
 
+def _conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the parts of "Gazprom Neft and Gazprom" (NER joined two names)."""
+    out, first = [], start
+    for tok in doc[start:end]:
+        if tok.dep_ == "cc" or tok.text == ",":
+            if tok.i > first:
+                out.append((first, tok.i))
+            first = tok.i + 1
+    if end > first:
+        out.append((first, end))
+    return out
+
+
 class MentionIndex:
     """The mentions of one document, by token, with generic phrases typed on demand.
 
@@ -145,7 +158,10 @@ class MentionIndex:
         for ent in doc.ents:
             if ent.label_ not in NER_TYPES:
                 continue
-            for piece in _pieces(ent):
+            pieces = _pieces(ent)
+            if self.onto.actor_for(ent.text) is None:
+                pieces = [p for a, b in pieces for p in _conjuncts(doc, a, b)]
+            for piece in pieces:
                 bounds = _trim(doc, *piece)
                 if bounds is not None:
                     self._named(bounds[0], bounds[1], ent.label_)

@@ -22,6 +22,7 @@ PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against"
                 "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
 NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over",
                      "toward", "towards", "upon", "among"}
+SYMMETRIC_PREPS = {"with", "between", "among", "of", "to"}
 ROLE_PREPS = {"at", "of", "for", "with", "in"}
 SUBJECT_DEPS = {"nsubj", "csubj"}
 
@@ -272,13 +273,17 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
     agent_toks += prep_objects([noun], "by")
     conf = 0.75
-    if not agent_toks and noun.dep_ == "attr" and noun.head.lemma_ == "be":
-        agent_toks = subjects(noun.head)  # "Lukashenko is a close ally of Putin"
+    genitive: list[Any] = []
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be" and subjects(noun.head):
+        # "Lukashenko is a close ally of Putin"; "Vulin is Moscow's closest ally"
+        genitive = [c for c in agent_toks if c.dep_ == "poss"]
+        agent_toks = subjects(noun.head)
     if not agent_toks and noun.dep_ == "pobj" and noun.head.lower_ in MEMBER_MARKERS:
         verb = noun.head.head
         if verb.pos_ in {"VERB", "AUX"}:
             agent_toks, conf = subjects(verb), 0.65
-    obj_toks: list[Any] = []
+    obj_toks: list[Any] = list(genitive)
+    symmetric_only = all(get_ontology().predicate(p).symmetric for p in preds)
     between_toks = [t for c in noun.children if c.dep_ == "prep" and c.lower_ in
                     {"between", "among"} for t in _pobjs(c)]
     between = bool(between_toks)
@@ -291,8 +296,9 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         if between:
             obj_toks = between_toks  # "talks between A and B in Istanbul": A and B only
             break
-        if c.dep_ == "prep" and c.lower_ in NOUN_OBJECT_PREPS:
-            obj_toks.extend(_pobjs(c))
+        if c.dep_ == "prep" and c.lower_ in (SYMMETRIC_PREPS if symmetric_only
+                                             else NOUN_OBJECT_PREPS):
+            obj_toks.extend(_pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
@@ -366,6 +372,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         holders = [token.head]
     elif token.dep_ == "attr" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
+    elif token.dep_ == "nsubj" and token.head.lemma_ == "be":
+        holders = [c for c in token.head.children if c.dep_ == "attr"]  # "Its chairman is X"
     elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
         holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
     holders += [c for c in token.children if c.dep_ == "appos"]
@@ -379,6 +387,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
             orgs.extend(_pobjs(c))
+        elif c.dep_ == "poss":
+            orgs.append(c)  # "Serbia's interior minister", "its chairman"
     out = []
     person_only = get_ontology().predicate(predicate).domain == ("Person",)
     for holder in holders:

@@ -184,6 +184,10 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         return argument(index, of_objects[0], rng, avoid)
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
+    if token.dep_ == "attr" and token.head.lemma_ == "be":
+        for c in token.head.children:  # "X is a company that ...": the company is X
+            if c.dep_ == "nsubj" and c.i in index.by_token:
+                return index.by_token[c.i], 0.9
     if token.dep_ == "appos" and token.head.i in index.by_token:
         return index.by_token[token.head.i], 0.9  # "Alpha Trade, a company that ..."
     if token.tag_ == "NN" and any(c.lower_ == "the" for c in token.lefts) and len(
@@ -203,7 +207,8 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 return m, 0.85
     for child in token.lefts:
         if child.dep_ in {"compound", "nmod"}:
-            m = index.by_token.get(child.i)
+            m = index.by_token.get(child.i) or (
+                index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
     from loaders.patterns import role_of
