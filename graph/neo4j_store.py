@@ -2,11 +2,17 @@
 
 Model: ``(:Entity)-[:REL]->(:Entity)`` is the edge walked by ``adjacent``; a ``:Relation``
 node per relation holds the same aggregate for lookups by id; ``:Evidence`` nodes carry
-``relation_id`` and ``document_id`` (both indexed); ``:Alias {key, entity_id, type}`` nodes
-hold the name keys of each entity's name and aliases (range index for exact and prefix
-lookups, a fulltext index for fuzzy search). Every write transaction first bumps the
-version of the single ``:Meta`` node, which also serializes writers: the aggregates
-recomputed in Python from the evidence read inside the transaction cannot race.
+``relation_id`` and ``document_id`` (both indexed); ``:Alias {key, head, entity_id, type,
+name}`` nodes hold the name keys of each entity's name and aliases (range index for exact
+and prefix lookups, text index for substrings, fulltext index for fuzzy search). Every
+write transaction first bumps the version of the single ``:Meta`` node, which also
+serializes writers: the aggregates recomputed in Python (``graph.aggregate``, as the
+embedded store does) from the evidence read inside the transaction cannot race, and
+writers cannot deadlock each other.
+
+The driver is created at once but connects lazily: the schema is created on the first call
+that reaches the server, and again after an outage. Calls raise StoreUnavailable within
+about ``timeout`` seconds when the server is down, and work again when it is back.
 """
 from __future__ import annotations
 
@@ -525,18 +531,19 @@ def _snapshot(props: dict[str, Any]) -> Snapshot:
 
 
 def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> list[str]:
-    """Merge ``entities`` (in order) into the stored ones, rewrite their alias nodes; return
-    the ids written, sorted."""
+    """Merge ``entities`` (in order) into the stored ones, write those that changed and
+    rewrite their alias nodes; return the ids of all of them, sorted."""
     ids = sorted({e.id for e in entities})
-    merged = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
+    stored = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
         "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids)}
+    merged = dict(stored)
     for e in entities:
         merged[e.id] = _merge_entity(merged.get(e.id), e)
-    rows = [_entity_row(merged[i]) for i in ids]
+    rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
     tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
            "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
            "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
-    tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=ids).consume()
+    tx.run("UNWIND $rows AS row MATCH (a:Alias {entity_id: row.id}) DELETE a", rows=rows).consume()
     tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
            "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
            "type: row.type, name: row.name})",
