@@ -304,7 +304,7 @@ class MentionIndex:
 
     def unlabelled(self, token: Any) -> Mention | None:
         """Return a name mention for a proper noun that NER did not label ("Gazprom Neft")."""
-        from loaders.patterns import role_cues
+        from loaders.patterns import role_of
 
         if token.ent_type_ and token.ent_type_ not in NER_TYPES:
             return None  # a date, a number, a title of a work
@@ -313,9 +313,8 @@ class MentionIndex:
         run = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
                and c.i not in self.by_token] + [token]
         run = [t for t in run if t.i >= run[-1].i - len(run) + 1]
-        if not all(t.text[:1].isupper() for t in run) or all(
-                t.lower_ in role_cues() for t in run):
-            return None
+        if not all(t.text[:1].isupper() for t in run) or role_of(token) is not None:
+            return None  # "the Prime Minister" is a title, not a name
         start = run[0].i
         text = self.doc[start:token.i + 1].text
         actor = self.onto.actor_for(text)

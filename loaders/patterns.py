@@ -169,8 +169,9 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
     if not passive and verb.dep_ in {"pcomp", "conj", "xcomp"} and verb.tag_ == "VBN":
         passive = any(c.dep_ == "auxpass" for c in verb.head.children) or any(
             c.lower_ == "being" for c in verb.lefts)  # "for being owned or controlled by"
-    linked = [verb, *(c for c in verb.children if c.dep_ == "conj")]
-    if verb.dep_ == "conj":
+    # "owned or controlled by X": participles joined with nothing between share the agent
+    linked = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.i == verb.i + 2)]
+    if verb.dep_ == "conj" and verb.head.i == verb.i - 2:
         linked.append(verb.head)
     agents = prep_objects(linked, "by") if passive or participle else []
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
@@ -377,7 +378,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
         holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
     holders += [c for c in token.children if c.dep_ == "appos"]
-    holders += [c for h in list(holders) for c in h.children if c.dep_ == "appos"]
+    holders += [c for h in list(holders) for c in h.children
+                if c.dep_ == "appos" and c.i != token.i]
     if not holders:
         return []
     orgs: list[Any] = []
