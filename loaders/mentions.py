@@ -352,7 +352,8 @@ class MentionIndex:
         kept = []
         for t in span_tokens:
             m = self.by_token.get(t.i)
-            if m is not None and m.kind == "demonym" and m.actor is not None and typ == "Asset":
+            if m is not None and m.kind == "demonym" and m.actor is not None and typ == "Asset" \
+                    and m.actor.type == "Country":
                 origins.append(m.actor)  # "Russian jets": Russia supplied them
                 continue
             if typ == "Asset" and t.dep_ in {"cc"}:

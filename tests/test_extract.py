@@ -179,6 +179,24 @@ def test_a_title_makes_its_holder_a_person(nlp: Any) -> None:
     assert ("European Union", "InternationalOrganization", "sanctions", "Dmitry Kiselyov") in got
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Serbia and Russia signed an agreement on energy cooperation.",
+     {("Serbia", "negotiates_with", "Russia")}),
+    ("Lukashenko is a close ally of Putin.", {("Lukashenko", "allied_with", "Putin")}),
+    ("Hungary and Serbia are close partners of China in Europe.",
+     {("Hungary", "allied_with", "China"), ("Serbia", "allied_with", "China")}),
+    ("Promsvyazbank was designated for being owned or controlled by the Government of the "
+     "Russian Federation.",
+     {("Government of the Russian Federation", "owns", "Promsvyazbank"),
+      ("Government of the Russian Federation", "controls", "Promsvyazbank")}),
+    ("Belarus allowed Russian troops to use its territory to invade Ukraine.",
+     {("Russian troops", "attacks", "Ukraine")}),
+])
+def test_coordination_copulas_and_control(nlp: Any, text: str,
+                                          expected: set[tuple[str, str, str]]) -> None:
+    assert asserted(nlp, text) == expected
+
+
 # ---------------------------------------------------------------- evidence and chrome
 
 
