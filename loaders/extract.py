@@ -188,6 +188,9 @@ def modality(trigger: Any, kind: str, index: MentionIndex,
                         attribution = index.doc[g.left_edge.i:g.right_edge.i + 1].text
         if tok.head.i == tok.i or (tok.dep_ == "relcl" and kind == "verb" and tok.i != trigger.i):
             break
+        if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ not in cues.words.get(
+                "hypothetical", ()) for c in tok.children):
+            break  # "although X funded Y": the main clause's negation is not this one's
         if tok.lower_ in cues.words.get("negated", ()) and tok.pos_ == "ADP":
             found.add("negated")  # "without buying"
         prev, tok = tok, tok.head

@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.model import Entity
 from graph.names import clean_name, name_key
-from loaders.mentions import Mention, MentionIndex, head_type
+from loaders.mentions import Mention, MentionIndex, head_noun_index, head_type
 
 # "including X" / "such as X" name members of the phrase they attach to.
 MEMBER_MARKERS = {"including", "such", "like"}
@@ -40,6 +40,12 @@ class Resolved:
         own = name_key(self.name)
         aliases = sorted({a for a in self.aliases if name_key(a) != own})
         return Entity.named(self.name, self.type, aliases, self.external_ids)
+
+
+def _head_tail(key: str) -> bool:
+    """Return True for "wagner group": a name whose words after the first are a head noun."""
+    words = key.split()
+    return len(words) >= 2 and " ".join(words[1:]) in head_noun_index()
 
 
 def _display(text: str) -> str:
@@ -66,9 +72,14 @@ class Resolver:
         self.people: dict[str, str] = {}
         self.by_last: dict[str, set[str]] = {}
         self.found: dict[str, Resolved] = {}
+        self.orgs: dict[str, set[str]] = {}
+        self.org_names: dict[str, str] = {}
         for m in named:
             if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2:
                 self._person(m.text)
+            elif m.actor is None and m.kind == "name" and _head_tail(m.key):
+                self.orgs.setdefault(m.key.split()[0], set()).add(m.key)
+                self.org_names.setdefault(m.key, _display(m.text))
 
     def _person(self, text: str) -> None:
         key = name_key(text)
@@ -112,6 +123,12 @@ class Resolver:
                 rec = self._record(self.people[person], "Person")
                 rec.aliases.add(clean_name(mention.text))
                 return person
+        longer = self.orgs.get(mention.key, set())
+        if mention.kind == "name" and len(longer) == 1:  # "Wagner" after "the Wagner Group"
+            full = next(iter(longer))
+            rec = self._record(self.org_names[full], mention.type)
+            rec.aliases.add(clean_name(mention.text))
+            return full
         name = _display(self.short_forms.get(mention.key, mention.text))
         if not name_key(name):
             return None
@@ -226,13 +243,13 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     """Return the closest fitting subject mention before ``pron`` (within three sentences).
 
     "he"/"she" want a person; "it"/"its" and "the company" anything but a person (the
-    noun's type must fit); subjects in ``avoid`` are skipped.
+    noun's type must be the subject's, or the noun part of its name); subjects in
+    ``avoid`` are skipped.
     """
     low = pron.lower_
     if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
         return None
     want_person = low in PERSON_PRONOUNS
-    onto = index.onto
     start = pron.sent.start
     for _ in range(2):
         if start > 0:
@@ -247,7 +264,7 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
             continue
         if any(i in avoid for i in range(m.start, m.end)):
             continue
-        if noun_type and not (onto.is_a(noun_type, m.type) or onto.is_a(m.type, noun_type)):
-            continue
+        if noun_type and not (m.type == noun_type or pron.lower_ in m.text.lower()):
+            continue  # "the group" is the Wagner Group or another organization, not the UN
         return m
     return None

@@ -170,6 +170,20 @@ def test_acronyms_and_anaphora_resolve_to_the_named_company(nlp: Any) -> None:
     assert all("AEH" not in (s, o) for s, _, o in got)
 
 
+def test_short_form_of_an_organization_resolves_to_its_full_name(nlp: Any) -> None:
+    text = ("The Wagner Group is a Russian private military company. The United Nations "
+            "accused Wagner of killing civilians in Moura.")
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    [t] = [t for t in triples if t.predicate == "accuses"]
+    assert t.object.name == "Wagner Group" and "Wagner" in t.object.aliases
+
+
+def test_a_concessive_clause_keeps_its_own_status(nlp: Any) -> None:
+    got = facts(nlp, "Russia has not acknowledged the group, although Putin admitted that "
+                     "Russia had funded the Wagner Group.")
+    assert ("Russia", "funds", "Wagner Group", "asserted") in got
+
+
 def test_a_title_makes_its_holder_a_person(nlp: Any) -> None:
     _, triples = extract_source(SourceDocument(
         text="Dmitry Kiselyov, the director general of Rossiya Segodnya, was sanctioned by "
@@ -185,8 +199,8 @@ def test_a_title_makes_its_holder_a_person(nlp: Any) -> None:
     ("Lukashenko is a close ally of Putin.", {("Lukashenko", "allied_with", "Putin")}),
     ("Hungary and Serbia are close partners of China in Europe.",
      {("Hungary", "allied_with", "China"), ("Serbia", "allied_with", "China")}),
-    ("Promsvyazbank was designated for being owned or controlled by the Government of the "
-     "Russian Federation.",
+    (("Promsvyazbank was designated for being owned or controlled by the Government of the "
+      "Russian Federation."),
      {("Government of the Russian Federation", "owns", "Promsvyazbank"),
       ("Government of the Russian Federation", "controls", "Promsvyazbank")}),
     ("Belarus allowed Russian troops to use its territory to invade Ukraine.",
