@@ -74,7 +74,10 @@ class Resolver:
         self.found: dict[str, Resolved] = {}
         self.orgs: dict[str, set[str]] = {}
         self.org_names: dict[str, str] = {}
+        self.last_words: dict[str, set[str]] = {}  # of every full name, whatever its type
         for m in named:
+            if m.actor is None and len(m.key.split()) >= 2:
+                self.last_words.setdefault(m.key.split()[-1], set()).add(m.key)
             if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2:
                 self._person(m.text)
             elif m.actor is None and m.kind == "name" and _head_tail(m.key):
@@ -99,7 +102,8 @@ class Resolver:
             return None
         keys = self.by_last.get(key)
         if keys:
-            return next(iter(keys)) if len(keys) == 1 else False
+            unique = len(keys) == 1 and len(self.last_words.get(key, keys)) == 1
+            return next(iter(keys)) if unique else False
         return None
 
     def resolve(self, mention: Mention) -> str | None:

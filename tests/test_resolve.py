@@ -97,3 +97,20 @@ def test_resolution_never_merges_distinct_full_names(people: list[tuple[str, str
     keys = {name_key(m.text): r.resolve(m) for m in mentions}
     assert all(k == v for k, v in keys.items()), (people, keys)
     assert len(set(keys.values())) == len(keys)
+
+
+def test_two_people_sharing_a_surname_stay_apart(nlp: Any) -> None:
+    text = ("Marko Horvat founded Adriatic Energy Holding in 1998. Ivan Horvat is a member of "
+            "the Croatian Democratic Union. Horvat criticized the European Commission.")
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    got = {(t.subject.name, t.predicate, t.object.name) for t in triples}
+    assert ("Marko Horvat", "founded", "Adriatic Energy Holding") in got
+    assert ("Ivan Horvat", "member_of", "Croatian Democratic Union") in got
+    assert not any(p == "criticizes" for _, p, _ in got)
+
+
+def test_vucic_and_vucic_with_diacritics_are_one_entity_across_documents(nlp: Any) -> None:
+    a = extract_source(SourceDocument(text="Aleksandar Vučić met Xi Jinping in Belgrade."), nlp)
+    b = extract_source(SourceDocument(text="Aleksandar Vucic met Xi Jinping in Beijing."), nlp)
+    ids = [{t.subject.id for t in triples} for _, triples in (a, b)]
+    assert ids[0] == ids[1] == {"aleksandar-vucic"}
