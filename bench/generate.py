@@ -200,7 +200,10 @@ def expected_counts(batches: list[tuple[Document, list[Triple]]]) -> dict[str, i
     """Return the documents, entities, relations and evidence rows these batches make."""
     from graph.aggregate import triple_relation_id
 
-    docs, ents, rels, evs = set(), set(), set(), set()
+    docs: set[str] = set()
+    ents: set[str] = set()
+    rels: set[str] = set()
+    evs: set[str] = set()
     for doc, triples in batches:
         docs.add(doc.id)
         for t in triples:

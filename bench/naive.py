@@ -2,8 +2,9 @@
 paths found by networkx ``all_simple_paths`` on the whole graph, filtered afterwards."""
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 from neo4j import Driver, ManagedTransaction
@@ -77,7 +78,7 @@ def influence_graph(relations: Iterable[Relation]) -> nx.Graph:
     return g
 
 
-def _walk(rels: list[tuple[str, str, float]], frm: str, influence: dict[str, str]) -> float:
+def _walk(rels: list[tuple[str, str, float]], frm: str, influence: Mapping[str, str]) -> float:
     """Return the best confidence of a relation walkable from ``frm``; 0.0 when none is."""
     best = 0.0
     for subject, predicate, confidence in rels:
@@ -89,7 +90,7 @@ def _walk(rels: list[tuple[str, str, float]], frm: str, influence: dict[str, str
 
 
 def naive_paths(g: nx.Graph, source: str, target: str, k: int, max_hops: int,
-                influence: dict[str, str], budget: float) -> tuple[list[list[str]], bool]:
+                influence: Mapping[str, str], budget: float) -> tuple[list[list[str]], bool]:
     """Return (the ``k`` best influence paths, finished) by enumerating every simple path of
     at most ``max_hops`` hops with networkx, keeping those walkable in the direction
     influence flows and ranking them like ``find_paths`` (product of hop confidences, then
@@ -101,7 +102,7 @@ def naive_paths(g: nx.Graph, source: str, target: str, k: int, max_hops: int,
     finished = True
     for i, path in enumerate(nx.all_simple_paths(g, source, target, cutoff=max_hops)):
         score = 1.0
-        for a, b in zip(path, path[1:]):
+        for a, b in itertools.pairwise(path):
             score *= _walk(g[a][b]["rels"], a, influence)
             if not score:
                 break

@@ -14,11 +14,11 @@ import asyncio
 import time
 import warnings
 from collections.abc import Iterable, Sequence
-
-from graph.aggregate import aggregate, oriented, triple_relation_id
-from graph.model import Document, Triple
+from typing import Any
 
 from bench.database import evidence_row
+from graph.aggregate import aggregate, oriented, triple_relation_id
+from graph.model import Document, Triple
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -42,8 +42,10 @@ def to_graph(batches: Iterable[tuple[Document, Sequence[Triple]]]) -> Neo4jGraph
         for t in triples:
             for e in (t.subject, t.object):
                 if e.id not in entities:
-                    entities[e.id] = Neo4jNode(id=f"e:{e.id}", label="Entity", properties={
-                        "id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases})
+                    entity: dict[str, Any] = {"id": e.id, "name": e.name, "type": e.type,
+                                              "aliases": list(e.aliases)}
+                    entities[e.id] = Neo4jNode(id=f"e:{e.id}", label="Entity",
+                                               properties=entity)
             rid = triple_relation_id(t)
             s, o = oriented(t)
             ends[rid] = (s, t.predicate, o)

@@ -67,14 +67,16 @@ def section(name: str, results: dict[str, Any], fn: Callable[[], dict[str, Any]]
 def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, Any]) -> None:
     """Write benchmarks per size, then path benchmarks per size on the stores just built."""
     from bench.generate import graph_batches
-    from bench.writes import _reset, measure_writes
+    from bench.writes import empty_database, measure_writes
 
     holds = [0]  # the size of the graph our loader left in Neo4j
     for size in cfg["write_sizes"]:
         batches = list(graph_batches(size, SEED))
         runs = cfg["write_runs"] if size <= 10_000 else 1
-        section(f"writes_{size}", results, lambda b=batches, r=runs: measure_writes(
-            uri, b, b[: cfg["naive_docs"]], r, cfg["naive_runs"], log))
+
+        def writes(b: list[Any] = batches, r: int = runs) -> dict[str, Any]:
+            return measure_writes(uri, b, b[: cfg["naive_docs"]], r, cfg["naive_runs"], log)
+        section(f"writes_{size}", results, writes)
         holds[0] = size if "error" not in results[f"writes_{size}"] else 0
         del batches
     for size in cfg["path_sizes"]:
@@ -93,7 +95,7 @@ def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, An
                     all_batches = list(batches)
                     sqlite.upsert_documents(all_batches)
                     if holds[0] != size:
-                        _reset(uri)
+                        empty_database(uri)
                     neo = Neo4jStore(uri, "neo4j", "neo4j")
                     if holds[0] != size:
                         neo.upsert_documents(all_batches)

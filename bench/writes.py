@@ -9,10 +9,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph.model import Document, Triple
-
 from bench import database
 from bench.generate import expected_counts
+from graph.model import Document, Triple
 
 Batches = list[tuple[Document, list[Triple]]]
 
@@ -77,7 +76,8 @@ def naive_neo4j(uri: str, batches: Batches) -> float:
     return elapsed
 
 
-def _reset(uri: str) -> None:
+def empty_database(uri: str) -> None:
+    """Empty the Neo4j database at ``uri``: nodes, constraints and indexes."""
     with database.driver(uri) as drv:
         database.reset(drv)
 
@@ -113,18 +113,18 @@ def measure_writes(uri: str | None, batches: Batches, naive_batches: Batches, ru
         return out
     naive_rels = expected_counts(naive_batches)["relations"]
     secs = timed_runs(lambda: naive_neo4j(uri, naive_batches), naive_runs,
-                      before=lambda: _reset(uri))
+                      before=lambda: empty_database(uri))
     out["naive_relations"] = naive_rels
     out["naive_rel_per_s"] = naive_rels / statistics.median(secs)
     log(f"  per-row: {out['naive_rel_per_s']:.0f} relations/s on {naive_rels} {_fmt(secs)}")
     for warm in (peer_neo4j, ours_neo4j):  # untimed: the server compiles and caches plans
-        _reset(uri)
+        empty_database(uri)
         warm(uri, naive_batches)
     times: dict[str, list[float]] = {"peer": [], "ours": []}
     for _ in range(runs):
         for name, fn in (("peer", lambda: peer_neo4j(uri, batches)),
                          ("ours", lambda: ours_neo4j(uri, batches))):
-            _reset(uri)
+            empty_database(uri)
             times[name].append(fn())
     for name, secs in times.items():
         out[f"{name}_rel_per_s"] = rels / statistics.median(secs)
