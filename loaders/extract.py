@@ -12,6 +12,7 @@ import importlib.util
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from graph.errors import InputError
@@ -42,6 +43,13 @@ def _newline_sentences(doc: Any) -> Any:
     return doc
 
 
+def _installed(package: str) -> bool:
+    try:
+        return importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def load_nlp(model: str | None = None) -> Any:
     """Return the spaCy pipeline named by ``model`` (default: settings.spacy_model).
 
@@ -57,7 +65,7 @@ def load_nlp(model: str | None = None) -> Any:
         model = get_settings().spacy_model
     nlp = None
     for name in (model, FALLBACK_MODEL):
-        if name and importlib.util.find_spec(name) is not None:
+        if name and (_installed(name) or Path(name).is_dir()):
             nlp = spacy.load(name)
             break
     if nlp is None:
