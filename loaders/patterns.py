@@ -20,7 +20,7 @@ from ontology import get_ontology
 # the object of a nominalization ("invasion of", "sanctions against", "talks between").
 PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against", "between",
                 "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
-NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over",
+NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over", "for",
                      "toward", "towards", "upon", "among"}
 SYMMETRIC_PREPS = {"with", "between", "among", "of", "to"}
 ROLE_PREPS = {"at", "of", "for", "with", "in"}
