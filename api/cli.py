@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from api.settings import Settings, get_settings
@@ -28,8 +29,9 @@ from graph.store import GraphStore
 app = typer.Typer(name="influence", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False,
                   help="Influence Graph: documents in, cited typed triples out.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# Markup is off by default: names, sentences and file names are shown as they are.
+out = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 EXIT_INPUT = 2
 EXIT_STORE = 3
@@ -44,7 +46,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tab
 
 def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     """Print one error line on stderr and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     return typer.Exit(code)
 
 
@@ -275,7 +277,8 @@ def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
     if as_json:
         print_json(dump(detail))
         return
-    out.print(f"[bold]{detail.name}[/] ({detail.type}) id={detail.id}", highlight=False)
+    out.print(f"[bold]{escape(detail.name)}[/] ({escape(detail.type)}) id={escape(detail.id)}",
+              highlight=False, markup=True)
     if detail.aliases:
         out.print("aliases: " + ", ".join(detail.aliases), highlight=False, markup=False)
     for ext, value in detail.external_ids.items():
@@ -322,7 +325,7 @@ def paths_cmd(source: Annotated[str, typer.Argument(help="Where paths start")],
         return
     for i, p in enumerate(result.paths, 1):
         chain = " → ".join(n.name for n in p.nodes)
-        out.print(f"[bold]{i}. {chain}[/]", highlight=False)
+        out.print(f"[bold]{i}. {escape(chain)}[/]", highlight=False, markup=True)
         out.print(f"   score {p.score:.3f}, weakest hop {p.weakest:.2f}, "
                   f"{len(p.sources)} document(s)", highlight=False)
         for h in p.hops:

@@ -116,13 +116,20 @@ def test_cli_stores_the_good_files_of_the_batch(
 
 @pytest.mark.parametrize("key", sorted(hostile.HOSTILE_NAMES))
 def test_cli_shows_hostile_names_literally(key: str, ingested: tuple[str, dict, str]) -> None:
+    """``influence show`` (run in-process: same command, no interpreter start per name)."""
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
     db = ingested[0]
     expected = clean_name(hostile.HOSTILE_NAMES[key])
-    shown = influence("show", entity_id(expected), "--store", db, "--json")
-    assert shown.returncode == 0, shown.stderr
+    runner = CliRunner()
+    shown = runner.invoke(app, ["show", entity_id(expected), "--store", db, "--json"])
+    assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout)["name"] == expected
-    as_table = influence("show", entity_id(expected), "--store", db, env={"COLUMNS": "20000"})
-    assert as_table.returncode == 0 and "Traceback" not in as_table.stderr
+    as_table = runner.invoke(app, ["show", entity_id(expected), "--store", db],
+                             env={"COLUMNS": "20000"})
+    assert as_table.exit_code == 0 and "Traceback" not in as_table.stderr
     assert expected[:200] in as_table.stdout
 
 
@@ -332,3 +339,28 @@ def test_api_refuses_to_fetch_private_addresses_by_default(web: str, store: Grap
             assert 400 <= r.status_code < 500, (url, r.status_code, r.text[:300])
             assert _is_json_error(r)
     assert store.stats().documents == 0
+
+
+RICH_MARKUP = ["[/] closes [bold]nothing", "[red]Red[/red] Media", "[link=http://x]Site[/link]"]
+
+
+def test_cli_prints_console_markup_in_names_literally(tmp_path: Path) -> None:
+    """Names that look like terminal markup are printed as they are, in every table."""
+    rows = [[name, "Organization", "supports", "Serbia", "Country", "", "",
+             f"{name} supports Serbia."] for name in RICH_MARKUP]
+    links = tmp_path / "markup.csv"
+    links.write_text(hostile.triple_csv(rows), encoding="utf-8")
+    db = str(tmp_path / "markup.db")
+    assert influence("ingest", str(links), "--store", db).returncode == 0
+    env = {"COLUMNS": "1000"}
+    for args in (["show", "Serbia"], ["search", "Media"], ["show", RICH_MARKUP[0]],
+                 ["paths", RICH_MARKUP[1], "Serbia"], ["show", "[/]nobody"],
+                 ["rank", "--metric", "degree"]):
+        done = influence(*args, "--store", db, env=env)
+        assert "Traceback" not in done.stderr, (args, done.stderr[-1500:])
+        assert done.returncode in (0, 2), (args, done.returncode, done.stderr[-500:])
+        shown = done.stdout + done.stderr
+        if args[0] != "rank":
+            assert any(name in shown for name in [*RICH_MARKUP, "[/]nobody"]), (args, shown)
+    listed = influence("show", "Serbia", "--store", db, env=env).stdout
+    assert all(name in listed for name in RICH_MARKUP), listed
