@@ -3,6 +3,7 @@ paths found by networkx ``all_simple_paths`` on the whole graph, filtered afterw
 from __future__ import annotations
 
 import itertools
+import signal
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -89,27 +90,41 @@ def _walk(rels: list[tuple[str, str, float]], frm: str, influence: Mapping[str, 
     return best
 
 
+class _OutOfBudget(Exception):
+    """Raised by the timer inside networkx when a pair's time budget is spent."""
+
+
+def _out_of_budget(_signum: int, _frame: object) -> None:
+    raise _OutOfBudget
+
+
 def naive_paths(g: nx.Graph, source: str, target: str, k: int, max_hops: int,
                 influence: Mapping[str, str], budget: float) -> tuple[list[list[str]], bool]:
     """Return (the ``k`` best influence paths, finished) by enumerating every simple path of
     at most ``max_hops`` hops with networkx, keeping those walkable in the direction
     influence flows and ranking them like ``find_paths`` (product of hop confidences, then
-    fewer hops). ``finished`` is False when ``budget`` seconds ran out first."""
+    fewer hops). ``finished`` is False when ``budget`` seconds ran out first: a real-time
+    timer interrupts networkx even while it searches without yielding (main thread only).
+    """
     if source not in g or target not in g:
         return [], True
-    deadline = time.perf_counter() + budget
     found: list[tuple[float, int, list[str]]] = []
     finished = True
-    for i, path in enumerate(nx.all_simple_paths(g, source, target, cutoff=max_hops)):
-        score = 1.0
-        for a, b in itertools.pairwise(path):
-            score *= _walk(g[a][b]["rels"], a, influence)
-            if not score:
-                break
-        if score:
-            found.append((-score, len(path), path))
-        if i % 256 == 0 and time.perf_counter() > deadline:
-            finished = False
-            break
+    previous = signal.signal(signal.SIGALRM, _out_of_budget)
+    signal.setitimer(signal.ITIMER_REAL, budget)
+    try:
+        for path in nx.all_simple_paths(g, source, target, cutoff=max_hops):
+            score = 1.0
+            for a, b in itertools.pairwise(path):
+                score *= _walk(g[a][b]["rels"], a, influence)
+                if not score:
+                    break
+            if score:
+                found.append((-score, len(path), path))
+    except _OutOfBudget:
+        finished = False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     found.sort()
     return [p for _, _, p in found[:k]], finished
