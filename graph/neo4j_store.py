@@ -540,6 +540,8 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> list[str]
     for e in entities:
         merged[e.id] = _merge_entity(merged.get(e.id), e)
     rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
+    if not rows:
+        return ids
     tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
            "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
            "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
@@ -560,6 +562,8 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
     ``written`` ones) left without any relation.
     """
     ids = sorted(touched)
+    if not ids and not written:
+        return
     for r in tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
                     "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
         ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
@@ -575,9 +579,10 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
         else:
             keep.append({**rel.model_dump(), "first_seen": _iso(rel.first_seen),
                          "last_seen": _iso(rel.last_seen)})
-    tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
-           "OPTIONAL MATCH (:Entity {id: r.subject})-[e:REL {id: id}]->() DELETE e, r",
-           ids=drop).consume()
+    if drop:
+        tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
+               "OPTIONAL MATCH (:Entity {id: r.subject})-[e:REL {id: id}]->() DELETE e, r",
+               ids=drop).consume()
     tx.run("UNWIND $rows AS row MERGE (r:Relation {id: row.id}) SET r = row "
            "WITH r, row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
            "MERGE (a)-[e:REL {id: row.id}]->(b) SET e = row", rows=keep).consume()
