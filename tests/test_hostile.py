@@ -235,7 +235,10 @@ class _Hostile(BaseHTTPRequestHandler):
             self._send(200, body.encode(), "text/html; charset=utf-8")
         elif self.path == "/slow":
             time.sleep(6)
-            self._send(200, b"too late", "text/plain")
+            try:
+                self._send(200, b"too late", "text/plain")
+            except OSError:  # the fetcher gave up, as it should
+                pass
         elif self.path in ("/loop", "/loop2"):
             self.send_response(302)
             self.send_header("Location", "/loop2" if self.path == "/loop" else "/loop")
