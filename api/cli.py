@@ -84,7 +84,8 @@ def open_cli_store(store: str | None) -> Iterator[GraphStore]:
     """Open the store named by ``--store`` (or INFLUENCE_STORE) and close it afterwards."""
     from graph.store import open_store
 
-    s = open_store(settings_for(store).store)
+    settings = settings_for(store)
+    s = open_store(settings.store, settings)
     try:
         yield s
     finally:

@@ -40,7 +40,7 @@ class StoreHolder:
         with self._lock:
             if self._store is None:
                 try:
-                    self._store = open_store(self.settings.store)
+                    self._store = open_store(self.settings.store, self.settings)
                 except StoreUnavailable:
                     raise
                 except OSError as exc:

@@ -80,7 +80,7 @@ def aggregate(rel_id: str, subject: str, predicate: str, obj: str,
         return None
     asserted = [c for c, s, _ in rows if s == "asserted"]
     statuses = [s for _, s, _ in rows]
-    status = "asserted" if asserted else max(set(statuses), key=statuses.count)
+    status = "asserted" if asserted else max(sorted(set(statuses)), key=statuses.count)
     dates = [d for _, _, d in rows if d is not None]
     return Relation(id=rel_id, subject=subject, predicate=predicate, object=obj,
                     confidence=noisy_or(asserted), status=status,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ which backend it is. ``tests/test_store_contract.py`` runs the same assertions o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.model import (
     Document,
@@ -19,6 +19,9 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
+
+if TYPE_CHECKING:
+    from api.settings import Settings
 
 
 @runtime_checkable
@@ -123,7 +126,7 @@ class GraphStore(Protocol):
         """Return snapshots, newest first (payloads included)."""
 
 
-def open_store(location: str | None = None) -> GraphStore:
+def open_store(location: str | None = None, settings: Settings | None = None) -> GraphStore:
     """Return the store named by ``location`` (or ``INFLUENCE_STORE``).
 
     A ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI opens Neo4j with
@@ -132,13 +135,13 @@ def open_store(location: str | None = None) -> GraphStore:
     """
     from api.settings import get_settings
 
-    settings = get_settings()
+    settings = settings or get_settings()
     location = location or settings.store
     if location.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
         from graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(location, settings.neo4j_user, settings.neo4j_password,
-                          database=settings.neo4j_database)
+                          database=settings.neo4j_database, timeout=settings.neo4j_timeout)
     from graph.sqlite_store import SqliteStore
 
     return SqliteStore(location)
