@@ -261,3 +261,66 @@ def test_triple_csv_of_any_cells_raises_only_input_errors(fuzz_store: object,
     for _document, triples, _result in stored:
         for t in triples:
             assert t.predicate in {"funds", "owns"}
+
+
+# ---------------------------------------------------------------- entity resolution
+
+LATIN_NAME = st.text(alphabet=st.characters(min_codepoint=0x41, max_codepoint=0x17F,
+                                            categories=("Lu", "Ll")), min_size=2, max_size=12)
+
+
+@given(names=st.lists(st.tuples(LATIN_NAME, LATIN_NAME).map(" ".join), min_size=1, max_size=6,
+                      unique_by=name_key))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_entities_resolve_by_id_and_by_any_spelling_of_their_name(
+        tmp_path_factory: pytest.TempPathFactory, names: list[str]) -> None:
+    """Stored entities are found by their id, their name in capitals, and without accents."""
+    from graph.lookup import resolve_entity
+    from graph.sqlite_store import SqliteStore
+
+    assume(all(name_key(n) for n in names))
+    store = SqliteStore(str(tmp_path_factory.mktemp("resolve") / "r.db"))
+    try:
+        target = Entity.named("Serbia", "Country")
+        entities = [Entity.named(n, "Person") for n in names]
+        assume(all(e.id != target.id for e in entities))
+        text = " ".join(f"{n} supports Serbia." for n in names)
+        doc = Document(id=content_hash(text), title="resolve", length=len(text))
+        store.upsert_document(doc, [
+            Triple(subject=e, predicate="supports", object=target,
+                   evidence=Evidence(document_id=doc.id, sentence=f"{e.name} supports Serbia."))
+            for e in entities])
+        assert store.stats().entities == len(entities) + 1
+        for e in entities:
+            for ref in (e.id, e.name, e.name.upper(), strip_marks(e.name), f"  {e.name.lower()} "):
+                assert resolve_entity(store, ref).id == e.id, (ref, e.name)
+    finally:
+        store.close()
+
+
+@given(lines=st.lists(st.dictionaries(
+    st.sampled_from(["subject", "subject_type", "predicate", "object", "object_type",
+                     "evidence", "date", "source", "extra"]),
+    st.one_of(st.text(max_size=20), st.integers(), st.none(), st.booleans(),
+              st.lists(st.text(max_size=5), max_size=2), st.sampled_from(
+                  ["funds", "Country", "Person", "2024-13-45", "2024-01-02"]))),
+    min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def test_triple_json_lines_of_any_values_raise_only_input_errors(
+        fuzz_store: object, lines: list[dict[str, object]]) -> None:
+    import json
+
+    head = {"subject": "Russia", "subject_type": "Country", "predicate": "funds",
+            "object": "Serbia", "object_type": "Country"}
+    body = "\n".join(json.dumps(line) for line in [head | lines[0], *lines[1:]]) + "\n"
+    from loaders.pipeline import ingest_upload
+
+    try:
+        stored = ingest_upload(fuzz_store, body.encode("utf-8"), "links.jsonl",  # type: ignore[arg-type]
+                               "application/x-ndjson", Settings())
+    except InputError:
+        return
+    for _document, triples, _result in stored:
+        assert all(t.predicate == "funds" for t in triples)
