@@ -107,7 +107,8 @@ def test_api_answers_503_while_neo4j_is_down_and_recovers(neo4j_up: object,
             assert r.json()["detail"]
         started = time.monotonic()
         post = c.post("/api/documents", json={"text": "Russia funds Sputnik Serbia."})
-        assert post.status_code == 503 and time.monotonic() - started < ANSWER_WITHIN + 3
+        # a write is not cut short: it ends after the store's own retries (3 tries, backoff)
+        assert post.status_code == 503 and time.monotonic() - started < 20, post.text[:200]
         health = c.get("/health")
         assert health.status_code == 200
         neo4j_up.restart()  # type: ignore[attr-defined]
