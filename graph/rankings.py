@@ -21,7 +21,8 @@ from graph.store import GraphStore
 METRICS = ("pagerank", "betweenness", "degree")
 CACHE_SIZE = 8
 SEED = 42
-EXACT_BETWEENNESS = 2000  # above this many entities betweenness samples this many pivots
+EXACT_BETWEENNESS = 1000  # above this many entities betweenness is estimated
+BETWEENNESS_PIVOTS = 300  # from this many seeded sample sources
 ENTITY_CHUNK = 500
 
 
@@ -130,7 +131,7 @@ def _scores(graphs: _Graphs, metric: str) -> dict[str, float]:
         scores = pagerank(g.reverse(copy=False))
     else:
         n = g.number_of_nodes()
-        sample = EXACT_BETWEENNESS if n > EXACT_BETWEENNESS else None
+        sample = BETWEENNESS_PIVOTS if n > EXACT_BETWEENNESS else None
         scores = nx.betweenness_centrality(g, k=sample, seed=SEED, normalized=True)
     graphs.scores[metric] = scores
     return scores

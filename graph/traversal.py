@@ -6,9 +6,9 @@ so they behave the same on every backend and never load the whole graph.
 from __future__ import annotations
 
 import heapq
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel
@@ -22,7 +22,9 @@ Mode = Literal["influence", "any"]
 
 MAX_FRONTIER = 2000      # entities expanded per level of a path search
 ADJACENT_LIMIT = 20000   # relations read per level
-MAX_EXPANSIONS = 200000  # partial paths popped before the search gives up looking further
+MAX_EXPANSIONS = 100000  # partial paths popped before the search stops looking further
+MAX_QUEUED = 1000000     # partial paths queued before it stops looking further
+TIE = 1e-9               # scores closer than this are equal (products in another order)
 
 
 class Hop(BaseModel):
@@ -81,15 +83,21 @@ def steps_of(relation: Relation, mode: str) -> list[Step]:
     """
     if relation.status != "asserted" or relation.subject == relation.object:
         return []
-    fwd = Step(relation.subject, relation.object, relation, "forward")
-    rev = Step(relation.object, relation.subject, relation, "reverse")
-    if mode == "any":
-        return [fwd, rev]
+    way = "both" if mode == "any" else _influence().get(relation.predicate, "none")
+    out = []
+    if way in ("forward", "both"):
+        out.append(Step(relation.subject, relation.object, relation, "forward"))
+    if way in ("reverse", "both"):
+        out.append(Step(relation.object, relation.subject, relation, "reverse"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _influence() -> dict[str, str]:
+    """Return each predicate's influence direction, from the ontology (loaded once)."""
     from ontology import get_ontology
 
-    info = get_ontology().predicates.get(relation.predicate)
-    influence = info.influence if info is not None else "none"
-    return {"forward": [fwd], "reverse": [rev], "both": [fwd, rev]}.get(influence, [])
+    return {name: p.influence for name, p in get_ontology().predicates.items()}
 
 
 def _asserted(store: GraphStore, ids: Sequence[str], flt: RelationFilter,
@@ -164,36 +172,103 @@ def _new_ends(rels: Iterable[Relation], kept: dict[str, Entity]) -> list[str]:
 # ---------------------------------------------------------------- paths
 
 
-def _expand(store: GraphStore, start: str, levels: int, mode: str, flt: RelationFilter,
-            backward: bool, steps: dict[tuple[str, str], Step]) -> dict[str, int]:
-    """Walk ``levels`` levels from ``start`` (against the steps when ``backward``).
+def _best_step(steps: dict[tuple[str, str], Step], st: Step) -> None:
+    """Keep ``st`` in ``steps`` when it is the strongest relation between its two ends."""
+    best = steps.get((st.source, st.target))
+    if best is None or (-st.relation.confidence, st.relation.predicate) < (
+            -best.relation.confidence, best.relation.predicate):
+        steps[(st.source, st.target)] = st
 
-    Adds every step seen to ``steps`` (the best relation per ordered pair of entities) and
-    returns the distance of each entity reached. Each level expands at most MAX_FRONTIER
-    entities.
+
+def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: str,
+             flt: RelationFilter) -> dict[tuple[str, str], Step]:
+    """Return the steps (strongest relation per ordered pair) that any path of at most
+    ``max_hops`` from source to target can use.
+
+    Bidirectional breadth-first: each round expands one more level on the side whose
+    frontier is smaller (from the source along the steps, from the target against them)
+    until the two sides together span ``max_hops`` levels or a side runs dry. Every edge of
+    such a path then leaves an entity expanded from the source or enters one expanded from
+    the target. A level expands at most MAX_FRONTIER entities, strongest relations first.
     """
-    dist = {start: 0}
-    frontier = [start]
-    for level in range(1, levels + 1):
-        if not frontier:
-            break
-        here = set(frontier)
+    steps: dict[tuple[str, str], Step] = {}
+    seen = {False: {source}, True: {target}}
+    frontier = {False: [source], True: [target]}
+    levels = 0
+    while levels < max_hops and frontier[False] and frontier[True]:
+        backward = len(frontier[True]) < len(frontier[False])
+        here = set(frontier[backward])
         nxt: dict[str, None] = {}
-        for r in _asserted(store, frontier, flt):
+        for r in _asserted(store, frontier[backward], flt):
+            if not (r.subject in here or r.object in here):
+                continue
             for st in steps_of(r, mode):
                 near, far = (st.target, st.source) if backward else (st.source, st.target)
                 if near not in here:
                     continue
-                key = (st.source, st.target)
-                best = steps.get(key)
-                if best is None or (r.confidence, best.relation.predicate) > (
-                        best.relation.confidence, r.predicate):
-                    steps[key] = st
-                if far not in dist:
-                    dist[far] = level
+                _best_step(steps, st)
+                if far not in seen[backward]:
+                    seen[backward].add(far)
                     nxt.setdefault(far)
-        frontier = list(nxt)[:MAX_FRONTIER]
+        frontier[backward] = list(nxt)[:MAX_FRONTIER]
+        levels += 1
+    return steps
+
+
+def _distances(start: str, links: dict[str, list[str]], allowed: set[str],
+               limit: int) -> dict[str, int]:
+    """Return the hop distance from ``start`` of the allowed entities within ``limit`` hops."""
+    dist = {start: 0}
+    frontier = [start]
+    for level in range(1, limit + 1):
+        nxt = []
+        for u in frontier:
+            for v in links.get(u, ()):
+                if v in allowed and v not in dist:
+                    dist[v] = level
+                    nxt.append(v)
+        frontier = nxt
     return dist
+
+
+def _useful(steps: dict[tuple[str, str], Step], source: str, target: str, max_hops: int,
+            allowed: set[str] | None) -> dict[str, list[Step]]:
+    """Return the steps on some walk of at most ``max_hops`` from source to target through
+    ``allowed`` entities (all when None), by the entity they leave."""
+    out: dict[str, list[str]] = {}
+    into: dict[str, list[str]] = {}
+    for u, v in steps:
+        if u != target and v != source:  # simple paths: never out of target, into source
+            out.setdefault(u, []).append(v)
+            into.setdefault(v, []).append(u)
+    ok = allowed if allowed is not None else set(out) | set(into)
+    ok = ok | {source, target}
+    to = _distances(source, out, ok, max_hops)
+    back = _distances(target, into, ok, max_hops)
+    useful: dict[str, list[Step]] = {}
+    for (u, v), st in steps.items():
+        if u in to and v in back and to[u] + 1 + back[v] <= max_hops and u != target \
+                and v != source:
+            useful.setdefault(u, []).append(st)
+    return useful
+
+
+def _completion_bounds(useful: dict[str, list[Step]], target: str,
+                       max_hops: int) -> list[dict[str, float]]:
+    """Return ``bounds[r][v]``: the best product of confidences of a walk from ``v`` to the
+    target in at most ``r`` hops, an upper bound of what a path through ``v`` with ``r``
+    hops left can still score."""
+    bounds = [{target: 1.0}]
+    for _r in range(max_hops):
+        prev = bounds[-1]
+        cur = dict(prev)
+        for u, sts in useful.items():
+            for st in sts:
+                value = st.relation.confidence * prev.get(st.target, -1.0)
+                if value > cur.get(u, -1.0):
+                    cur[u] = value
+        bounds.append(cur)
+    return bounds
 
 
 def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_hops: int,
@@ -214,9 +289,10 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
     either way. ``flt`` selects relations (predicates, dates, confidence) and, with
     ``flt.types``, the entities a path may pass through (its ends always may).
 
-    The search expands ceil(max_hops / 2) levels from the source along the steps and the
-    rest from the target against them (at most MAX_FRONTIER entities a level), then
-    enumerates paths best first in that explored subgraph.
+    The search reads the store level by level from both ends (see ``_explore``), keeps the
+    entities that lie on some short enough walk, then enumerates simple paths best first
+    (A* on the score, bounded by the best completion of each entity), so the first ``k``
+    found are the best ``k``.
 
     Raises InputError for a bad mode, k or max_hops.
     """
@@ -226,60 +302,56 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
         raise InputError("k and max_hops must be at least 1")
     if source_id == target_id:
         return []
-    steps: dict[tuple[str, str], Step] = {}
-    forward_levels = math.ceil(max_hops / 2)
-    backward_levels = max_hops - forward_levels
-    _expand(store, source_id, forward_levels, mode, flt, False, steps)
-    to_target = _expand(store, target_id, backward_levels, mode, flt, True, steps)
-    out_steps: dict[str, list[Step]] = {}
-    for st in steps.values():
-        out_steps.setdefault(st.source, []).append(st)
-    nodes = {n for pair in steps for n in pair}
+    steps = _explore(store, source_id, target_id, max_hops, mode, flt)
+    useful = _useful(steps, source_id, target_id, max_hops, None)
+    nodes = set(useful) | {st.target for sts in useful.values() for st in sts}
     entities = {e.id: e for e in store.get_entities(sorted(nodes))}
-    allowed = {n for n, e in entities.items() if has_type(e.type, flt.types)} | {source_id, target_id}
+    if flt.types:
+        allowed = {n for n, e in entities.items() if has_type(e.type, flt.types)}
+        useful = _useful(steps, source_id, target_id, max_hops, allowed)
     names = {n: e.name.casefold() for n, e in entities.items()}
-    found = _best_paths(source_id, target_id, k, max_hops, out_steps, to_target,
-                        backward_levels, allowed, names)
+    found = _best_paths(source_id, target_id, k, max_hops, useful,
+                        _completion_bounds(useful, target_id, max_hops), names)
     cache: dict[str, EvidenceView | None] = {}
     return [_path(store, p, cache) for p in found]
 
 
 def _best_paths(source: str, target: str, k: int, max_hops: int,
-                out_steps: dict[str, list[Step]], to_target: dict[str, int],
-                backward_levels: int, allowed: set[str],
+                out_steps: dict[str, list[Step]], bounds: list[dict[str, float]],
                 names: dict[str, str]) -> list[list[Step]]:
     """Return up to ``k`` step lists from source to target, best first.
 
-    Best-first search on (−score, hops, names): scores only fall as a path grows, so paths
-    reach the target in their final order. ``to_target`` gives a lower bound of the hops
-    left (entities the backward walk did not reach are more than ``backward_levels`` away).
+    A* on the score: a partial path is keyed by its score times the best completion of its
+    last entity with the hops it has left (``bounds``), which never underestimates and only
+    falls along a path, so complete paths come out in score order. Scores equal to 9
+    decimals are then ordered by hops and names.
     """
-    def key(score: float, nodes: tuple[str, ...]) -> tuple[float, int, tuple[str, ...]]:
-        return (-score, len(nodes) - 1, tuple(names.get(n, n) for n in nodes))
-
-    heap: list[tuple[tuple[float, int, tuple[str, ...]], tuple[str, ...], tuple[Step, ...]]] = []
-    heapq.heappush(heap, (key(1.0, (source,)), (source,), ()))
-    done: list[list[Step]] = []
-    pops = 0
-    while heap and len(done) < k and pops < MAX_EXPANSIONS:
-        (neg, _h, _n), nodes, path = heapq.heappop(heap)
+    Item = tuple[float, int, int, float, tuple[str, ...], tuple[Step, ...]]
+    heap: list[Item] = [(-bounds[max_hops].get(source, 0.0), 0, 0, 1.0, (source,), ())]
+    done: list[tuple[float, list[Step]]] = []
+    pops = pushed = 0
+    while heap and pops < MAX_EXPANSIONS and pushed < MAX_QUEUED:
+        neg, _hops, _seq, score, nodes, path = heapq.heappop(heap)
         pops += 1
+        if len(done) >= k and -neg < done[-1][0] - TIE:
+            break  # everything left scores lower than the k found
         last = nodes[-1]
         if last == target:
-            done.append(list(path))
+            done.append((score, list(path)))
             continue
-        hops = len(path)
+        left = max_hops - len(path) - 1
         for st in out_steps.get(last, ()):
             nxt = st.target
-            if nxt in nodes or nxt not in allowed:
+            rest = bounds[left].get(nxt)
+            if rest is None or nxt in nodes:
                 continue
-            left = 0 if nxt == target else to_target.get(nxt, backward_levels + 1)
-            if hops + 1 + left > max_hops:
-                continue
-            score = -neg * st.relation.confidence
-            grown = nodes + (nxt,)
-            heapq.heappush(heap, (key(score, grown), grown, path + (st,)))
-    return done
+            value = score * st.relation.confidence
+            pushed += 1
+            heapq.heappush(heap, (-value * rest, len(path) + 1, pushed, value, nodes + (nxt,),
+                                  path + (st,)))
+    done.sort(key=lambda d: (-round(d[0], 9), len(d[1]), [names.get(st.target, st.target)
+                                                           for st in d[1]]))
+    return [p for _score, p in done[:k]]
 
 
 def _path(store: GraphStore, steps: Sequence[Step],

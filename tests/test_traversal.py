@@ -263,3 +263,61 @@ def test_resolve_unknown_suggests_but_never_guesses(store: GraphStore) -> None:
     assert "Russia" in str(caught.value)
     with pytest.raises(NotFound):
         resolve_entity(store, "   ")
+
+
+# ---------------------------------------------------------------- against brute force
+
+
+def _brute_force(store: GraphStore, source: str, target: str, k: int, max_hops: int,
+                 mode: str) -> list[tuple[list[str], float]]:
+    """Return the best k (nodes, score) by enumerating every simple path in memory."""
+    import networkx as nx
+
+    from graph.traversal import steps_of
+
+    g = nx.DiGraph()
+    for r in store.iter_relations(include_flagged=False):
+        for st in steps_of(r, mode):
+            old = g.get_edge_data(st.source, st.target)
+            if old is None or (-r.confidence, r.predicate) < (-old["c"], old["p"]):
+                g.add_edge(st.source, st.target, c=r.confidence, p=r.predicate)
+    if source not in g or target not in g:
+        return []
+    names = {e.id: e.name.casefold() for e in store.iter_entities()}
+    found = []
+    for nodes in nx.all_simple_paths(g, source, target, cutoff=max_hops):
+        score = 1.0
+        for a, b in zip(nodes, nodes[1:]):
+            score *= g[a][b]["c"]
+        found.append((nodes, score))
+    found.sort(key=lambda f: (-round(f[1], 9), len(f[0]), [names[n] for n in f[0][1:]]))
+    return found[:k]
+
+
+def test_best_paths_equal_brute_force_on_a_random_graph(store: GraphStore) -> None:
+    import random
+
+    rng = random.Random(5)
+    people = [Entity.named(f"Node {i:02d}", "Organization") for i in range(18)]
+    predicates = ["funds", "amplifies", "opposes", "allied_with", "member_of", "controls"]
+    facts = {(a.id, p, b.id): (a, p, b) for a, p, b in (
+        (rng.choice(people), rng.choice(predicates), rng.choice(people)) for _ in range(60))
+        if a.id != b.id}
+    by_conf: dict[float, list] = {}
+    for fact in facts.values():
+        by_conf.setdefault(rng.choice([0.5, 0.7, 0.9]), []).append(fact)
+    for conf, group in by_conf.items():
+        load(store, *group, title=f"random {conf}", confidence=conf)
+    pairs = [(rng.choice(people).id, rng.choice(people).id) for _ in range(12)]
+    checked = 0
+    for mode, k, max_hops in (("influence", 6, 4), ("any", 6, 4), ("any", 3, 3),
+                              ("influence", 20, 5), ("any", 20, 5)):
+        for source, target in pairs:
+            if source == target:
+                continue
+            want = _brute_force(store, source, target, k, max_hops, mode)
+            got = find_paths(store, source, target, k, max_hops, mode, ANY)
+            assert [p.nodes for p in got] == [w[0] for w in want], (mode, source, target)
+            assert [p.score for p in got] == pytest.approx([w[1] for w in want])
+            checked += len(want) > 1
+    assert checked >= 15
