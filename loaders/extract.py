@@ -21,6 +21,7 @@ from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, prep_objects, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
+from loaders.surface import cue_lemma, surface_candidates
 from ontology import get_ontology
 
 EXTRACTOR = "spacy-patterns/1"
@@ -214,7 +215,7 @@ def _usable(sent: Any) -> bool:
     words = [t for t in sent if t.is_alpha]
     if len(words) < 4 or any(t.like_url for t in sent):
         return False
-    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" for t in sent)
+    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in sent)
 
 
 def _fits(types: tuple[str, ...], type_name: str) -> bool:
@@ -232,7 +233,9 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             continue
         text = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        for cand in _with_derived(sentence_candidates(index, sent), index):
+        found = sentence_candidates(index, sent)
+        found += surface_candidates(index, sent, found)
+        for cand in _with_derived(found, index):
             s_key, o_key = resolver.resolve(cand.subject), resolver.resolve(cand.object)
             if s_key is None or o_key is None or s_key == o_key:
                 continue

@@ -120,6 +120,8 @@ def _conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
     """Return the parts of "Gazprom Neft and Gazprom" (NER joined two names)."""
     out, first = [], start
     for tok in doc[start:end]:
+        if tok.dep_ == "cc" and _head_noun_tail(doc[tok.i + 1:end]):
+            continue  # "Central European Press and Media Foundation" is one name
         if tok.dep_ == "cc" or tok.text == ",":
             if tok.i > first:
                 out.append((first, tok.i))
@@ -127,6 +129,42 @@ def _conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
     if end > first:
         out.append((first, end))
     return out
+
+
+def _head_noun_tail(span: Any) -> bool:
+    """Return True when every word of ``span`` is a head noun ("Media Foundation")."""
+    index = head_noun_index()
+    words = [t for t in span if t.is_alpha]
+    return bool(words) and all(t.lower_ in index and t.text[:1].isupper() for t in words)
+
+
+def _joins_name(tok: Any) -> bool:
+    """Return True for a capitalized proper noun that can continue a neighbouring name."""
+    from loaders.patterns import role_of
+
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.is_sent_start:
+        return False
+    if tok.ent_type_ and tok.ent_type_ not in NER_TYPES:
+        return False  # a date, a number
+    if tok.dep_ == "compound" and role_of(tok.head) is not None:
+        return False  # "Prime" of "Kosovo Prime Minister Albin Kurti" begins a title
+    return "\n" not in tok.whitespace_ and role_of(tok) is None
+
+
+def _whole_name(doc: Any, start: int, end: int) -> tuple[int, int]:
+    """Return (start, end) of a name grown over the proper nouns compounded with it.
+
+    NER often labels part of a name it does not know ("Red Star" of "Red Star
+    Belgrade", "Neft" of "Gazprom Neft"); a place or country inside a longer name
+    is part of that name, never an entity of its own.
+    """
+    while start > 0 and _joins_name(doc[start - 1]) and doc[start - 1].dep_ in {
+            "compound", "nmod"} and start <= doc[start - 1].head.i < end:
+        start -= 1
+    while end < len(doc) and _joins_name(doc[end]) and doc[end - 1].dep_ in {
+            "compound", "nmod"} and doc[end - 1].head.i >= end and not doc[end - 1].is_punct:
+        end += 1
+    return start, end
 
 
 class MentionIndex:
@@ -164,7 +202,7 @@ class MentionIndex:
             for piece in pieces:
                 bounds = _trim(doc, *piece)
                 if bounds is not None:
-                    self._named(bounds[0], bounds[1], ent.label_)
+                    self._named(*_whole_name(doc, *bounds), ent.label_)
         self._scan_gazetteer()
         self._acronyms()
         self._vote_types()
@@ -195,10 +233,19 @@ class MentionIndex:
         if not any(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
             return
         type_name = NER_TYPES[label]
+        if label != "ORG" and self._holds_actor(start, end):
+            type_name, label = "Organization", "ORG"  # "Sputnik Serbia" is no person or state
         refined = head_type(root) if label in {"ORG", "NORP"} else None
         if refined and self.onto.is_a(refined, "Organization"):
             type_name = refined  # "Essar Oil" is a company, not oil
         self._add(Mention(start, end, text, type_name, "name", label))
+
+    def _holds_actor(self, start: int, end: int) -> bool:
+        """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""
+        doc = self.doc
+        return end - start > 1 and any(self.onto.actor_for(doc[i:j].text) is not None
+                                       for i in range(start, end) for j in range(i + 1, end + 1)
+                                       if (i, j) != (start, end) and doc[j - 1].is_alpha)
 
     def _acronyms(self) -> None:
         """Link "Full Name (ACRONYM)" and give every later ACRONYM that name."""
@@ -376,11 +423,20 @@ def _looks_like_name(token: Any) -> bool:
     """Return True for a capitalized argument word the tagger did not see as a name."""
     if token.pos_ == "PROPN":
         return True
-    if not token.text[:1].isupper() or token.is_stop or token.i == token.sent.start and \
-            token.pos_ == "NOUN":
+    if not token.text[:1].isupper() or token.is_stop:
+        return False
+    if token.pos_ in {"NOUN", "ADJ"} and _named_elsewhere(token):
+        return True  # "Informer" opening a sentence is the "Informer" named elsewhere
+    if token.i == token.sent.start and token.pos_ == "NOUN":
         return False
     return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
         "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}
+
+
+def _named_elsewhere(token: Any) -> bool:
+    """Return True when the document writes this word as a name inside a sentence too."""
+    return any(t.text == token.text and t.pos_ == "PROPN" and not t.is_sent_start
+               for t in token.doc)
 
 
 def _described_type(root: Any) -> str | None:

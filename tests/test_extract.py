@@ -289,6 +289,44 @@ def test_missing_models_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
         load_nlp("no_such_spacy_model_xyz")
 
 
+# ---------------------------------------------------------------- names the model does not know
+
+
+@pytest.mark.parametrize("text, name", [
+    ("NIS funds the football club Red Star Belgrade.", "Red Star Belgrade"),
+    ("Gazprom sponsors the football club Dinamo Moscow.", "Dinamo Moscow"),
+    ("Lukoil funds the basketball team Partizan Belgrade.", "Partizan Belgrade"),
+])
+def test_a_place_inside_a_longer_name_stays_in_it(nlp: Any, text: str, name: str) -> None:
+    got = facts(nlp, text)
+    objects = {o for _, _, o, _ in got}
+    assert not objects & {"Serbia", "Russia"}, got  # never "funds Belgrade"
+    assert name in objects, got
+
+
+def test_a_proper_name_holding_a_country_name_is_an_organization(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(text="Russia funds Sputnik Serbia."), nlp)
+    assert {(t.subject.name, t.predicate, t.object.name, t.object.type)
+            for t in triples} == {("Russia", "funds", "Sputnik Serbia", "Organization")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hungary funds Republika Srpska.", ("Hungary", "funds", "Republika Srpska")),
+    ("Informer is a tabloid. Informer amplifies Sputnik Serbia. Readers trust Informer.",
+     ("Informer", "amplifies", "Sputnik Serbia")),
+    ("Russia funds Sputnik Serbia through the news agency Rossiya Segodnya.",
+     ("Russia", "funds", "Sputnik Serbia")),
+])
+def test_plain_name_verb_name_sentences_the_parser_misreads(nlp: Any, text: str,
+                                                            expected: tuple[str, str, str]) -> None:
+    assert expected in asserted(nlp, text)
+
+
+def test_surface_pattern_leaves_a_name_that_begins_another_clause(nlp: Any) -> None:
+    got = asserted(nlp, "EU funds Serbia received last year went to roads.")
+    assert ("European Union", "funds", "Serbia") not in got, got
+
+
 # ---------------------------------------------------------------- quality
 
 

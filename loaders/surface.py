@@ -1,0 +1,110 @@
+"""Word-order patterns for plain "Name verbs Name" sentences the parser got wrong.
+
+The small English model often tags the verb of a short sentence about names it does
+not know as a noun ("Hungary funds Republika Srpska" read as one noun phrase), so the
+dependency patterns of ``loaders.patterns`` find nothing. Here a sentence that starts
+with a name, continues with an inflected verb cue and then names its object gives that
+relation, when the dependency patterns gave none for that verb.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.mentions import Mention, MentionIndex
+from loaders.patterns import Candidate, range_of, verb_cues
+from loaders.resolve import argument
+
+SURFACE_CONFIDENCE = 0.7
+ARTICLES = {"the", "a", "an"}
+# What may follow the object of a plain sentence: its end, a preposition, a comma.
+OBJECT_ENDS = {"PUNCT", "ADP", "SPACE"}
+
+
+def _first_name(index: MentionIndex, sent: Any) -> Mention | None:
+    """Return the name that opens ``sent`` (after an article), or None."""
+    i = sent.start
+    while i < sent.end and (index.doc[i].is_space or index.doc[i].lower_ in ARTICLES):
+        i += 1
+    if i >= sent.end:
+        return None
+    found = index.by_token.get(i)
+    if found is None:
+        run = i
+        while run + 1 < sent.end and index.doc[run + 1].pos_ == "PROPN" and \
+                index.doc[run + 1].text[:1].isupper():
+            run += 1
+        got = argument(index, index.doc[run])
+        found = got[0] if got is not None else None
+    if found is None or found.kind != "name" or found.start > i:
+        return None
+    return found
+
+
+# English inflection: a third-person or past ending and what it replaced.
+ENDINGS = (("ies", "y"), ("ied", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""),
+           ("ed", "e"))
+
+
+def cue_lemma(tok: Any) -> str | None:
+    """Return the verb cue lemma of an inflected word ("amplifies" -> "amplify"), or None.
+
+    The tagger's lemma is wrong when it took the verb for a noun ("amplifie"), so the
+    endings are undone here too.
+    """
+    low = tok.lower_
+    cues = verb_cues()
+    found = [tok.lemma_.lower()] + [low[:-len(end)] + base for end, base in ENDINGS
+                                    if low.endswith(end) and len(low) > len(end) + 2]
+    return next((lemma for lemma in found if lemma != low and lemma in cues), None)
+
+
+def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> Mention | None:
+    """Return the mention that starts at ``start`` (after an article) and ends the clause."""
+    doc = index.doc
+    i = start
+    while i < end and doc[i].lower_ in ARTICLES:
+        i += 1
+    if i >= end:
+        return None
+    found = index.by_token.get(i)
+    if found is None or found.start != i:
+        last = i
+        while last + 1 < end and doc[last + 1].pos_ in {"PROPN", "NOUN", "ADJ"} and \
+                doc[last + 1].text[:1].isalnum() and (last + 1) not in index.by_token:
+            last += 1
+        got = argument(index, doc[last], range_of(predicate))
+        found = got[0] if got is not None and got[0].start >= i else None
+    if found is None or found.end > end:
+        return None
+    after = doc[found.end] if found.end < end else None
+    if after is not None and after.pos_ not in OBJECT_ENDS and after.lower_ != "and":
+        return None
+    if any(doc[k].dep_ in {"nsubj", "nsubjpass"} and doc[k].head.i >= found.end
+           for k in range(found.start, found.end)):
+        return None  # "EU funds Serbia received": Serbia is the subject of another verb
+    return found
+
+
+def surface_candidates(index: MentionIndex, sent: Any,
+                       found: list[Candidate]) -> list[Candidate]:
+    """Return "Name verbs Name" candidates of ``sent`` for verbs no pattern in ``found`` used."""
+    subject = _first_name(index, sent)
+    if subject is None or subject.end >= sent.end:
+        return []
+    verb = index.doc[subject.end]
+    lemma = cue_lemma(verb)
+    if lemma is None or any(c.trigger.i == verb.i for c in found):
+        return []
+    out: list[Candidate] = []
+    for cue in verb_cues()[lemma]:
+        if cue.words:
+            continue
+        start = verb.i + 1
+        if cue.prep:
+            if start >= sent.end or index.doc[start].lower_ != cue.prep:
+                continue
+            start += 1
+        obj = _object_after(index, start, sent.end, cue.predicate)
+        if obj is not None and obj is not subject:
+            out.append(Candidate(subject, cue.predicate, obj, verb, SURFACE_CONFIDENCE, "verb"))
+    return out
