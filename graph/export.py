@@ -14,6 +14,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.errors import InputError
@@ -148,10 +149,11 @@ def _jsonld_key(value: str) -> str:
     return value
 
 
-def _jsonld_node(desc: Description) -> dict:
+def _jsonld_node(desc: Description) -> dict[str, object]:
     subject, pairs = desc
-    node: dict[str, object] = {"@id": subject.value}
+    values: dict[str, list[object]] = {}
     for prop, value in pairs:
+        item: object
         if prop == TYPE:
             key, item = "@type", _jsonld_key(value.value)
         elif isinstance(value, Iri):
@@ -161,9 +163,8 @@ def _jsonld_node(desc: Description) -> dict:
         else:
             key, item = _jsonld_key(prop), {"@value": value.value,
                                             "@type": _jsonld_key(value.datatype)}
-        node.setdefault(key, [])
-        node[key].append(item)  # type: ignore[union-attr]
-    return node
+        values.setdefault(key, []).append(item)
+    return {"@id": subject.value, **values}
 
 
 def _jsonld(store: GraphStore) -> Iterator[str]:
@@ -288,15 +289,18 @@ def _ftm_relation(r: Relation, ends: _Entities, store: GraphStore) -> dict | Non
     if subject is None or obj is None:
         return None
 
-    def schema_of(e: Entity) -> object:
+    def schema_of(e: Entity) -> Any:
         info = onto.types.get(e.type)
         return model.get(info.ftm_schema if info else "LegalEntity") or model.get("LegalEntity")
 
+    def fits(schema: Any) -> bool:
+        return (schema is not None and schema.edge
+                and schema_of(subject).is_a(schema.source_prop.range)
+                and schema_of(obj).is_a(schema.target_prop.range))
+
     pred = onto.predicates.get(r.predicate)
-    schema = model.get(pred.ftm_schema) if pred else None
-    if schema is None or not schema.edge or not (
-            schema_of(subject).is_a(schema.source_prop.range)  # type: ignore[attr-defined]
-            and schema_of(obj).is_a(schema.target_prop.range)):  # type: ignore[attr-defined]
+    schema: Any = model.get(pred.ftm_schema) if pred else None
+    if not fits(schema):
         schema = model.get("UnknownLink")
     proxy = model.make_entity(schema)
     proxy.id = "rel-" + r.id

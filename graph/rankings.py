@@ -105,7 +105,8 @@ def _graphs(store: GraphStore, flt: RelationFilter) -> _Graphs:
     try:
         ref: Any = weakref.ref(store)
     except TypeError:
-        ref = lambda: store  # noqa: E731 - stores without weakref support are kept alive
+        def ref() -> GraphStore:  # stores without weakref support are kept alive
+            return store
     with _lock:
         _cache[key] = (ref, built)
         while len(_cache) > CACHE_SIZE:

@@ -235,9 +235,9 @@ class _Reader:
         external = dict(str(i).split(":", 1) for i in self.g.objects(node, self.U(DCT + "identifier"))
                         if ":" in str(i))
         own_id = _local_id(node, "entity")
-        ent = (Entity(id=own_id, name=name, type=sorted(types)[0], aliases=aliases,
+        ent = (Entity(id=own_id, name=name, type=min(types), aliases=aliases,
                       external_ids=external) if own_id
-               else Entity.named(name, sorted(types)[0], aliases, external))
+               else Entity.named(name, min(types), aliases, external))
         self.entities[node] = ent
         return ent
 

@@ -43,7 +43,7 @@ def test_degree_counts_asserted_relations_only(store: GraphStore) -> None:
                   status="negated"),
            triple(d, OUTLETS[3], "criticizes", READERS[0], "Outlet 3 criticizes Reader 0.")]
     store.upsert_document(d, ts)
-    rows = dict((e.name, s) for e, s in rank(store, "degree", None, 10, ANY))
+    rows = {e.name: s for e, s in rank(store, "degree", None, 10, ANY)}
     assert rows["Russia"] == 3.0
     assert rows["Outlet 3"] == 1.0
     assert rows["Reader 0"] == 1.0
@@ -51,9 +51,9 @@ def test_degree_counts_asserted_relations_only(store: GraphStore) -> None:
 
 def test_influence_none_predicates_count_for_degree_not_pagerank_edges(store: GraphStore) -> None:
     load(store, (READERS[0], "opposes", READERS[1]), (READERS[1], "criticizes", READERS[2]))
-    pr = dict((e.name, s) for e, s in rank(store, "pagerank", None, 10, ANY))
+    pr = {e.name: s for e, s in rank(store, "pagerank", None, 10, ANY)}
     assert pr["Reader 0"] == pytest.approx(pr["Reader 1"]) == pytest.approx(pr["Reader 2"])
-    assert dict((e.name, s) for e, s in rank(store, "degree", None, 10, ANY))["Reader 1"] == 2.0
+    assert {e.name: s for e, s in rank(store, "degree", None, 10, ANY)}["Reader 1"] == 2.0
 
 
 def test_betweenness_finds_the_broker(store: GraphStore) -> None:
@@ -98,7 +98,7 @@ def test_rankings_are_recomputed_after_a_write(store: GraphStore) -> None:
     before = rank(store, "degree", None, 10, ANY)
     assert rank(store, "degree", None, 10, ANY) == before  # cached
     load(store, *[(OUTLETS[1], "influences", r) for r in READERS], title="second")
-    after = dict((e.name, s) for e, s in rank(store, "degree", None, 10, ANY))
+    after = {e.name: s for e, s in rank(store, "degree", None, 10, ANY)}
     assert after["Outlet 1"] == 3.0 and len(after) == 6
 
 

@@ -125,7 +125,7 @@ ex:rt rdfs:comment "not a relation" .
 
 @pytest.mark.parametrize("body, words", [
     ("ex:a a ig:Country ; rdfs:label \"A\" .\nex:b a ig:Country ; rdfs:label \"B\" .\n"
-     "ex:a ig:bribes ex:b .", ["bribes"]),
+     + "ex:a ig:bribes ex:b .", ["bribes"]),
     ("ex:a rdfs:label \"A\" .\nex:b a ig:Country ; rdfs:label \"B\" .\nex:a ig:funds ex:b .",
      ["rdf:type"]),
     ("ex:a ig:funds", ["not valid RDF"]),

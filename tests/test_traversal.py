@@ -1,6 +1,7 @@
 """Paths, neighborhoods and name resolution over every store backend."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -287,7 +288,7 @@ def _brute_force(store: GraphStore, source: str, target: str, k: int, max_hops: 
     found = []
     for nodes in nx.all_simple_paths(g, source, target, cutoff=max_hops):
         score = 1.0
-        for a, b in zip(nodes, nodes[1:]):
+        for a, b in itertools.pairwise(nodes):
             score *= g[a][b]["c"]
         found.append((nodes, score))
     found.sort(key=lambda f: (-round(f[1], 9), len(f[0]), [names[n] for n in f[0][1:]]))
