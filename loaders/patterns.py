@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from loaders.mentions import Mention, MentionIndex
-from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, members
+from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, members
 from ontology import get_ontology
 
 # English grammar, not vocabulary: prepositions that can end a verb cue and that attach
@@ -215,7 +215,9 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks += prep_objects([verb], "to")  # "supplied gas to X": types decide
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
         preds = {c.predicate for c in cues}
-        obj_toks = [_through_share(o, preds) for o in obj_toks]
+        if not obj_toks and not passive and not participle:  # "Kremlin narratives" as a clause
+            obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
+        obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
         if not obj_toks and get_ontology().predicate(cue.predicate).symmetric and len(
                 subj_toks) > 1:  # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,

@@ -176,6 +176,31 @@ def members(token: Any) -> list[Any]:
     return out
 
 
+def content_producer(token: Any, predicates: set[str]) -> Any:
+    """Return the producer token for the content noun of a verb's predicates, else ``token``.
+
+    "amplifies the narratives of the Russian government" -> "government"; "stories
+    from Sputnik" -> "Sputnik"; "Kremlin narratives" misread as a clause whose subject
+    is "Kremlin" -> "Kremlin". Possessors and compound names are left to ``argument``.
+    """
+    from loaders.vocab import content_nouns
+
+    words = {token.lower_, token.lemma_.lower()}
+    words |= {f"{c.lower_} {token.lower_}" for c in token.lefts if c.dep_ == "compound"}
+    if not any(predicates & set(content_nouns().get(w, ())) for w in words):
+        return token
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in {"of", "from", "by"}:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if token.pos_ == "VERB":
+        for c in token.children:
+            if c.dep_ in {"nsubj", "compound"} and c.i < token.i:
+                return c
+    return token
+
+
 def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
              avoid: set[int] | None = None) -> tuple[Mention, float] | None:
     """Return the mention an argument token stands for and a confidence factor.

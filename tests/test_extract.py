@@ -327,6 +327,38 @@ def test_surface_pattern_leaves_a_name_that_begins_another_clause(nlp: Any) -> N
     assert ("European Union", "funds", "Serbia") not in got, got
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("RT Balkan amplifies the narratives of the Russian government.",
+     ("RT Balkan", "amplifies", "Russian government")),
+    ("Sputnik Serbia amplifies Kremlin narratives about the war in Ukraine.",
+     ("Sputnik Serbia", "amplifies", "Russia")),
+    ("Analysts say that Informer often republishes stories from Sputnik Serbia.",
+     ("Informer", "amplifies", "Sputnik Serbia")),
+])
+def test_content_nouns_stand_for_their_producer(nlp: Any, text: str,
+                                                expected: tuple[str, str, str]) -> None:
+    assert expected in asserted(nlp, text)
+
+
+def test_content_noun_without_a_producer_gives_nothing(nlp: Any) -> None:
+    assert asserted(nlp, "The tabloid spreads disinformation about Ukraine.") == set()
+
+
+def test_predicate_roles_come_from_the_ontology() -> None:
+    from loaders.vocab import governed_statuses, predicates_with
+
+    assert predicates_with("objectRole", "goods") == ("buys",)
+    assert predicates_with("subjectRole", "supplier") == ("supplies",)
+    assert governed_statuses()["accuse"] == "alleged"
+    source = (ROOT / "loaders" / "extract.py").read_text(encoding="utf-8")
+    assert '"buys"' not in source and '"supplies"' not in source and '"accuses"' not in source
+
+
+def test_goods_bought_from_a_country_name_their_supplier(nlp: Any) -> None:
+    got = asserted(nlp, "Serbia bought Russian fighter jets.")
+    assert ("Russia", "supplies", "Serbia") in got, got
+
+
 # ---------------------------------------------------------------- quality
 
 
