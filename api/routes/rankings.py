@@ -55,10 +55,11 @@ def community_list(store: GraphStore, flt: RelationFilter) -> CommunitiesOut:
 
 
 @router.get("/api/rankings", response_model=RankingsOut, summary="Most central entities",
-            description="Entities ranked by `pagerank` (influence flowing along asserted "
-                        "edges), `betweenness` (brokers on shortest paths) or `degree` "
-                        "(number of asserted relations), optionally of one type and over the "
-                        "relations seen between `since` and `until`.",
+            description="Entities ranked by `pagerank` (who shapes many entities, or entities "
+                        "that themselves shape many, along asserted influence edges), "
+                        "`betweenness` (brokers on shortest paths) or `degree` (number of "
+                        "asserted relations), optionally of one type and over the relations "
+                        "seen between `since` and `until`.",
             responses=error_responses(401, 403))
 def get_rankings(store: StoreDep,
                  metric: Annotated[RankMetric, Query()] = "pagerank",
