@@ -138,11 +138,26 @@ def _head_noun_tail(span: Any) -> bool:
     return bool(words) and all(t.lower_ in index and t.text[:1].isupper() for t in words)
 
 
+def _joined_ents(doc: Any) -> list[Any]:
+    """Return the NER spans, "X and Media Foundation" joined when only head nouns follow "and"."""
+    out: list[Any] = []
+    for ent in doc.ents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label_ == ent.label_ == "ORG" and \
+                ent.start == prev.end + 1 and doc[prev.end].lower_ in {"and", "&"} and \
+                _head_noun_tail(ent):
+            out[-1] = doc[prev.start:ent.end]
+            out[-1].label_ = "ORG"
+            continue
+        out.append(ent)
+    return out
+
+
 def _joins_name(tok: Any) -> bool:
     """Return True for a capitalized proper noun that can continue a neighbouring name."""
     from loaders.patterns import role_of
 
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.is_sent_start:
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
         return False
     if tok.ent_type_ and tok.ent_type_ not in NER_TYPES:
         return False  # a date, a number
@@ -193,7 +208,7 @@ class MentionIndex:
 
     def _find_names(self) -> None:
         doc = self.doc
-        for ent in doc.ents:
+        for ent in _joined_ents(doc):
             if ent.label_ not in NER_TYPES:
                 continue
             pieces = _pieces(ent)
@@ -213,7 +228,9 @@ class MentionIndex:
         parts = {m.key.split()[-1] for m in self.mentions
                  if m.type == "Person" and len(m.key.split()) >= 2}
         for tok in self.doc:
-            if tok.i not in self.by_token and tok.pos_ == "PROPN" and name_key(tok.text) in parts:
+            if tok.i not in self.by_token and tok.pos_ == "PROPN" and name_key(tok.text) in parts \
+                    and not (tok.i > 0 and _joins_name(self.doc[tok.i - 1])
+                             and self.doc[tok.i - 1].dep_ == "compound"):
                 self._add(Mention(tok.i, tok.i + 1, tok.text, "Person", "name", "PERSON"))
 
     def _named(self, start: int, end: int, label: str) -> None:
@@ -294,11 +311,17 @@ class MentionIndex:
         football club Hajduk Split") decides; else the most frequent NER type.
         """
         votes: dict[str, dict[str, float]] = {}
+        organizations = {m.key for m in self.mentions if m.type != "Person"} | {
+            name_key(t.text) for t in self.doc if t.pos_ == "PROPN" and t.i not in self.by_token
+            and not (t.i > 0 and self.doc[t.i - 1].pos_ == "PROPN")
+            and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ == "PROPN")}
         for m in self.mentions:
             if m.actor is not None:
                 continue
             box = votes.setdefault(m.key, {})
             box[m.type] = box.get(m.type, 0) + 1 - 0.01 * len(box)
+            if m.type == "Person" and m.key.split()[0] in organizations:
+                box["Organization"] = box.get("Organization", 0) + 2  # "Gazprom Neft", "RT Balkan"
             described = _described_type(self.doc[m.start:m.end].root)
             if described:
                 box[described] = box.get(described, 0) + 10

@@ -181,6 +181,13 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
     for cue in cues:
         if not _cue_fits(verb, cue):
             continue
+        if passive and not agents and cue.prep not in {None, "by"} and \
+                get_ontology().predicate(cue.predicate).symmetric:
+            # "Orban is allied with Vucic": a state, not a passive with a hidden agent
+            subj_toks = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
+            obj_toks = prep_objects([verb], cue.prep)
+            out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, 0.8, "verb"))
+            continue
         if passive or participle:
             subj_toks = agents
             if cue.prep and cue.prep != "by":

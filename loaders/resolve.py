@@ -226,7 +226,8 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         return found, 1.0
     of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                   for g in c.children if g.dep_ == "pobj"]
-    if token.is_stop and of_objects:  # "most of its gas"
+    if of_objects and (token.is_stop or token.like_num or token.ent_type_ in {
+            "CARDINAL", "QUANTITY", "PERCENT"}):  # "most of its gas", "hundreds of outlets"
         return argument(index, of_objects[0], rng, avoid)
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None

@@ -359,6 +359,29 @@ def test_goods_bought_from_a_country_name_their_supplier(nlp: Any) -> None:
     assert ("Russia", "supplies", "Serbia") in got, got
 
 
+def test_a_state_verb_with_a_partner_preposition_is_symmetric(nlp: Any) -> None:
+    got = asserted(nlp, "Viktor Orban is allied with Aleksandar Vucic.")
+    assert {(s, p, o) for s, p, o in got if p == "allied_with"} == {
+        ("Viktor Orban", "allied_with", "Aleksandar Vucic")}
+
+
+def test_an_organization_name_with_and_before_head_nouns_stays_whole(nlp: Any) -> None:
+    got = asserted(nlp, "The Central European Press and Media Foundation controls hundreds "
+                        "of pro-government outlets in Hungary.")
+    assert ("Central European Press and Media Foundation", "controls",
+            "pro-government outlets") in got, got
+
+
+def test_a_company_tagged_as_a_person_takes_its_parent_name_type(nlp: Any) -> None:
+    text = ("Gazprom controls Gazprom Neft. The United States sanctions Gazprom Neft. "
+            "Gazprom Neft owns a majority stake in NIS.")
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    got = {(t.subject.name, t.predicate, t.object.name) for t in triples}
+    assert ("United States", "sanctions", "Gazprom Neft") in got, got
+    assert all(t.object.type != "Person" for t in triples if t.object.name == "Gazprom Neft")
+    assert "Neft" not in {t.object.name for t in triples} | {t.subject.name for t in triples}
+
+
 # ---------------------------------------------------------------- quality
 
 
