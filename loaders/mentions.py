@@ -138,6 +138,10 @@ def _head_noun_tail(span: Any) -> bool:
     return bool(words) and all(t.lower_ in index and t.text[:1].isupper() for t in words)
 
 
+def _capital(tok: Any) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and "\n" not in tok.whitespace_
+
+
 def _joined_ents(doc: Any) -> list[Any]:
     """Return the NER spans, "X and Media Foundation" joined when only head nouns follow "and"."""
     out: list[Any] = []
@@ -218,6 +222,7 @@ class MentionIndex:
                 bounds = _trim(doc, *piece)
                 if bounds is not None:
                     self._named(*_whole_name(doc, *bounds), ent.label_)
+        self._of_names()
         self._scan_gazetteer()
         self._acronyms()
         self._vote_types()
@@ -256,6 +261,35 @@ class MentionIndex:
         if refined and self.onto.is_a(refined, "Organization"):
             type_name = refined  # "Essar Oil" is a company, not oil
         self._add(Mention(start, end, text, type_name, "name", label))
+
+    def _of_names(self) -> None:
+        """Add "Export-Import Bank of China": capitalized words ending in an organization
+        noun, "of", and a proper name are one name (NER missed or split it)."""
+        doc = self.doc
+        for of in doc[1:-1]:
+            noun, first = doc[of.i - 1], doc[of.i + 1]
+            if of.lower_ != "of" or not (_capital(noun) and _capital(first)):
+                continue
+            kind = head_type(noun)
+            if kind is None or not self.onto.is_a(kind, "Organization") or self.onto.is_a(
+                    kind, "GovernmentBody") or noun.i in self.by_token:
+                continue
+            start = noun.i
+            while start > 0 and (_capital(doc[start - 1]) or doc[start - 1].text == "-" and
+                                 start > 1 and _capital(doc[start - 2])) and \
+                    (start - 1) not in self.by_token:
+                start -= 1
+            end = first.i + 1
+            while end < len(doc) and _capital(doc[end]) and doc[end].pos_ == "PROPN":
+                end += 1
+            inner = {id(m): m for i in range(first.i, end) if (m := self.by_token.get(i))}
+            if any(m.start < first.i or m.end > end for m in inner.values()):
+                continue
+            for m in inner.values():  # "China" of "Bank of China" is part of the name
+                self.mentions.remove(m)
+                for i in range(m.start, m.end):
+                    del self.by_token[i]
+            self._add(Mention(start, end, doc[start:end].text, kind, "name", "ORG"))
 
     def _holds_actor(self, start: int, end: int) -> bool:
         """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""

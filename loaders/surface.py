@@ -66,15 +66,13 @@ def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> 
         i += 1
     if i >= end:
         return None
-    found = index.by_token.get(i)
-    if found is None or found.start != i:
-        last = i
-        while last + 1 < end and doc[last + 1].pos_ in {"PROPN", "NOUN", "ADJ"} and \
-                doc[last + 1].text[:1].isalnum() and (last + 1) not in index.by_token:
-            last += 1
-        got = argument(index, doc[last], range_of(predicate))
-        found = got[0] if got is not None and got[0].start >= i else None
-    if found is None or found.end > end:
+    last = i  # the object is the whole noun phrase: "Budapest-Belgrade railway", not Budapest
+    while last + 1 < end and (_phrase_word(doc[last + 1]) or doc[last + 1].text == "-" and
+                              last + 2 < end and _phrase_word(doc[last + 2])):
+        last += 1
+    got = argument(index, doc[last], range_of(predicate))
+    found = got[0] if got is not None and got[0].start >= i else None
+    if found is None or found.end > end or found.end <= last:
         return None
     after = doc[found.end] if found.end < end else None
     if after is not None and after.pos_ not in OBJECT_ENDS and after.lower_ != "and":
@@ -83,6 +81,10 @@ def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> 
            for k in range(found.start, found.end)):
         return None  # "EU funds Serbia received": Serbia is the subject of another verb
     return found
+
+
+def _phrase_word(tok: Any) -> bool:
+    return tok.pos_ in {"PROPN", "NOUN", "ADJ"} and tok.text[:1].isalnum()
 
 
 def surface_candidates(index: MentionIndex, sent: Any,

@@ -382,6 +382,17 @@ def test_a_company_tagged_as_a_person_takes_its_parent_name_type(nlp: Any) -> No
     assert "Neft" not in {t.object.name for t in triples} | {t.subject.name for t in triples}
 
 
+def test_an_organization_noun_of_a_name_is_one_name(nlp: Any) -> None:
+    got = asserted(nlp, "The Export-Import Bank of China funds the Budapest-Belgrade railway.")
+    assert got == {("Export-Import Bank of China", "funds", "Budapest-Belgrade railway")}, got
+
+
+def test_a_place_modifying_the_object_is_not_the_object(nlp: Any) -> None:
+    got = asserted(nlp, "Hungary funds the Budapest-Belgrade railway.")
+    assert ("Hungary", "funds", "Budapest-Belgrade railway") in got, got
+    assert all(o not in {"Hungary", "Serbia"} for _, _, o in got), got
+
+
 # ---------------------------------------------------------------- quality
 
 
