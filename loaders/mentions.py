@@ -450,8 +450,8 @@ class MentionIndex:
                         and c.lower_ == "of" for g in c.children
                         if g.dep_ == "pobj" and g.i in self.by_token
                         and self.by_token[g.i].kind == "name"), None)
-        if of_name is None and _anaphoric(token, span_tokens):
-            return None
+        if of_name is None and _anaphoric(token, span_tokens) and leaf_range != [typ]:
+            return None  # "the company" refers back; "its gas" bought is still gas
         origins: list[Actor] = []
         kept = []
         for t in span_tokens:

@@ -393,6 +393,11 @@ def test_a_place_modifying_the_object_is_not_the_object(nlp: Any) -> None:
     assert all(o not in {"Hungary", "Serbia"} for _, _, o in got), got
 
 
+def test_goods_with_a_possessive_pronoun_are_still_goods(nlp: Any) -> None:
+    got = asserted(nlp, "Slovakia imports most of its gas from Russia.")
+    assert {("Slovakia", "buys", "gas"), ("Russia", "supplies", "Slovakia")} <= got, got
+
+
 # ---------------------------------------------------------------- quality
 
 
