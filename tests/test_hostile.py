@@ -180,15 +180,17 @@ def test_api_uploads_of_hostile_files_are_4xx_json(
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)
 def test_api_json_text_of_hostile_files_is_never_5xx(
-        api: TestClient, batch: tuple[Path, dict[Path, str], list[Path]]) -> None:
+        store: GraphStore, batch: tuple[Path, dict[Path, str], list[Path]]) -> None:
     _folder, bad, good = batch
+    limit = 300_000  # the megabyte files are refused (413) instead of extracted: faster
+    api = TestClient(create_app(Settings(max_upload_bytes=limit), store=store))
     for path in [*bad, *good]:
         text = path.read_bytes().decode("utf-8", "replace")
         r = api.post("/api/documents", json={"text": text, "title": path.name})
         assert r.status_code < 500, (path.name, r.status_code, r.text[:300])
         if r.status_code >= 400:
             assert _is_json_error(r), (path.name, r.text[:300])
-        if len(text.encode()) > LIMIT:
+        if len(text.encode()) > limit + 1000:
             assert r.status_code == 413, (path.name, r.status_code)
     for body in (b"", b"null", b"[]", b'{"text": ""}', b'{"text": 5}', b'{"nope": 1}',
                  b'{"text": "\\u0000"}', b"{" * 10_000, b'{"text": "a"' + b", " * 50_000 + b"}"):
