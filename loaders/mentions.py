@@ -540,6 +540,8 @@ def _anaphoric(token: Any, phrase: list[Any]) -> bool:
     """Return True for a bare "the company" / "this country": it refers back, names nothing."""
     if len(phrase) > 1 or token.tag_ in {"NNS", "NNPS"}:
         return False
+    if any(c.dep_ == "prep" and c.lower_ in {"between", "among"} for c in token.rights):
+        return False  # "the dialogue between Serbia and Kosovo" says which one
     return any(c.dep_ in {"det", "poss"} for c in token.lefts)
 
 

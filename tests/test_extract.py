@@ -398,6 +398,11 @@ def test_goods_with_a_possessive_pronoun_are_still_goods(nlp: Any) -> None:
     assert {("Slovakia", "buys", "gas"), ("Russia", "supplies", "Slovakia")} <= got, got
 
 
+def test_a_noun_saying_between_whom_is_not_anaphoric(nlp: Any) -> None:
+    got = asserted(nlp, "The European Union mediates the dialogue between Serbia and Kosovo.")
+    assert ("European Union", "mediates", "dialogue") in got, got
+
+
 # ---------------------------------------------------------------- quality
 
 
