@@ -160,7 +160,8 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
         out.print(table)
     for name, reason in report.rejected:
         # one unwrapped line per input, so the file name can be read and grepped whole
-        err.print(f"skipped {name}: {reason}", markup=False, highlight=False, soft_wrap=True)
+        why = reason[len(name) + 2:] if reason.startswith(f"{name}: ") else reason
+        err.print(f"skipped {name}: {why}", markup=False, highlight=False, soft_wrap=True)
     if report.rejected:
         down = all(r.startswith("store unavailable") for _, r in report.rejected)
         raise typer.Exit(EXIT_STORE if down and not report.documents_stored else EXIT_INPUT)

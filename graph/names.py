@@ -20,7 +20,7 @@ def name_key(name: str) -> str:
     A leading "the " and a trailing possessive "'s" are dropped.
     """
     text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"'s\b", "", text)
