@@ -198,6 +198,10 @@ def content_producer(token: Any, predicates: set[str]) -> Any:
         for c in token.children:
             if c.dep_ in {"nsubj", "compound"} and c.i < token.i:
                 return c
+    for c in token.lefts:
+        if c.dep_ == "amod" and c.text[:1].isupper() and c.n_lefts + c.n_rights == 0 and (
+                c.i == 0 or c.doc[c.i - 1].text != "-"):
+            return c  # "Russian propaganda" names its producer; "anti-Western" does not
     return token
 
 

@@ -70,9 +70,12 @@ def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> 
     while last + 1 < end and (_phrase_word(doc[last + 1]) or doc[last + 1].text == "-" and
                               last + 2 < end and _phrase_word(doc[last + 2])):
         last += 1
+    if doc[last].pos_ not in {"NOUN", "PROPN"} and not (
+            last + 1 < end and doc[last + 1].lower_ == "of"):
+        return None  # "anti-Western and ...": an adjective heads no object ("most of" may)
     got = argument(index, doc[last], range_of(predicate))
     found = got[0] if got is not None and got[0].start >= i else None
-    if found is None or found.end > end or found.end <= last:
+    if found is None or found.kind == "demonym" or found.end > end or found.end <= last:
         return None
     after = doc[found.end] if found.end < end else None
     if after is not None and after.pos_ not in OBJECT_ENDS and after.lower_ != "and":
@@ -107,6 +110,10 @@ def surface_candidates(index: MentionIndex, sent: Any,
                 continue
             start += 1
         obj = _object_after(index, start, sent.end, cue.predicate)
-        if obj is not None and obj is not subject:
+        while obj is not None and obj is not subject:
             out.append(Candidate(subject, cue.predicate, obj, verb, SURFACE_CONFIDENCE, "verb"))
+            after = obj.end  # "funds Sputnik Serbia and RT Balkan"
+            if after + 1 >= sent.end or index.doc[after].lower_ != "and":
+                break
+            obj = _object_after(index, after + 1, sent.end, cue.predicate)
     return out

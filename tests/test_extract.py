@@ -344,6 +344,18 @@ def test_content_noun_without_a_producer_gives_nothing(nlp: Any) -> None:
     assert asserted(nlp, "The tabloid spreads disinformation about Ukraine.") == set()
 
 
+def test_a_demonym_names_the_producer_but_anti_x_does_not(nlp: Any) -> None:
+    assert ("Sputnik Serbia", "amplifies", "Russia") in asserted(
+        nlp, "Sputnik Serbia spreads Russian propaganda.")
+    got = asserted(nlp, "Informer spreads anti-Western and pro-Russian messages.")
+    assert all(o != "the West" for _, _, o in got), got
+
+
+def test_word_order_fallback_takes_coordinated_objects(nlp: Any) -> None:
+    got = asserted(nlp, "The Kremlin funds Sputnik Serbia and RT Balkan.")
+    assert {("Russia", "funds", "Sputnik Serbia"), ("Russia", "funds", "RT Balkan")} <= got
+
+
 def test_predicate_roles_come_from_the_ontology() -> None:
     from loaders.vocab import governed_statuses, predicates_with
 
