@@ -103,11 +103,13 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _pieces(span: Any) -> list[tuple[int, int]]:
-    """Return the parts of an NER span between line breaks (NER may run across them)."""
+    """Return the parts of an NER span between line breaks (NER may run across them) and
+    around lower-case content words ("European Union sanctions Lukoil" is two names)."""
     out, start = [], span.start
     for tok in span:
-        if "\n" in tok.text or "\n" in tok.whitespace_:
-            end = tok.i if tok.is_space else tok.i + 1
+        inner = tok.is_alpha and tok.is_lower and not tok.is_stop and span.start < tok.i
+        if "\n" in tok.text or "\n" in tok.whitespace_ or inner:
+            end = tok.i if tok.is_space or inner else tok.i + 1
             if end > start:
                 out.append((start, end))
             start = tok.i + 1
@@ -484,6 +486,8 @@ def _looks_like_name(token: Any) -> bool:
         return False
     if token.pos_ in {"NOUN", "ADJ"} and _named_elsewhere(token):
         return True  # "Informer" opening a sentence is the "Informer" named elsewhere
+    if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum():
+        return True  # "IN4S", "HBIS": no dictionary word is written so
     if token.i == token.sent.start and token.pos_ == "NOUN":
         return False
     return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {

@@ -322,6 +322,16 @@ def test_plain_name_verb_name_sentences_the_parser_misreads(nlp: Any, text: str,
     assert expected in asserted(nlp, text)
 
 
+def test_an_entity_span_running_over_a_verb_is_two_names(nlp: Any) -> None:
+    got = asserted(nlp, "Lukoil controls Lukoil Montenegro. The European Union sanctions Lukoil.")
+    assert ("European Union", "sanctions", "Lukoil") in got, got
+
+
+def test_a_word_written_like_an_acronym_is_a_name(nlp: Any) -> None:
+    got = asserted(nlp, "IN4S amplifies the narratives of the Serbian Orthodox Church.")
+    assert got == {("IN4S", "amplifies", "Serbian Orthodox Church")}, got
+
+
 def test_surface_pattern_leaves_a_name_that_begins_another_clause(nlp: Any) -> None:
     got = asserted(nlp, "EU funds Serbia received last year went to roads.")
     assert ("European Union", "funds", "Serbia") not in got, got
