@@ -107,7 +107,7 @@ def _pieces(span: Any) -> list[tuple[int, int]]:
     around lower-case content words ("European Union sanctions Lukoil" is two names)."""
     out, start = [], span.start
     for tok in span:
-        inner = tok.is_alpha and tok.is_lower and not tok.is_stop and span.start < tok.i
+        inner = tok.is_alpha and tok.is_lower and span.start < tok.i and _verb_like(tok)
         if "\n" in tok.text or "\n" in tok.whitespace_ or inner:
             end = tok.i if tok.is_space or inner else tok.i + 1
             if end > start:
@@ -116,6 +116,13 @@ def _pieces(span: Any) -> list[tuple[int, int]]:
     if start < span.end:
         out.append((start, span.end))
     return out
+
+
+def _verb_like(tok: Any) -> bool:
+    """Return True for a verb, or a word reading as an inflected verb cue ("sanctions")."""
+    from loaders.surface import cue_lemma
+
+    return tok.pos_ in {"VERB", "AUX"} or cue_lemma(tok) is not None
 
 
 def _conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
@@ -512,7 +519,7 @@ def _described_type(root: Any) -> str | None:
             if c.dep_ == "attr" and c.pos_ == "NOUN":
                 return head_type(c)
     for c in root.lefts:
-        if c.dep_ == "compound" and c.pos_ == "NOUN":
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and not (c.is_lower and _verb_like(c)):
             return head_type(c)
     return None
 
