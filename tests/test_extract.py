@@ -322,6 +322,13 @@ def test_plain_name_verb_name_sentences_the_parser_misreads(nlp: Any, text: str,
     assert expected in asserted(nlp, text)
 
 
+def test_a_person_tagged_name_ending_in_a_company_noun_is_a_company(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(text="Zijin Mining owns the copper mine in Bor."),
+                                nlp)
+    assert {(t.subject.name, t.subject.type, t.predicate) for t in triples} == {
+        ("Zijin Mining", "Company", "owns")}
+
+
 def test_an_entity_span_running_over_a_verb_is_two_names(nlp: Any) -> None:
     got = asserted(nlp, "Lukoil controls Lukoil Montenegro. The European Union sanctions Lukoil.")
     assert ("European Union", "sanctions", "Lukoil") in got, got
