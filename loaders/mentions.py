@@ -423,9 +423,12 @@ class MentionIndex:
             return None  # a date, a number, a title of a work
         if self.onto.actor_for(token.text) is not None and token.pos_ == "ADJ":
             return None  # a demonym ("Russian") is not a name of its own here
-        run = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"
-               and c.i not in self.by_token] + [token]
-        run = [t for t in run if t.i >= run[-1].i - len(run) + 1]
+        doc = self.doc
+        first = token.i  # the whole chain of compounds: "Red Star Belgrade", not "Star Belgrade"
+        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ == "PROPN" \
+                and first <= doc[first - 1].head.i <= token.i and (first - 1) not in self.by_token:
+            first -= 1
+        run = list(doc[first:token.i + 1])
         if not all(t.text[:1].isupper() for t in run) or role_of(token) is not None:
             return None  # "the Prime Minister" is a title, not a name
         start = run[0].i
