@@ -22,7 +22,7 @@ from loaders.patterns import Candidate, prep_objects, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from loaders.surface import cue_lemma, surface_candidates
-from loaders.vocab import governed_statuses, predicates_with
+from loaders.vocab import governed_statuses, predicate_annotation, predicates_with
 from ontology import get_ontology
 
 EXTRACTOR = "spacy-patterns/1"
@@ -240,6 +240,8 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                 continue  # a more specific cue of the same words already gave a predicate
             taken.add((cand.trigger.i, s_key, o_key))
             status, attribution = modality(cand.trigger, cand.kind, index, resolver)
+            if cand.kind == "noun" and _ended(cand.trigger, cand.predicate):
+                status = "negated"  # "sold its stake in X": X is no longer owned
             evidence = Evidence(document_id=source.id, sentence=text, start=start,
                                 end=start + len(text), page=source.page_at(start),
                                 date=source.published, extractor=EXTRACTOR,
@@ -249,6 +251,13 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     entities = resolver.entities()
     return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
                     for s, p, o, e in rows])
+
+
+def _ended(noun: Any, predicate: str) -> bool:
+    """Return True when the verb governing a noun cue ends the relation (``ig:endCue``)."""
+    gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+    ends = predicate_annotation("endCue").get(predicate, ())
+    return gov.i != noun.i and gov.pos_ == "VERB" and gov.lemma_.lower() in ends
 
 
 def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate]:

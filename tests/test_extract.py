@@ -384,6 +384,14 @@ def test_predicate_roles_come_from_the_ontology() -> None:
     assert '"buys"' not in source and '"supplies"' not in source and '"accuses"' not in source
 
 
+def test_selling_a_stake_ends_ownership(nlp: Any) -> None:
+    got = facts(nlp, "Lukoil sold its stake in Beopetrol.")
+    assert ("Lukoil", "owns", "Beopetrol", "asserted") not in got, got
+    assert ("Lukoil", "owns", "Beopetrol", "negated") in got, got
+    assert ("Gazprom Neft", "owns", "NIS") in asserted(
+        nlp, "Gazprom Neft holds a majority stake in NIS.")
+
+
 def test_goods_bought_from_a_country_name_their_supplier(nlp: Any) -> None:
     got = asserted(nlp, "Serbia bought Russian fighter jets.")
     assert ("Russia", "supplies", "Serbia") in got, got
