@@ -3,19 +3,18 @@
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ontology import get_ontology
 
 
-@lru_cache(maxsize=None)
+@cache
 def predicate_annotation(prop: str) -> dict[str, tuple[str, ...]]:
-    """Return the values of annotation ``ig:<prop>`` by predicate name (predicates without it left out)."""
+    """Return the values of annotation ``ig:<prop>`` by predicate name (those without it left out)."""
     onto = get_ontology()
     out: dict[str, tuple[str, ...]] = {}
-    for name, info in onto.predicates.items():
-        values = sorted(str(v) for v in onto.graph.objects(onto.NS[info.iri.rsplit("#", 1)[-1]],
-                                                           onto.NS[prop]))
+    for name in onto.predicates:
+        values = sorted(str(v) for v in onto.graph.objects(onto.NS[name], onto.NS[prop]))
         if values:
             out[name] = tuple(values)
     return out
