@@ -14,6 +14,16 @@ from functools import lru_cache
 from typing import Any
 
 from graph.names import name_key
+from loaders.spans import (
+    capital,
+    conjuncts,
+    joined_ents,
+    joins_name,
+    ner_pieces,
+    trim,
+    verb_like,
+    whole_name,
+)
 from ontology import Actor, Ontology, get_ontology
 
 # spaCy label -> ontology type for names the gazetteer does not know. Labels absent here
@@ -89,112 +99,6 @@ def head_type(token: Any) -> str | None:
     return None
 
 
-def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
-    """Return (start, end) of a name cut at a possessive and without leading articles."""
-    for tok in doc[start:end]:
-        if tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}:
-            end = tok.i
-            break
-        if tok.like_url or tok.like_email:
-            return None
-    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
-        start += 1
-    return (start, end) if start < end else None
-
-
-def _pieces(span: Any) -> list[tuple[int, int]]:
-    """Return the parts of an NER span between line breaks (NER may run across them) and
-    around lower-case content words ("European Union sanctions Lukoil" is two names)."""
-    out, start = [], span.start
-    for tok in span:
-        inner = tok.is_alpha and tok.is_lower and span.start < tok.i and _verb_like(tok)
-        if "\n" in tok.text or "\n" in tok.whitespace_ or inner:
-            end = tok.i if tok.is_space or inner else tok.i + 1
-            if end > start:
-                out.append((start, end))
-            start = tok.i + 1
-    if start < span.end:
-        out.append((start, span.end))
-    return out
-
-
-def _verb_like(tok: Any) -> bool:
-    """Return True for a verb, or a word reading as an inflected verb cue ("sanctions")."""
-    from loaders.surface import cue_lemma
-
-    return tok.pos_ in {"VERB", "AUX"} or cue_lemma(tok) is not None
-
-
-def _conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
-    """Return the parts of "Gazprom Neft and Gazprom" (NER joined two names)."""
-    out, first = [], start
-    for tok in doc[start:end]:
-        if tok.dep_ == "cc" and _head_noun_tail(doc[tok.i + 1:end]):
-            continue  # "Central European Press and Media Foundation" is one name
-        if tok.dep_ == "cc" or tok.text == ",":
-            if tok.i > first:
-                out.append((first, tok.i))
-            first = tok.i + 1
-    if end > first:
-        out.append((first, end))
-    return out
-
-
-def _head_noun_tail(span: Any) -> bool:
-    """Return True when every word of ``span`` is a head noun ("Media Foundation")."""
-    index = head_noun_index()
-    words = [t for t in span if t.is_alpha]
-    return bool(words) and all(t.lower_ in index and t.text[:1].isupper() for t in words)
-
-
-def _capital(tok: Any) -> bool:
-    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and "\n" not in tok.whitespace_
-
-
-def _joined_ents(doc: Any) -> list[Any]:
-    """Return the NER spans, "X and Media Foundation" joined when only head nouns follow "and"."""
-    out: list[Any] = []
-    for ent in doc.ents:
-        prev = out[-1] if out else None
-        if prev is not None and prev.label_ == ent.label_ == "ORG" and \
-                ent.start == prev.end + 1 and doc[prev.end].lower_ in {"and", "&"} and \
-                _head_noun_tail(ent):
-            out[-1] = doc[prev.start:ent.end]
-            out[-1].label_ = "ORG"
-            continue
-        out.append(ent)
-    return out
-
-
-def _joins_name(tok: Any) -> bool:
-    """Return True for a capitalized proper noun that can continue a neighbouring name."""
-    from loaders.patterns import role_of
-
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
-        return False
-    if tok.ent_type_ and tok.ent_type_ not in NER_TYPES:
-        return False  # a date, a number
-    if tok.dep_ == "compound" and role_of(tok.head) is not None:
-        return False  # "Prime" of "Kosovo Prime Minister Albin Kurti" begins a title
-    return "\n" not in tok.whitespace_ and role_of(tok) is None
-
-
-def _whole_name(doc: Any, start: int, end: int) -> tuple[int, int]:
-    """Return (start, end) of a name grown over the proper nouns compounded with it.
-
-    NER often labels part of a name it does not know ("Red Star" of "Red Star
-    Belgrade", "Neft" of "Gazprom Neft"); a place or country inside a longer name
-    is part of that name, never an entity of its own.
-    """
-    while start > 0 and _joins_name(doc[start - 1]) and doc[start - 1].dep_ in {
-            "compound", "nmod"} and start <= doc[start - 1].head.i < end:
-        start -= 1
-    while end < len(doc) and _joins_name(doc[end]) and doc[end - 1].dep_ in {
-            "compound", "nmod"} and doc[end - 1].head.i >= end and not doc[end - 1].is_punct:
-        end += 1
-    return start, end
-
-
 class MentionIndex:
     """The mentions of one document, by token, with generic phrases typed on demand.
 
@@ -221,16 +125,16 @@ class MentionIndex:
 
     def _find_names(self) -> None:
         doc = self.doc
-        for ent in _joined_ents(doc):
+        for ent in joined_ents(doc):
             if ent.label_ not in NER_TYPES:
                 continue
-            pieces = _pieces(ent)
+            pieces = ner_pieces(ent)
             if self.onto.actor_for(ent.text) is None:
-                pieces = [p for a, b in pieces for p in _conjuncts(doc, a, b)]
+                pieces = [p for a, b in pieces for p in conjuncts(doc, a, b)]
             for piece in pieces:
-                bounds = _trim(doc, *piece)
+                bounds = trim(doc, *piece)
                 if bounds is not None:
-                    self._named(*_whole_name(doc, *bounds), ent.label_)
+                    self._named(*whole_name(doc, *bounds), ent.label_)
         self._of_names()
         self._scan_gazetteer()
         self._acronyms()
@@ -243,7 +147,7 @@ class MentionIndex:
                  if m.type == "Person" and len(m.key.split()) >= 2}
         for tok in self.doc:
             if tok.i not in self.by_token and tok.pos_ == "PROPN" and name_key(tok.text) in parts \
-                    and not (tok.i > 0 and _joins_name(self.doc[tok.i - 1])
+                    and not (tok.i > 0 and joins_name(self.doc[tok.i - 1])
                              and self.doc[tok.i - 1].dep_ == "compound"):
                 self._add(Mention(tok.i, tok.i + 1, tok.text, "Person", "name", "PERSON"))
 
@@ -277,19 +181,19 @@ class MentionIndex:
         doc = self.doc
         for of in doc[1:-1]:
             noun, first = doc[of.i - 1], doc[of.i + 1]
-            if of.lower_ != "of" or not (_capital(noun) and _capital(first)):
+            if of.lower_ != "of" or not (capital(noun) and capital(first)):
                 continue
             kind = head_type(noun)
             if kind is None or not self.onto.is_a(kind, "Organization") or self.onto.is_a(
                     kind, "GovernmentBody") or noun.i in self.by_token:
                 continue
             start = noun.i
-            while start > 0 and (_capital(doc[start - 1]) or doc[start - 1].text == "-" and
-                                 start > 1 and _capital(doc[start - 2])) and \
+            while start > 0 and (capital(doc[start - 1]) or doc[start - 1].text == "-" and
+                                 start > 1 and capital(doc[start - 2])) and \
                     (start - 1) not in self.by_token:
                 start -= 1
             end = first.i + 1
-            while end < len(doc) and _capital(doc[end]) and doc[end].pos_ == "PROPN":
+            while end < len(doc) and capital(doc[end]) and doc[end].pos_ == "PROPN":
                 end += 1
             inner = {id(m): m for i in range(first.i, end) if (m := self.by_token.get(i))}
             if any(m.start < first.i or m.end > end for m in inner.values()):
@@ -522,7 +426,7 @@ def _described_type(root: Any) -> str | None:
             if c.dep_ == "attr" and c.pos_ == "NOUN":
                 return head_type(c)
     for c in root.lefts:
-        if c.dep_ == "compound" and c.pos_ == "NOUN" and not (c.is_lower and _verb_like(c)):
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and not (c.is_lower and verb_like(c)):
             return head_type(c)
     return None
 
