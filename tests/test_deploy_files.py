@@ -102,7 +102,8 @@ def test_dockerfile_installs_every_package_of_the_project(
         dockerfile: list[tuple[str, str]], pyproject: dict[str, Any]) -> None:
     copied = {source for keyword, args in dockerfile if keyword == "COPY"
               for source in args.split()[:-1]}
-    for package in pyproject["tool"]["setuptools"]["packages"]:
+    for pattern in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
         assert package in copied, f"the Dockerfile does not copy {package}/"
     assert "pyproject.toml" in copied
     assert any(k == "RUN" and re.search(r"pip install \.(\s|$)", a) for k, a in dockerfile)
