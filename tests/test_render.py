@@ -130,14 +130,15 @@ def test_visualize_route(sample: GraphStore) -> None:
                                                     "hops": 9}).status_code == 422
 
 
-def test_draw_command_writes_the_drawing(sample: GraphStore, tmp_path: Path) -> None:
+def test_draw_command_writes_the_drawing(sample: GraphStore, tmp_path: Path,
+                                          request: pytest.FixtureRequest) -> None:
     from api.cli import app
     from graph.sqlite_store import SqliteStore
 
-    if not isinstance(sample, SqliteStore):
-        pytest.skip("the CLI opens the store by location; the sqlite run covers it")
     out = tmp_path / "informer.html"
-    location = str(tmp_path / "test.db")
+    # the CLI opens its own store by location: the file of the sqlite run, or the server
+    location = str(tmp_path / "test.db") if isinstance(sample, SqliteStore) \
+        else request.getfixturevalue("neo4j_server")
     result = CliRunner().invoke(app, ["draw", "Informer", "--hops", "2", "-o", str(out),
                                       "--store", location])
     assert result.exit_code == 0, result.output
