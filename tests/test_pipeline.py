@@ -9,6 +9,7 @@ import pytest
 from graph.errors import StoreUnavailable
 from graph.store import GraphStore
 from loaders.pipeline import ingest
+from tests.conftest import SHARED
 
 TEXT = "Gazprom Neft owns a majority stake in NIS. Russia funds Sputnik Serbia.\n"
 HTML = """<!DOCTYPE html><html><head><title>Huawei in Serbia</title></head><body>
@@ -53,6 +54,8 @@ def mixed(tmp_path: Path) -> Path:
     make_pdf(d / "report.pdf", PDF_LINES)
     (d / "briefs.jsonl").write_text("\n".join(json.dumps(r) for r in JSONL) + "\n",
                                     encoding="utf-8")
+    sample = SHARED / "eval" / "docs" / "balkans-meddling.txt"
+    (d / "balkans-meddling.txt").write_bytes(sample.read_bytes())  # read at test time only
     return d
 
 
@@ -66,14 +69,16 @@ def evidence_by_document(store: GraphStore) -> dict[str, int]:
 def test_mixed_folder_stores_every_document_with_evidence(store: GraphStore, mixed: Path) -> None:
     report = ingest(store, [str(mixed)])
     assert report.rejected == []
-    assert report.documents_read == report.documents_stored == 5
-    assert store.stats().documents == 5
+    assert report.documents_read == report.documents_stored == 6
+    assert store.stats().documents == 6
     per_doc = evidence_by_document(store)
     assert set(report.document_ids) <= set(per_doc), "a document was stored without evidence"
     titles = {store.get_document(i).title for i in report.document_ids}  # type: ignore[union-attr]
     assert {"Dodik in Moscow", "Jets"} <= titles
     sentences = {ev.sentence for ev in store.iter_evidence()}
     assert not any("cookies" in s for s in sentences)
+    assert not any("Skip to content" in s or "comment" in s.lower() for s in sentences)
+    assert any(r.predicate == "mediates" for r in store.iter_relations())  # from the sample
 
 
 def test_ingest_same_folder_twice_changes_nothing(store: GraphStore, mixed: Path) -> None:
@@ -94,7 +99,7 @@ def test_bad_file_is_reported_and_the_rest_stored(store: GraphStore, mixed: Path
     report = ingest(store, [str(mixed), str(mixed / "absent.txt")])
     rejected = {Path(name).name for name, _ in report.rejected}
     assert {"broken.pdf", "bad.csv", "absent.txt"} <= rejected
-    assert report.documents_stored == 5 and store.stats().documents == 5
+    assert report.documents_stored == 6 and store.stats().documents == 6
 
 
 def test_triple_file_is_stored_as_is(store: GraphStore, tmp_path: Path) -> None:
