@@ -202,7 +202,9 @@ def content_producer(token: Any, predicates: set[str]) -> Any:
         if c.dep_ == "amod" and c.text[:1].isupper() and c.n_lefts + c.n_rights == 0 and (
                 c.i == 0 or c.doc[c.i - 1].text != "-"):
             return c  # "Russian propaganda" names its producer; "anti-Western" does not
-    return token
+    compounds = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"
+                 and head_type(c) is not None]
+    return compounds[-1] if compounds else token  # "Serbian government narratives"
 
 
 def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),

@@ -12,7 +12,7 @@ from typing import Any
 
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, range_of, verb_cues
-from loaders.resolve import argument
+from loaders.resolve import argument, content_producer
 
 SURFACE_CONFIDENCE = 0.7
 ARTICLES = {"the", "a", "an"}
@@ -21,21 +21,28 @@ OBJECT_ENDS = {"PUNCT", "ADP", "SPACE"}
 
 
 def _first_name(index: MentionIndex, sent: Any) -> Mention | None:
-    """Return the name that opens ``sent`` (after an article), or None."""
+    """Return the name or typed phrase that opens ``sent`` (after an article), or None.
+
+    The phrase runs up to the first word that reads as a verb cue ("Informer amplifies",
+    "The Chinese embassy funds").
+    """
+    doc = index.doc
     i = sent.start
-    while i < sent.end and (index.doc[i].is_space or index.doc[i].lower_ in ARTICLES):
+    while i < sent.end and (doc[i].is_space or doc[i].lower_ in ARTICLES):
         i += 1
     if i >= sent.end:
         return None
     found = index.by_token.get(i)
-    if found is None:
-        run = i
-        while run + 1 < sent.end and index.doc[run + 1].pos_ == "PROPN" and \
-                index.doc[run + 1].text[:1].isupper():
-            run += 1
-        got = argument(index, index.doc[run])
-        found = got[0] if got is not None else None
-    if found is None or found.kind != "name" or found.start > i:
+    if found is None or found.kind == "demonym":
+        last = i
+        while last + 1 < sent.end and _phrase_word(doc[last + 1]) and (
+                cue_lemma(doc[last + 1]) is None or doc[last + 1].pos_ == "PROPN"):
+            last += 1
+        if doc[last].pos_ not in {"NOUN", "PROPN"}:
+            return None
+        got = argument(index, doc[last])
+        found = got[0] if got is not None and got[0].end == last + 1 else None
+    if found is None or found.kind == "demonym" or found.start > i:
         return None
     return found
 
@@ -73,7 +80,10 @@ def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> 
     if doc[last].pos_ not in {"NOUN", "PROPN"} and not (
             last + 1 < end and doc[last + 1].lower_ == "of"):
         return None  # "anti-Western and ...": an adjective heads no object ("most of" may)
-    got = argument(index, doc[last], range_of(predicate))
+    head = content_producer(doc[last], {predicate})  # "Serbian government narratives"
+    got = argument(index, head, range_of(predicate))
+    if head.i != last and got is not None:
+        return got[0]
     found = got[0] if got is not None and got[0].start >= i else None
     if found is None or found.kind == "demonym" or found.end > end or found.end <= last:
         return None

@@ -340,6 +340,17 @@ def test_a_word_written_like_an_acronym_is_a_name(nlp: Any) -> None:
     assert got == {("IN4S", "amplifies", "Serbian Orthodox Church")}, got
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Kosovo Online amplifies Serbian government narratives.",
+     ("Kosovo Online", "amplifies", "Serbian government")),
+    ("The Chinese embassy funds Confucius Institute Belgrade.",
+     ("Chinese embassy", "funds", "Confucius Institute Belgrade")),
+])
+def test_word_order_fallback_with_typed_phrases(nlp: Any, text: str,
+                                                expected: tuple[str, str, str]) -> None:
+    assert expected in asserted(nlp, text)
+
+
 def test_surface_pattern_leaves_a_name_that_begins_another_clause(nlp: Any) -> None:
     got = asserted(nlp, "EU funds Serbia received last year went to roads.")
     assert ("European Union", "funds", "Serbia") not in got, got
