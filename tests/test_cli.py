@@ -145,3 +145,23 @@ def test_bad_option_values_are_exit_2(db: str) -> None:
 def test_unreachable_store_exits_3() -> None:
     code, out, err = run("stats", "--store", "bolt://127.0.0.1:9", "--json")
     assert code == 3 and "Traceback" not in out + err
+
+
+def test_extract_needs_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from loaders.pipeline import shared_nlp
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("the network is disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    shared_nlp.cache_clear()  # the model is loaded afresh, offline
+    doc = tmp_path / "article.txt"
+    doc.write_text("Russia funds Sputnik Serbia. Aleksandar Vucic leads Serbia.\n", encoding="utf-8")
+    code, out, err = run("extract", str(doc), "--json")
+    assert code == 0, err
+    assert {(r["subject"]["name"], r["predicate"]) for r in json.loads(out)} >= {
+        ("Russia", "funds")}
