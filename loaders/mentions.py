@@ -329,7 +329,8 @@ class MentionIndex:
             return None  # a demonym ("Russian") is not a name of its own here
         doc = self.doc
         first = token.i  # the whole chain of compounds: "Red Star Belgrade", not "Star Belgrade"
-        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ == "PROPN" \
+        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ in {
+                "PROPN", "NOUN"} and doc[first - 1].text[:1].isupper() \
                 and first <= doc[first - 1].head.i <= token.i and (first - 1) not in self.by_token:
             first -= 1
         run = list(doc[first:token.i + 1])

@@ -297,6 +297,7 @@ def test_missing_models_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
     ("Gazprom sponsors the football club Dinamo Moscow.", "Dinamo Moscow"),
     ("Lukoil funds the basketball team Partizan Belgrade.", "Partizan Belgrade"),
     ("Gazprom Neft sponsors Red Star Belgrade and Partizan Belgrade.", "Red Star Belgrade"),
+    ("Russia supports Night Wolves Serbia.", "Night Wolves Serbia"),
 ])
 def test_a_place_inside_a_longer_name_stays_in_it(nlp: Any, text: str, name: str) -> None:
     got = facts(nlp, text)
