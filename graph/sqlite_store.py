@@ -88,13 +88,25 @@ _DOC_COLS = "id, title, url, published, source, author, length"
 
 
 def _entity(row: Sequence[Any]) -> Entity:
-    aliases = sorted({a for a in json.loads(row[4] or "[]") if a != row[1]})
-    return Entity(id=row[0], name=row[1], type=row[2], aliases=aliases,
-                  external_ids=json.loads(row[3] or "{}"))
+    aliases = json.loads(row[4]) if row[4] and row[4] != "[]" else []
+    return _entity_of(row, aliases)
+
+
+def _entity_of(row: Sequence[Any], aliases: Iterable[str]) -> Entity:
+    """Return the Entity of an (id, name, type, external_ids) row and its aliases."""
+    ext = json.loads(row[3]) if row[3] and row[3] != "{}" else {}
+    return Entity(id=row[0], name=row[1], type=row[2],
+                  aliases=sorted({a for a in aliases if a != row[1]}), external_ids=ext)
+
+
+_REL_FIELDS = tuple(_REL_COLS.split(", "))
+_REL_VALIDATOR = Relation.__pydantic_validator__
 
 
 def _relation(row: Sequence[Any]) -> Relation:
-    return Relation(**dict(zip(_REL_COLS.split(", "), row)))
+    # pydantic-core's validator straight from the row dict: the cheapest way found to
+    # build a Relation (model_construct is slower, and the dates still need parsing).
+    return _REL_VALIDATOR.validate_python(dict(zip(_REL_FIELDS, row)))
 
 
 def _evidence(row: Sequence[Any]) -> EvidenceView:
@@ -457,9 +469,21 @@ class SqliteStore:
     def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
         """Return the entities with these ids in the order given (unknown ids skipped)."""
         ids = list(dict.fromkeys(entity_ids))
-        rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
-                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
-        by_id = {r[0]: _entity(r) for r in rows}
+        wanted = json.dumps(ids)
+        with self._conn() as conn:
+            try:
+                conn.execute("BEGIN")  # one snapshot for both reads
+                rows = conn.execute("SELECT id, name, type, external_ids FROM entities WHERE id "
+                                    "IN (SELECT value FROM json_each(?))", (wanted,)).fetchall()
+                aliases: dict[str, list[str]] = {}
+                for entity, alias in conn.execute(
+                        "SELECT entity_id, alias FROM aliases WHERE entity_id IN "
+                        "(SELECT value FROM json_each(?))", (wanted,)):
+                    aliases.setdefault(entity, []).append(alias)
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._unavailable(exc) from exc
+        by_id = {r[0]: _entity_of(r, aliases.get(r[0], ())) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
@@ -560,6 +584,24 @@ class SqliteStore:
             "subject IN (SELECT value FROM json_each(?)) UNION SELECT id FROM relations WHERE "
             "object IN (SELECT value FROM json_each(?))) AND " + where
             + " ORDER BY confidence DESC, id LIMIT ?", (ids, ids, *params, limit))
+        return [_relation(r) for r in rows]
+
+    def adjacent_between(self, entity_ids: Sequence[str], other_ids: Sequence[str],
+                         flt: RelationFilter, include_flagged: bool = False,
+                         limit: int = 10000) -> list[Relation]:
+        """Return the relations with one end in ``entity_ids`` and the other in
+        ``other_ids`` passing the filter, highest confidence first: what ``adjacent``
+        returns, less the relations leading outside ``other_ids``, read without them."""
+        where, params = _relation_where(flt, include_flagged)
+        near = json.dumps(list(dict.fromkeys(entity_ids)))
+        far = json.dumps(list(dict.fromkeys(other_ids)))
+        rows = self._read(
+            f"SELECT {_REL_COLS} FROM relations WHERE id IN (SELECT id FROM relations WHERE "
+            "subject IN (SELECT value FROM json_each(?1)) AND object IN (SELECT value FROM "
+            "json_each(?2)) UNION SELECT id FROM relations WHERE object IN (SELECT value FROM "
+            "json_each(?1)) AND subject IN (SELECT value FROM json_each(?2))) AND "
+            + where + " ORDER BY confidence DESC, id LIMIT ?",  # "?" numbers on from ?2
+            (near, far, *params, limit))
         return [_relation(r) for r in rows]
 
     def stats(self) -> Stats:

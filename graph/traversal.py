@@ -6,10 +6,9 @@ so they behave the same on every backend and never load the whole graph.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -52,8 +51,7 @@ class Path(BaseModel):
     sources: list[str]
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """A way to walk a relation: from one end to the other, in a direction."""
 
     source: str
@@ -83,30 +81,63 @@ def steps_of(relation: Relation, mode: str) -> list[Step]:
     """
     if relation.status != "asserted" or relation.subject == relation.object:
         return []
-    way = "both" if mode == "any" else _influence().get(relation.predicate, "none")
+    ways = _ways(mode)
+    forward, reverse = (True, True) if ways is None else ways.get(relation.predicate,
+                                                                   (False, False))
     out = []
-    if way in ("forward", "both"):
+    if forward:
         out.append(Step(relation.subject, relation.object, relation, "forward"))
-    if way in ("reverse", "both"):
+    if reverse:
         out.append(Step(relation.object, relation.subject, relation, "reverse"))
     return out
 
 
 @lru_cache(maxsize=1)
-def _influence() -> dict[str, str]:
-    """Return each predicate's influence direction, from the ontology (loaded once)."""
+def _influence() -> dict[str, tuple[bool, bool]]:
+    """Return (walked forward, walked in reverse) of each predicate in mode "influence",
+    from the ontology (loaded once)."""
     from ontology import get_ontology
 
-    return {name: p.influence for name, p in get_ontology().predicates.items()}
+    return {name: (p.influence in ("forward", "both"), p.influence in ("reverse", "both"))
+            for name, p in get_ontology().predicates.items()}
+
+
+def _ways(mode: str) -> dict[str, tuple[bool, bool]] | None:
+    """Return the ways each predicate is walked in ``mode``; None when every predicate
+    walks both ways (mode "any")."""
+    return None if mode == "any" else _influence()
+
+
+def _walkable(flt: RelationFilter, mode: str) -> RelationFilter | None:
+    """Return ``flt`` narrowed to the predicates walkable in ``mode`` (so the store never
+    returns relations no step can use), or None when no predicate is walkable."""
+    ways = _ways(mode)
+    if ways is None:
+        return flt
+    walk = sorted(n for n, (fwd, rev) in ways.items() if fwd or rev)
+    keep = [p for p in flt.predicates if p in ways and any(ways[p])] if flt.predicates \
+        else walk
+    return flt.model_copy(update={"predicates": keep}) if keep else None
 
 
 def _asserted(store: GraphStore, ids: Sequence[str], flt: RelationFilter,
-              limit: int = ADJACENT_LIMIT) -> list[Relation]:
-    """Return the asserted relations touching ``ids`` that pass ``flt``, best first."""
-    if not ids:
+              limit: int = ADJACENT_LIMIT, among: Collection[str] | None = None
+              ) -> list[Relation]:
+    """Return the asserted relations touching ``ids`` that pass ``flt``, best first; with
+    ``among``, only those whose other end is in ``among`` (asked of the store as such when
+    it offers ``adjacent_between``, a SQLite extension of the GraphStore contract)."""
+    if not ids or (among is not None and not among):
         return []
-    rels = [r for r in store.adjacent(list(ids), flt, include_flagged=False, limit=limit)
-            if r.status == "asserted"]
+    between = getattr(store, "adjacent_between", None) if among is not None else None
+    if between is not None:
+        found = between(list(ids), list(among), flt, include_flagged=False, limit=limit)
+    else:
+        found = store.adjacent(list(ids), flt, include_flagged=False, limit=limit)
+        if among is not None:
+            near = set(ids)
+            found = [r for r in found if (r.subject in near and r.object in among)
+                     or (r.object in near and r.subject in among)]
+    rels = [r for r in found if r.status == "asserted"]
     rels.sort(key=lambda r: (-r.confidence, r.id))
     return rels
 
@@ -152,7 +183,7 @@ def neighbors(store: GraphStore, entity_id: str, hops: int, flt: RelationFilter,
                 kept[cid] = ent
                 frontier.append(cid)
     rest = [i for i in kept if i not in expanded]
-    for r in _asserted(store, rest, flt):
+    for r in _asserted(store, rest, flt, among=kept):
         relations[r.id] = r
     among = [r for r in relations.values() if r.subject in kept and r.object in kept]
     among.sort(key=lambda r: (-r.confidence, r.id))
@@ -172,14 +203,6 @@ def _new_ends(rels: Iterable[Relation], kept: dict[str, Entity]) -> list[str]:
 # ---------------------------------------------------------------- paths
 
 
-def _best_step(steps: dict[tuple[str, str], Step], st: Step) -> None:
-    """Keep ``st`` in ``steps`` when it is the strongest relation between its two ends."""
-    best = steps.get((st.source, st.target))
-    if best is None or (-st.relation.confidence, st.relation.predicate) < (
-            -best.relation.confidence, best.relation.predicate):
-        steps[(st.source, st.target)] = st
-
-
 def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: str,
              flt: RelationFilter) -> dict[tuple[str, str], Step]:
     """Return the steps (strongest relation per ordered pair) that any path of at most
@@ -189,27 +212,44 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
     frontier is smaller (from the source along the steps, from the target against them)
     until the two sides together span ``max_hops`` levels or a side runs dry. Every edge of
     such a path then leaves an entity expanded from the source or enters one expanded from
-    the target. A level expands at most MAX_FRONTIER entities, strongest relations first.
+    the target. The last round only needs the edges that reach an entity the other side
+    has seen (any other far end is too far from the other end), so it asks only for those.
+    A level expands at most MAX_FRONTIER entities, strongest relations first.
     """
     steps: dict[tuple[str, str], Step] = {}
+    narrowed = _walkable(flt, mode)
+    if narrowed is None:
+        return steps
+    ways = _ways(mode)
     seen = {False: {source}, True: {target}}
     frontier = {False: [source], True: [target]}
     levels = 0
     while levels < max_hops and frontier[False] and frontier[True]:
         backward = len(frontier[True]) < len(frontier[False])
         here = set(frontier[backward])
+        mine = seen[backward]
+        last = levels == max_hops - 1
         nxt: dict[str, None] = {}
-        for r in _asserted(store, frontier[backward], flt):
-            if not (r.subject in here or r.object in here):
+        for r in _asserted(store, frontier[backward], narrowed,
+                           among=seen[not backward] if last else None):
+            subject, obj = r.subject, r.object
+            if subject == obj:
                 continue
-            for st in steps_of(r, mode):
-                near, far = (st.target, st.source) if backward else (st.source, st.target)
-                if near not in here:
+            forward, reverse = (True, True) if ways is None else ways.get(r.predicate,
+                                                                          (False, False))
+            # (near, far, step) for each way that leaves (or, backward, enters) ``here``
+            for ok, u, v, direction in ((forward, subject, obj, "forward"),
+                                        (reverse, obj, subject, "reverse")):
+                near, far = (v, u) if backward else (u, v)
+                if not ok or near not in here:
                     continue
-                _best_step(steps, st)
-                if far not in seen[backward]:
-                    seen[backward].add(far)
-                    nxt.setdefault(far)
+                best = steps.get((u, v))
+                if best is None or (-r.confidence, r.predicate) < (
+                        -best.relation.confidence, best.relation.predicate):
+                    steps[(u, v)] = Step(u, v, r, direction)
+                if far not in mine:
+                    mine.add(far)
+                    nxt[far] = None
         frontier[backward] = list(nxt)[:MAX_FRONTIER]
         levels += 1
     return steps
