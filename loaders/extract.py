@@ -17,7 +17,7 @@ from typing import Any
 
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
-from loaders.mentions import Mention, MentionIndex
+from loaders.mentions import Mention, MentionIndex, head_noun_index
 from loaders.patterns import Candidate, prep_objects, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
@@ -211,6 +211,15 @@ def _usable(sent: Any) -> bool:
     return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in sent)
 
 
+def _person_like(mention: Mention) -> bool:
+    """Return True for an unknown name of two or more capitalized words, none of them a
+    head noun of a type ("Milorad Dodik", not "Wagner Group")."""
+    words = mention.text.split()
+    return (mention.actor is None and mention.kind == "name" and len(words) >= 2
+            and all(w[:1].isupper() and w.isalpha() for w in words)
+            and not any(w.lower() in head_noun_index() for w in words))
+
+
 def _fits(types: tuple[str, ...], type_name: str) -> bool:
     return not types or type_name in types
 
@@ -233,6 +242,8 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             if s_key is None or o_key is None or s_key == o_key:
                 continue
             pred = onto.predicate(cand.predicate)
+            if pred.domain == ("Person",) and _person_like(cand.subject):
+                resolver.found[s_key].type = "Person"  # "Milorad Dodik leads X": NER said ORG
             if not (_fits(pred.domain, resolver.type_of(s_key))
                     and _fits(pred.range, resolver.type_of(o_key))):
                 continue

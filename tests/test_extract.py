@@ -331,6 +331,15 @@ def test_a_person_tagged_name_ending_in_a_company_noun_is_a_company(nlp: Any) ->
         ("Zijin Mining", "Company", "owns")}
 
 
+def test_an_unknown_two_word_name_leading_something_is_a_person(nlp: Any) -> None:
+    text = "Milorad Dodik leads the Alliance of Independent Social Democrats."
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    assert {(t.subject.name, t.subject.type, t.predicate) for t in triples} == {
+        ("Milorad Dodik", "Person", "leads")}
+    _, triples = extract_source(SourceDocument(text="The Wagner Group leads the assault."), nlp)
+    assert all(t.subject.type != "Person" for t in triples)
+
+
 def test_an_entity_span_running_over_a_verb_is_two_names(nlp: Any) -> None:
     got = asserted(nlp, "Lukoil controls Lukoil Montenegro. The European Union sanctions Lukoil.")
     assert ("European Union", "sanctions", "Lukoil") in got, got
