@@ -401,7 +401,8 @@ def _looks_like_name(token: Any) -> bool:
         return False
     if token.pos_ in {"NOUN", "ADJ"} and _named_elsewhere(token):
         return True  # "Informer" opening a sentence is the "Informer" named elsewhere
-    if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum():
+    if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum() and \
+            token.lower_ not in head_noun_index():
         return True  # "IN4S", "HBIS": no dictionary word is written so
     if token.i == token.sent.start and token.pos_ == "NOUN":
         return False
