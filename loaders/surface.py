@@ -20,14 +20,14 @@ ARTICLES = {"the", "a", "an"}
 OBJECT_ENDS = {"PUNCT", "ADP", "SPACE"}
 
 
-def _first_name(index: MentionIndex, sent: Any) -> Mention | None:
-    """Return the name or typed phrase that opens ``sent`` (after an article), or None.
+def _first_name(index: MentionIndex, sent: Any, begin: int) -> Mention | None:
+    """Return the name or typed phrase that opens a clause at ``begin`` (after an article).
 
     The phrase runs up to the first word that reads as a verb cue ("Informer amplifies",
     "The Chinese embassy funds").
     """
     doc = index.doc
-    i = sent.start
+    i = begin
     while i < sent.end and (doc[i].is_space or doc[i].lower_ in ARTICLES):
         i += 1
     if i >= sent.end:
@@ -100,10 +100,37 @@ def _phrase_word(tok: Any) -> bool:
     return tok.pos_ in {"PROPN", "NOUN", "ADJ"} and tok.text[:1].isalnum()
 
 
+def _clause_starts(sent: Any) -> list[int]:
+    """Return where a plain clause may start: the sentence start, after an opening phrase
+    without verb or modality cue ("In 2023,", "Moreover,"), after "say that"."""
+    from loaders.extract import modality_cues
+
+    cues = modality_cues()
+    marked = set().union(*cues.words.values())
+    starts = [sent.start]
+    for tok in sent:
+        before = tok.doc[sent.start:tok.i]
+        if tok.text == "," and not any(t.pos_ in {"VERB", "AUX"} or t.lower_ in marked
+                                       or t.lemma_.lower() in marked for t in before):
+            starts.append(tok.i + 1)
+        elif tok.lower_ == "that" and tok.i > sent.start and \
+                tok.doc[tok.i - 1].lemma_.lower() in cues.attribution:
+            starts.append(tok.i + 1)  # "Analysts say that X funds Y"
+    return starts
+
+
 def surface_candidates(index: MentionIndex, sent: Any,
                        found: list[Candidate]) -> list[Candidate]:
     """Return "Name verbs Name" candidates of ``sent`` for verbs no pattern in ``found`` used."""
-    subject = _first_name(index, sent)
+    out: list[Candidate] = []
+    for begin in _clause_starts(sent):
+        out.extend(_clause_candidates(index, sent, begin, found))
+    return out
+
+
+def _clause_candidates(index: MentionIndex, sent: Any, begin: int,
+                       found: list[Candidate]) -> list[Candidate]:
+    subject = _first_name(index, sent, begin)
     if subject is None or subject.end >= sent.end:
         return []
     verb = index.doc[subject.end]

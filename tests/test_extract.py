@@ -361,6 +361,18 @@ def test_word_order_fallback_with_typed_phrases(nlp: Any, text: str,
     assert expected in asserted(nlp, text)
 
 
+@pytest.mark.parametrize("text, status", [
+    ("In 2023, Hungary funds Republika Srpska.", "asserted"),
+    ("Analysts say that Hungary funds Republika Srpska.", "asserted"),
+    ("If Russia wins, Hungary funds Republika Srpska.", None),
+    ("Analysts fear that Hungary funds Republika Srpska.", None),
+])
+def test_word_order_fallback_after_an_opening_phrase(nlp: Any, text: str,
+                                                     status: str | None) -> None:
+    got = {(s, p, o) for s, p, o, st in facts(nlp, text) if st == "asserted"}
+    assert (("Hungary", "funds", "Republika Srpska") in got) == (status == "asserted"), got
+
+
 def test_surface_pattern_leaves_a_name_that_begins_another_clause(nlp: Any) -> None:
     got = asserted(nlp, "EU funds Serbia received last year went to roads.")
     assert ("European Union", "funds", "Serbia") not in got, got
