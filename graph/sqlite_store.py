@@ -579,11 +579,13 @@ class SqliteStore:
         highest confidence first (undated relations fail a since/until filter)."""
         where, params = _relation_where(flt, include_flagged)
         ids = json.dumps(list(dict.fromkeys(entity_ids)))
+        # each relation once: out of an entity, or into one from outside the set
         rows = self._read(
-            f"SELECT {_REL_COLS} FROM relations WHERE id IN (SELECT id FROM relations WHERE "
-            "subject IN (SELECT value FROM json_each(?)) UNION SELECT id FROM relations WHERE "
-            "object IN (SELECT value FROM json_each(?))) AND " + where
-            + " ORDER BY confidence DESC, id LIMIT ?", (ids, ids, *params, limit))
+            f"SELECT {_REL_COLS} FROM relations WHERE subject IN (SELECT value FROM "
+            f"json_each(?)) AND {where} UNION ALL SELECT {_REL_COLS} FROM relations WHERE "
+            "object IN (SELECT value FROM json_each(?)) AND subject NOT IN (SELECT value FROM "
+            f"json_each(?)) AND {where} ORDER BY confidence DESC, id LIMIT ?",
+            (ids, *params, ids, ids, *params, limit))
         return [_relation(r) for r in rows]
 
     def adjacent_between(self, entity_ids: Sequence[str], other_ids: Sequence[str],
@@ -595,13 +597,15 @@ class SqliteStore:
         where, params = _relation_where(flt, include_flagged)
         near = json.dumps(list(dict.fromkeys(entity_ids)))
         far = json.dumps(list(dict.fromkeys(other_ids)))
+        # each relation once: near subject and far object, or else far subject, near object
         rows = self._read(
-            f"SELECT {_REL_COLS} FROM relations WHERE id IN (SELECT id FROM relations WHERE "
-            "subject IN (SELECT value FROM json_each(?1)) AND object IN (SELECT value FROM "
-            "json_each(?2)) UNION SELECT id FROM relations WHERE object IN (SELECT value FROM "
-            "json_each(?1)) AND subject IN (SELECT value FROM json_each(?2))) AND "
-            + where + " ORDER BY confidence DESC, id LIMIT ?",  # "?" numbers on from ?2
-            (near, far, *params, limit))
+            f"SELECT {_REL_COLS} FROM relations WHERE subject IN (SELECT value FROM "
+            f"json_each(?1)) AND object IN (SELECT value FROM json_each(?2)) AND {where} "
+            f"UNION ALL SELECT {_REL_COLS} FROM relations WHERE object IN (SELECT value FROM "
+            "json_each(?1)) AND subject IN (SELECT value FROM json_each(?2)) AND NOT (subject "
+            "IN (SELECT value FROM json_each(?1)) AND object IN (SELECT value FROM "
+            f"json_each(?2))) AND {where} ORDER BY confidence DESC, id LIMIT ?",
+            (near, far, *params, *params, limit))
         return [_relation(r) for r in rows]
 
     def stats(self) -> Stats:
