@@ -1,7 +1,7 @@
 """Neo4j backend of the GraphStore contract: official driver, parameterized Cypher, UNWIND batches.
 
-Model: ``(:Entity)-[:REL]->(:Entity)`` is the edge walked by ``adjacent``; a ``:Relation``
-node per relation holds the same aggregate for lookups by id; ``:Evidence`` nodes carry
+Model: a ``(:Entity)-[:REL]->(:Entity)`` relationship per relation holds its aggregate
+(found by id through the ``rel_id`` relationship index); ``:Evidence`` nodes carry
 ``relation_id`` and ``document_id`` (both indexed); ``:Alias {key, head, entity_id, type,
 name}`` nodes hold the name keys of each entity's name and aliases (range index for exact
 and prefix lookups, text index for substrings, fulltext index for fuzzy search). Every
@@ -210,6 +210,9 @@ class Neo4jStore:
                     _create(session, statement)
                 session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6)))\
                     .consume()
+                # earlier versions kept a copy of each relation in a :Relation node
+                session.run("MATCH (r:Relation) CALL (r) { DELETE r } "
+                            "IN TRANSACTIONS OF 10000 ROWS").consume()
                 session.execute_write(lambda tx: tx.run(
                     "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0").consume())
             self._schema_ready = True
@@ -293,6 +296,7 @@ class Neo4jStore:
         entities = [e for _, triples in batch for t in triples for e in (t.subject, t.object)]
         evidence: dict[str, dict[str, Any]] = {}
         ends: dict[str, tuple[str, str, str]] = {}
+        fresh: dict[str, list[tuple[float, str, date | None]]] = {}
         for doc_id in ids:
             for t in final[doc_id][1]:
                 rid = triple_relation_id(t)
@@ -305,6 +309,12 @@ class Neo4jStore:
                     "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
                     "confidence": ev.confidence, "attribution": ev.attribution,
                     "status": ev.status}
+        for ev_id in sorted(evidence):  # the order in which the stored evidence is read back
+            row = evidence[ev_id]
+            fresh.setdefault(row["relation_id"], []).append(
+                (row["confidence"], row["status"], _day(row["date"])))
+        # entities only named by an earlier copy of a repeated document support nothing
+        unsupported = {e.id for e in entities} - {x for s, _, o in ends.values() for x in (s, o)}
 
         def work(tx: ManagedTransaction) -> set[str]:
             _bump(tx)
@@ -314,10 +324,11 @@ class Neo4jStore:
             tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
                    rows=[{**final[i][0].model_dump(exclude_none=True),
                           "published": _iso(final[i][0].published)} for i in ids]).consume()
-            written = _write_entities(tx, entities)
-            tx.run("UNWIND $rows AS row MERGE (ev:Evidence {id: row.id}) SET ev = row",
+            _write_entities(tx, entities)
+            # the evidence of these documents was just deleted and ids include the document
+            tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
                    rows=[evidence[i] for i in sorted(evidence)]).consume()
-            _refresh_relations(tx, old_rels | set(ends), ends, written)
+            _refresh_relations(tx, old_rels | set(ends), ends, fresh, unsupported)
             return existed
 
         existed = self._write(work)
@@ -337,7 +348,7 @@ class Neo4jStore:
             _bump(tx)
             old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
             tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
-            _refresh_relations(tx, old_rels, {}, [])
+            _refresh_relations(tx, old_rels, {}, {}, set())
             return True
 
         return self._write(work)
@@ -416,7 +427,7 @@ class Neo4jStore:
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
-        rows = self._rows("MATCH (r:Relation {id: $id}) RETURN r {.*} AS r", id=relation_id)
+        rows = self._rows("MATCH ()-[r:REL {id: $id}]->() RETURN r {.*} AS r", id=relation_id)
         return _relation(rows[0]["r"]) if rows else None
 
     def relations_of(self, entity_id: str, include_flagged: bool = True,
@@ -459,7 +470,7 @@ class Neo4jStore:
         rows = self._rows(
             "CALL () { MATCH (n:Document) RETURN count(n) AS documents } "
             "CALL () { MATCH (n:Entity) RETURN count(n) AS entities } "
-            "CALL () { MATCH (n:Relation) RETURN count(n) AS relations } "
+            "CALL () { MATCH ()-[r:REL]->() RETURN count(r) AS relations } "
             "CALL () { MATCH (n:Evidence) RETURN count(n) AS evidence } "
             "RETURN documents, entities, relations, evidence")
         return Stats(**dict(rows[0]))
@@ -471,7 +482,7 @@ class Neo4jStore:
     def iter_relations(self, flt: RelationFilter | None = None,
                        include_flagged: bool = True) -> Iterator[Relation]:
         """Yield every relation passing the filter, streaming."""
-        return self._stream("MATCH (r:Relation) WHERE " + REL_FILTER +
+        return self._stream("MATCH ()-[r:REL]->() WHERE " + REL_FILTER +
                             " RETURN r {.*} ORDER BY r.id", _filter_params(flt, include_flagged),
                             _relation)
 
@@ -530,63 +541,84 @@ def _snapshot(props: dict[str, Any]) -> Snapshot:
                     payload=json.loads(props["payload"]))
 
 
-def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> list[str]:
+def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
     """Merge ``entities`` (in order) into the stored ones, write those that changed and
-    rewrite their alias nodes; return the ids of all of them, sorted."""
+    rewrite the alias nodes of those whose keys, type or name changed."""
     ids = sorted({e.id for e in entities})
-    stored = {r["e"]["id"]: _entity(r["e"]) for r in tx.run(
-        "UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids)}
+    stored: dict[str, Entity] = {}
+    stored_keys: dict[str, list[str]] = {}
+    for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids):
+        stored[r["e"]["id"]] = _entity(r["e"])
+        stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
     merged = dict(stored)
     for e in entities:
         merged[e.id] = _merge_entity(merged.get(e.id), e)
     rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
     if not rows:
-        return ids
+        return
     tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
            "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
            "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
-    tx.run("UNWIND $rows AS row MATCH (a:Alias {entity_id: row.id}) DELETE a", rows=rows).consume()
-    tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
-           "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
-           "type: row.type, name: row.name})",
-           rows=[{**row, "keys": [{"key": k, "head": k[:HEAD]} for k in row["keys"]]}
-                 for row in rows]).consume()
-    return ids
+    renamed = [row for row in rows if row["id"] not in stored
+               or (row["keys"], row["type"], row["name"]) != (
+                   stored_keys[row["id"]], stored[row["id"]].type, stored[row["id"]].name)]
+    old = [row["id"] for row in renamed if row["id"] in stored]
+    if old:
+        tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=old).consume()
+    if renamed:
+        tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
+               "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
+               "type: row.type, name: row.name})",
+               rows=[{**row, "keys": [{"key": k, "head": k[:HEAD]} for k in row["keys"]]}
+                     for row in renamed]).consume()
 
 
 def _refresh_relations(tx: ManagedTransaction, touched: set[str],
-                       ends: dict[str, tuple[str, str, str]], written: list[str]) -> None:
+                       ends: dict[str, tuple[str, str, str]],
+                       fresh: dict[str, list[tuple[float, str, date | None]]],
+                       unsupported: set[str]) -> None:
     """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
 
+    ``fresh`` holds the evidence written by this transaction, by relation: a relation that
+    did not exist before has no other, so only the evidence of existing ones is read back.
     Relations left without evidence are deleted, then the entities (their ends or the
-    ``written`` ones) left without any relation.
+    ``unsupported`` ones) left without any relation.
     """
     ids = sorted(touched)
-    if not ids and not written:
+    if not ids and not unsupported:
         return
-    for r in tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
+    existing: set[str] = set()
+    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
                     "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
+        existing.add(r["id"])
         ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
-    evidence = {r["id"]: r["evs"] for r in tx.run(
+    reread = [rid for rid in ids if rid in existing or rid not in fresh]
+    evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
         "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) WITH id, ev ORDER BY ev.id "
-        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=ids)}
-    keep, drop = [], []
+        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=reread)}
+    update: list[dict[str, Any]] = []
+    create: list[dict[str, Any]] = []
+    drop: list[str] = []
     for rid in ids:
         s, p, o = ends[rid]
-        rel = aggregate(rid, s, p, o, [(c, st, _day(d)) for c, st, d in evidence.get(rid, [])])
+        rel = aggregate(rid, s, p, o, evidence.get(rid, []) if rid in existing or rid not in fresh
+                        else fresh[rid])
         if rel is None:
             drop.append(rid)
-        else:
-            keep.append({**rel.model_dump(), "first_seen": _iso(rel.first_seen),
-                         "last_seen": _iso(rel.last_seen)})
+            continue
+        row = {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
+               "last_seen": _iso(rel.last_seen)}
+        (update if rid in existing else create).append(row)
     if drop:
-        tx.run("UNWIND $ids AS id MATCH (r:Relation {id: id}) "
-               "OPTIONAL MATCH (:Entity {id: r.subject})-[e:REL {id: id}]->() DELETE e, r",
-               ids=drop).consume()
-    tx.run("UNWIND $rows AS row MERGE (r:Relation {id: row.id}) SET r = row "
-           "WITH r, row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
-           "MERGE (a)-[e:REL {id: row.id}]->(b) SET e = row", rows=keep).consume()
-    loose = sorted({x for rid in ids for x in (ends[rid][0], ends[rid][2])} | set(written))
-    tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
-           "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
-           "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
+        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() DELETE e", ids=drop).consume()
+    if update:
+        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() SET e = row",
+               rows=update).consume()
+    if create:
+        tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
+               "CREATE (a)-[e:REL]->(b) SET e = row", rows=create).consume()
+    loose = sorted({x for rid in drop for x in (ends[rid][0], ends[rid][2])} | unsupported)
+    if loose:
+        tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
+               "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
+               "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
