@@ -167,6 +167,36 @@ def _relation_where(flt: RelationFilter | None, include_flagged: bool) -> tuple[
     return " AND ".join(conds), params
 
 
+def _adjacent_sql(cols: str, entity_ids: Sequence[str], flt: RelationFilter,
+                  include_flagged: bool, as_subject: Sequence[str] | None,
+                  as_object: Sequence[str] | None, among: Sequence[str] | None,
+                  limit: int) -> tuple[str, list[Any]]:
+    """Return the query (and its parameters) of the relations with their subject in
+    ``entity_ids`` (and a predicate in ``as_subject`` when given) or their object in it
+    (and a predicate in ``as_object`` when given), the other end in ``among`` when given,
+    passing the filter, best first; each relation once."""
+    where, where_params = _relation_where(flt, include_flagged)
+    ids = json.dumps(list(dict.fromkeys(entity_ids)))
+    others = json.dumps(list(dict.fromkeys(among))) if among is not None else None
+
+    def end(near: str, far: str, predicates: Sequence[str] | None) -> tuple[str, list[Any]]:
+        sql, params = f"{near} IN (SELECT value FROM json_each(?))", [ids]
+        if predicates is not None:
+            sql += " AND predicate IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(predicates)))
+        if others is not None:
+            sql += f" AND {far} IN (SELECT value FROM json_each(?))"
+            params.append(others)
+        return sql, params
+
+    out_sql, out_params = end("subject", "object", as_subject)
+    in_sql, in_params = end("object", "subject", as_object)
+    sql = (f"SELECT {cols} FROM relations WHERE {out_sql} AND {where} UNION ALL "
+           f"SELECT {cols} FROM relations WHERE {in_sql} AND NOT ({out_sql}) AND {where} "
+           "ORDER BY confidence DESC, id LIMIT ?")
+    return sql, [*out_params, *where_params, *in_params, *out_params, *where_params, limit]
+
+
 class SqliteStore:
     """A GraphStore in one SQLite file at ``path`` (its directory is created if missing).
 
@@ -594,19 +624,26 @@ class SqliteStore:
         """Return the relations with one end in ``entity_ids`` and the other in
         ``other_ids`` passing the filter, highest confidence first: what ``adjacent``
         returns, less the relations leading outside ``other_ids``, read without them."""
-        where, params = _relation_where(flt, include_flagged)
-        near = json.dumps(list(dict.fromkeys(entity_ids)))
-        far = json.dumps(list(dict.fromkeys(other_ids)))
-        # each relation once: near subject and far object, or else far subject, near object
-        rows = self._read(
-            f"SELECT {_REL_COLS} FROM relations WHERE subject IN (SELECT value FROM "
-            f"json_each(?1)) AND object IN (SELECT value FROM json_each(?2)) AND {where} "
-            f"UNION ALL SELECT {_REL_COLS} FROM relations WHERE object IN (SELECT value FROM "
-            "json_each(?1)) AND subject IN (SELECT value FROM json_each(?2)) AND NOT (subject "
-            "IN (SELECT value FROM json_each(?1)) AND object IN (SELECT value FROM "
-            f"json_each(?2))) AND {where} ORDER BY confidence DESC, id LIMIT ?",
-            (near, far, *params, *params, limit))
-        return [_relation(r) for r in rows]
+        sql, params = _adjacent_sql(_REL_COLS, entity_ids, flt, include_flagged, None, None,
+                                    other_ids, limit)
+        return [_relation(r) for r in self._read(sql, params)]
+
+    def adjacent_edges(self, entity_ids: Sequence[str], flt: RelationFilter,
+                       as_subject: Sequence[str] | None = None,
+                       as_object: Sequence[str] | None = None,
+                       among: Sequence[str] | None = None,
+                       limit: int = 10000) -> list[tuple[str, str, str, str, float]]:
+        """Return (id, subject, predicate, object, confidence) of the asserted relations
+        passing the filter that have their subject in ``entity_ids`` and, when
+        ``as_subject`` is given, a predicate in it, or their object in ``entity_ids`` and,
+        when ``as_object`` is given, a predicate in it; with ``among``, only those whose
+        other end is in ``among``. Highest confidence first, then by id.
+
+        The raw rows of what a walk reads, without building a Relation for each.
+        """
+        sql, params = _adjacent_sql("id, subject, predicate, object, confidence", entity_ids,
+                                    flt, False, as_subject, as_object, among, limit)
+        return self._read(sql, params)
 
     def stats(self) -> Stats:
         """Return the counts of documents, entities, relations and evidence."""

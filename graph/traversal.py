@@ -51,12 +51,25 @@ class Path(BaseModel):
     sources: list[str]
 
 
+class Edge(NamedTuple):
+    """What a path search reads of a relation (a row of ``SqliteStore.adjacent_edges``)."""
+
+    id: str
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+
+
 class Step(NamedTuple):
-    """A way to walk a relation: from one end to the other, in a direction."""
+    """A way to walk a relation: from one end to the other, in a direction.
+
+    During a search ``relation`` may be an Edge; the paths returned carry Relations.
+    """
 
     source: str
     target: str
-    relation: Relation
+    relation: Relation | Edge
     direction: Direction
 
 
@@ -118,6 +131,33 @@ def _walkable(flt: RelationFilter, mode: str) -> RelationFilter | None:
     keep = [p for p in flt.predicates if p in ways and any(ways[p])] if flt.predicates \
         else walk
     return flt.model_copy(update={"predicates": keep}) if keep else None
+
+
+def _edges(store: GraphStore, ids: Sequence[str], flt: RelationFilter, leaving: bool,
+           mode: str, among: Collection[str] | None) -> list[Relation] | list[Edge]:
+    """Return the asserted relations passing ``flt`` that may be walked out of ``ids``
+    (``leaving``) or into them, best first; with ``among``, only those whose other end is
+    in ``among``.
+
+    A store offering ``adjacent_edges`` (SQLite: an extension of the GraphStore contract)
+    is asked for just those, as Edges; any other returns its ``adjacent`` Relations, a
+    superset the caller narrows.
+    """
+    fast = getattr(store, "adjacent_edges", None)
+    if fast is None:
+        return _asserted(store, ids, flt, among=among)
+    if not ids or (among is not None and not among):
+        return []
+    ways = _ways(mode)
+    as_subject = as_object = None
+    if ways is not None:
+        forward = sorted(n for n, w in ways.items() if w[0])
+        reverse = sorted(n for n, w in ways.items() if w[1])
+        # a relation leaves its subject forward and its object in reverse
+        as_subject, as_object = (forward, reverse) if leaving else (reverse, forward)
+    rows = fast(list(ids), flt, as_subject, as_object,
+                list(among) if among is not None else None, ADJACENT_LIMIT)
+    return list(map(Edge._make, rows))
 
 
 def _asserted(store: GraphStore, ids: Sequence[str], flt: RelationFilter,
@@ -230,8 +270,8 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
         mine = seen[backward]
         last = levels == max_hops - 1
         nxt: dict[str, None] = {}
-        for r in _asserted(store, frontier[backward], narrowed,
-                           among=seen[not backward] if last else None):
+        for r in _edges(store, frontier[backward], narrowed, not backward, mode,
+                        seen[not backward] if last else None):
             subject, obj = r.subject, r.object
             if subject == obj:
                 continue
@@ -403,7 +443,7 @@ def _path(store: GraphStore, steps: Sequence[Step],
         if rid not in cache:
             best = store.evidence(rid, limit=1)
             cache[rid] = best[0] if best else None
-        hops.append(Hop(source=st.source, target=st.target, relation=st.relation,
+        hops.append(Hop(source=st.source, target=st.target, relation=_full(store, st.relation),
                         direction=st.direction, evidence=cache[rid]))
     score = 1.0
     for st in steps:
@@ -413,3 +453,14 @@ def _path(store: GraphStore, steps: Sequence[Step],
                 hops=hops, score=round(score, 6),
                 weakest=min((st.relation.confidence for st in steps), default=0.0),
                 sources=sources)
+
+
+def _full(store: GraphStore, relation: Relation | Edge) -> Relation:
+    """Return the Relation of an Edge read during the search (as read, when it has been
+    deleted since)."""
+    if isinstance(relation, Relation):
+        return relation
+    found = store.get_relation(relation.id)
+    return found if found is not None else Relation(
+        id=relation.id, subject=relation.subject, predicate=relation.predicate,
+        object=relation.object, confidence=relation.confidence)
