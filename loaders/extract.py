@@ -244,6 +244,10 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             pred = onto.predicate(cand.predicate)
             if pred.domain == ("Person",) and _person_like(cand.subject):
                 resolver.found[s_key].type = "Person"  # "Milorad Dodik leads X": NER said ORG
+            if pred.range and "Person" not in pred.range and "Organization" in pred.range and \
+                    cand.object.actor is None and cand.object.kind == "name" and \
+                    resolver.type_of(o_key) == "Person":
+                resolver.found[o_key].type = "Organization"  # "leads Republika Srpska"
             if not (_fits(pred.domain, resolver.type_of(s_key))
                     and _fits(pred.range, resolver.type_of(o_key))):
                 continue

@@ -258,10 +258,12 @@ class MentionIndex:
         football club Hajduk Split") decides; else the most frequent NER type.
         """
         votes: dict[str, dict[str, float]] = {}
-        organizations = {m.key for m in self.mentions if m.type != "Person"} | {
+        organizations = {m.key for m in self.mentions
+                         if self.onto.is_a(m.type, "Organization")} | {
             name_key(t.text) for t in self.doc if t.pos_ == "PROPN" and t.i not in self.by_token
-            and not (t.i > 0 and self.doc[t.i - 1].pos_ == "PROPN")
-            and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ == "PROPN")}
+            and t.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and t.n_lefts == 0
+            and not (t.i > 0 and self.doc[t.i - 1].pos_ in {"PROPN", "SPACE"})
+            and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ in {"PROPN", "SPACE"})}
         for m in self.mentions:
             if m.actor is not None:
                 continue
@@ -421,7 +423,8 @@ def _described_type(root: Any) -> str | None:
     for c in root.children:
         if c.dep_ == "appos" and c.pos_ == "NOUN":
             return head_type(c)
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not (
+            root.head.is_lower and verb_like(root.head)):  # "sanctions Milorad Dodik"
         return head_type(root.head)
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         for c in root.head.children:

@@ -340,6 +340,17 @@ def test_an_unknown_two_word_name_leading_something_is_a_person(nlp: Any) -> Non
     assert all(t.subject.type != "Person" for t in triples)
 
 
+def test_types_survive_verbs_read_as_nouns_and_first_names_alone(nlp: Any) -> None:
+    text = ("Milorad Dodik leads Republika Srpska. The United States sanctions Milorad Dodik. "
+            "Charlotte Lawson is a reporter at The Dispatch. When Charlotte is not "
+            "reporting, she writes.")
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    types = {e.name: e.type for t in triples for e in (t.subject, t.object)}
+    assert types.get("Milorad Dodik") == "Person", types  # not an Event ("sanctions Dodik")
+    assert types.get("Republika Srpska") not in {None, "Person"}, types
+    assert types.get("Charlotte Lawson") == "Person", types
+
+
 def test_an_entity_span_running_over_a_verb_is_two_names(nlp: Any) -> None:
     got = asserted(nlp, "Lukoil controls Lukoil Montenegro. The European Union sanctions Lukoil.")
     assert ("European Union", "sanctions", "Lukoil") in got, got
