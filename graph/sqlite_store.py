@@ -184,8 +184,8 @@ def _adjacent_sql(cols: str, entity_ids: Sequence[str], flt: RelationFilter,
         if predicates is not None:
             sql += " AND predicate IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(predicates)))
-        if others is not None:
-            sql += f" AND {far} IN (SELECT value FROM json_each(?))"
+        if others is not None:  # "+": walk the index of the near end, the smaller set
+            sql += f" AND +{far} IN (SELECT value FROM json_each(?))"
             params.append(others)
         return sql, params
 
@@ -499,21 +499,9 @@ class SqliteStore:
     def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
         """Return the entities with these ids in the order given (unknown ids skipped)."""
         ids = list(dict.fromkeys(entity_ids))
-        wanted = json.dumps(ids)
-        with self._conn() as conn:
-            try:
-                conn.execute("BEGIN")  # one snapshot for both reads
-                rows = conn.execute("SELECT id, name, type, external_ids FROM entities WHERE id "
-                                    "IN (SELECT value FROM json_each(?))", (wanted,)).fetchall()
-                aliases: dict[str, list[str]] = {}
-                for entity, alias in conn.execute(
-                        "SELECT entity_id, alias FROM aliases WHERE entity_id IN "
-                        "(SELECT value FROM json_each(?))", (wanted,)):
-                    aliases.setdefault(entity, []).append(alias)
-                conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise self._unavailable(exc) from exc
-        by_id = {r[0]: _entity_of(r, aliases.get(r[0], ())) for r in rows}
+        rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
+                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+        by_id = {r[0]: _entity(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:

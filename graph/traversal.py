@@ -384,27 +384,31 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
         return []
     steps = _explore(store, source_id, target_id, max_hops, mode, flt)
     useful = _useful(steps, source_id, target_id, max_hops, None)
-    nodes = set(useful) | {st.target for sts in useful.values() for st in sts}
-    entities = {e.id: e for e in store.get_entities(sorted(nodes))}
     if flt.types:
-        allowed = {n for n, e in entities.items() if has_type(e.type, flt.types)}
+        nodes = set(useful) | {st.target for sts in useful.values() for st in sts}
+        allowed = {e.id for e in store.get_entities(sorted(nodes))
+                   if has_type(e.type, flt.types)}
         useful = _useful(steps, source_id, target_id, max_hops, allowed)
-    names = {n: e.name.casefold() for n, e in entities.items()}
-    found = _best_paths(source_id, target_id, k, max_hops, useful,
-                        _completion_bounds(useful, target_id, max_hops), names)
+    done = _best_paths(source_id, target_id, k, max_hops, useful,
+                       _completion_bounds(useful, target_id, max_hops))
+    on_paths = sorted({st.target for _score, p in done for st in p})
+    names = {e.id: e.name.casefold() for e in store.get_entities(on_paths)}
+    done.sort(key=lambda d: (-round(d[0], 9), len(d[1]), [names.get(st.target, st.target)
+                                                           for st in d[1]]))
     cache: dict[str, EvidenceView | None] = {}
-    return [_path(store, p, cache) for p in found]
+    return [_path(store, p, cache) for _score, p in done[:k]]
 
 
 def _best_paths(source: str, target: str, k: int, max_hops: int,
-                out_steps: dict[str, list[Step]], bounds: list[dict[str, float]],
-                names: dict[str, str]) -> list[list[Step]]:
-    """Return up to ``k`` step lists from source to target, best first.
+                out_steps: dict[str, list[Step]], bounds: list[dict[str, float]]
+                ) -> list[tuple[float, list[Step]]]:
+    """Return (score, steps) of the best ``k`` paths from source to target, best first,
+    and of any other path scoring the same as the k-th (to 9 decimals; the caller orders
+    those by hops and names).
 
     A* on the score: a partial path is keyed by its score times the best completion of its
     last entity with the hops it has left (``bounds``), which never underestimates and only
-    falls along a path, so complete paths come out in score order. Scores equal to 9
-    decimals are then ordered by hops and names.
+    falls along a path, so complete paths come out in score order.
     """
     Item = tuple[float, int, int, float, tuple[str, ...], tuple[Step, ...]]
     heap: list[Item] = [(-bounds[max_hops].get(source, 0.0), 0, 0, 1.0, (source,), ())]
@@ -429,9 +433,7 @@ def _best_paths(source: str, target: str, k: int, max_hops: int,
             pushed += 1
             heapq.heappush(heap, (-value * rest, len(path) + 1, pushed, value, nodes + (nxt,),
                                   path + (st,)))
-    done.sort(key=lambda d: (-round(d[0], 9), len(d[1]), [names.get(st.target, st.target)
-                                                           for st in d[1]]))
-    return [p for _score, p in done[:k]]
+    return done
 
 
 def _path(store: GraphStore, steps: Sequence[Step],
