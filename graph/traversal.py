@@ -134,18 +134,21 @@ def _walkable(flt: RelationFilter, mode: str) -> RelationFilter | None:
 
 
 def _edges(store: GraphStore, ids: Sequence[str], flt: RelationFilter, leaving: bool,
-           mode: str, among: Collection[str] | None) -> list[Relation] | list[Edge]:
-    """Return the asserted relations passing ``flt`` that may be walked out of ``ids``
-    (``leaving``) or into them, best first; with ``among``, only those whose other end is
-    in ``among``.
+           mode: str, among: Collection[str] | None, known: dict[str, Relation]
+           ) -> list[tuple[str, str, str, str, float]]:
+    """Return (id, subject, predicate, object, confidence) of the asserted relations
+    passing ``flt`` that may be walked out of ``ids`` (``leaving``) or into them, best
+    first; with ``among``, only those whose other end is in ``among``.
 
     A store offering ``adjacent_edges`` (SQLite: an extension of the GraphStore contract)
-    is asked for just those, as Edges; any other returns its ``adjacent`` Relations, a
-    superset the caller narrows.
+    is asked for just those rows. Any other is asked for its ``adjacent`` Relations (a
+    superset the caller narrows), which are kept in ``known`` by id.
     """
     fast = getattr(store, "adjacent_edges", None)
     if fast is None:
-        return _asserted(store, ids, flt, among=among)
+        rels = _asserted(store, ids, flt, among=among)
+        known.update((r.id, r) for r in rels)
+        return [(r.id, r.subject, r.predicate, r.object, r.confidence) for r in rels]
     if not ids or (among is not None and not among):
         return []
     ways = _ways(mode)
@@ -155,9 +158,8 @@ def _edges(store: GraphStore, ids: Sequence[str], flt: RelationFilter, leaving: 
         reverse = sorted(n for n, w in ways.items() if w[1])
         # a relation leaves its subject forward and its object in reverse
         as_subject, as_object = (forward, reverse) if leaving else (reverse, forward)
-    rows = fast(list(ids), flt, as_subject, as_object,
+    return fast(list(ids), flt, as_subject, as_object,
                 list(among) if among is not None else None, ADJACENT_LIMIT)
-    return list(map(Edge._make, rows))
 
 
 def _asserted(store: GraphStore, ids: Sequence[str], flt: RelationFilter,
@@ -261,6 +263,7 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
     if narrowed is None:
         return steps
     ways = _ways(mode)
+    known: dict[str, Relation] = {}
     seen = {False: {source}, True: {target}}
     frontier = {False: [source], True: [target]}
     levels = 0
@@ -270,12 +273,12 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
         mine = seen[backward]
         last = levels == max_hops - 1
         nxt: dict[str, None] = {}
-        for r in _edges(store, frontier[backward], narrowed, not backward, mode,
-                        seen[not backward] if last else None):
-            subject, obj = r.subject, r.object
+        for row in _edges(store, frontier[backward], narrowed, not backward, mode,
+                          seen[not backward] if last else None, known):
+            rid, subject, predicate, obj, confidence = row
             if subject == obj:
                 continue
-            forward, reverse = (True, True) if ways is None else ways.get(r.predicate,
+            forward, reverse = (True, True) if ways is None else ways.get(predicate,
                                                                           (False, False))
             # (near, far, step) for each way that leaves (or, backward, enters) ``here``
             for ok, u, v, direction in ((forward, subject, obj, "forward"),
@@ -284,9 +287,9 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
                 if not ok or near not in here:
                     continue
                 best = steps.get((u, v))
-                if best is None or (-r.confidence, r.predicate) < (
+                if best is None or (-confidence, predicate) < (
                         -best.relation.confidence, best.relation.predicate):
-                    steps[(u, v)] = Step(u, v, r, direction)
+                    steps[(u, v)] = Step(u, v, known.get(rid) or Edge._make(row), direction)
                 if far not in mine:
                     mine.add(far)
                     nxt[far] = None
