@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from graph.aggregate import MAX_SENTENCE
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.mentions import Mention, MentionIndex, head_noun_index
@@ -206,8 +207,8 @@ def modality(trigger: Any, kind: str, index: MentionIndex,
 def _usable(sent: Any) -> bool:
     """Return True for a sentence that can state a fact (page chrome cannot)."""
     words = [t for t in sent if t.is_alpha]
-    if len(words) < 4 or any(t.like_url for t in sent):
-        return False
+    if len(words) < 4 or any(t.like_url for t in sent) or len(sent.text) > MAX_SENTENCE:
+        return False  # a "sentence" over the evidence limit is unpunctuated junk
     return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in sent)
 
 

@@ -99,6 +99,10 @@ def head_type(token: Any) -> str | None:
     return None
 
 
+#: No gazetteer name is longer than this many tokens: bounds the sub-spans tried in a name.
+MAX_ACTOR_TOKENS = 16
+
+
 class MentionIndex:
     """The mentions of one document, by token, with generic phrases typed on demand.
 
@@ -207,9 +211,10 @@ class MentionIndex:
     def _holds_actor(self, start: int, end: int) -> bool:
         """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""
         doc = self.doc
-        return end - start > 1 and any(self.onto.actor_for(doc[i:j].text) is not None
-                                       for i in range(start, end) for j in range(i + 1, end + 1)
-                                       if (i, j) != (start, end) and doc[j - 1].is_alpha)
+        return end - start > 1 and any(
+            self.onto.actor_for(doc[i:j].text) is not None
+            for i in range(start, end) for j in range(i + 1, min(end, i + MAX_ACTOR_TOKENS) + 1)
+            if (i, j) != (start, end) and doc[j - 1].is_alpha)
 
     def _acronyms(self) -> None:
         """Link "Full Name (ACRONYM)" and give every later ACRONYM that name."""

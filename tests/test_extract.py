@@ -524,3 +524,32 @@ def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path
     got = _score(nlp, OWN_EVAL / "docs", OWN_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
     assert got["precision"] >= 0.95 and got["recall"] >= 0.95, got
+
+
+def test_an_unpunctuated_run_over_the_evidence_limit_is_skipped_not_fatal(nlp: Any) -> None:
+    junk = "word " * 5000 + ". Russia funds Sputnik Serbia."
+    _, triples = extract_source(SourceDocument(text=junk), nlp)
+    assert [(t.subject.name, t.predicate, t.object.name) for t in triples] == [
+        ("Russia", "funds", "Sputnik Serbia")]
+
+
+def test_a_name_hundreds_of_words_long_is_read_in_bounded_work(nlp: Any) -> None:
+    from loaders.mentions import MAX_ACTOR_TOKENS, MentionIndex
+    from ontology import get_ontology
+
+    doc = nlp("Russia funds " + " ".join(["Zorbak"] * 300) + " Group.")
+    calls = 0
+    onto = get_ontology()
+    original = onto.actor_for
+
+    def counting(text: str) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(text)
+
+    onto.actor_for = counting  # type: ignore[method-assign]
+    try:
+        MentionIndex(doc, onto)
+    finally:
+        del onto.actor_for
+    assert calls < 310 * MAX_ACTOR_TOKENS * 3  # linear in the name's length, not cubic
