@@ -67,6 +67,8 @@ SCHEMA = [
 # Index entries have a size limit (about 8 kB): the indexes hold the first HEAD characters
 # of a key (``head``); exact matches compare the whole key, substrings past HEAD are not found.
 HEAD = 1000
+# documents per write transaction: ~10,000 evidence rows of typical documents, few round trips
+BATCH = 500
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
@@ -278,7 +280,7 @@ class Neo4jStore:
         return self._upsert_batch([(document, list(triples))])[0]
 
     def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
-                         batch_size: int = 50) -> list[UpsertResult]:
+                         batch_size: int = BATCH) -> list[UpsertResult]:
         """Store documents ``batch_size`` per transaction, each all or nothing.
 
         Every document is validated before its batch is written. Invalid documents are
