@@ -24,6 +24,7 @@ ADJACENT_LIMIT = 20000   # relations read per level
 MAX_EXPANSIONS = 100000  # partial paths popped before the search stops looking further
 MAX_QUEUED = 1000000     # partial paths queued before it stops looking further
 TIE = 1e-9               # scores closer than this are equal (products in another order)
+STRONG = 0.8             # first pass of a path search: only relations this confident
 
 
 class Hop(BaseModel):
@@ -372,7 +373,12 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
     either way. ``flt`` selects relations (predicates, dates, confidence) and, with
     ``flt.types``, the entities a path may pass through (its ends always may).
 
-    The search reads the store level by level from both ends (see ``_explore``), keeps the
+    A path scores at most its weakest hop, so once k paths scoring θ are known no relation
+    weaker than θ can be on a better one: the search first walks only relations of at least
+    STRONG confidence; when that finds k paths whose k-th scores above STRONG it is the
+    answer, else a second search walks the relations of at least that k-th score (or all,
+    when fewer than k were found). Each search reads the store level by level from both
+    ends (see ``_explore``), keeps the
     entities that lie on some short enough walk, then enumerates simple paths best first
     (A* on the score, bounded by the best completion of each entity), so the first ``k``
     found are the best ``k``.
@@ -385,21 +391,40 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
         raise InputError("k and max_hops must be at least 1")
     if source_id == target_id:
         return []
-    steps = _explore(store, source_id, target_id, max_hops, mode, flt)
-    useful = _useful(steps, source_id, target_id, max_hops, None)
+    done = None
+    if flt.min_confidence < STRONG:
+        done = _search(store, source_id, target_id, k, max_hops, mode,
+                       flt.model_copy(update={"min_confidence": STRONG}))
+        floor = done[k - 1][0] - 2 * TIE if len(done) >= k else 0.0
+        if floor <= flt.min_confidence:
+            done = None
+        elif floor < STRONG:
+            done = _search(store, source_id, target_id, k, max_hops, mode,
+                           flt.model_copy(update={"min_confidence": floor}))
+    if done is None:
+        done = _search(store, source_id, target_id, k, max_hops, mode, flt)
+    cache: dict[str, EvidenceView | None] = {}
+    return [_path(store, p, cache) for _score, p in done]
+
+
+def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, mode: str,
+            flt: RelationFilter) -> list[tuple[float, list[Step]]]:
+    """Return (score, steps) of the best ``k`` paths walking the relations ``flt`` passes,
+    in the order find_paths returns them."""
+    steps = _explore(store, source, target, max_hops, mode, flt)
+    useful = _useful(steps, source, target, max_hops, None)
     if flt.types:
         nodes = set(useful) | {st.target for sts in useful.values() for st in sts}
         allowed = {e.id for e in store.get_entities(sorted(nodes))
                    if has_type(e.type, flt.types)}
-        useful = _useful(steps, source_id, target_id, max_hops, allowed)
-    done = _best_paths(source_id, target_id, k, max_hops, useful,
-                       _completion_bounds(useful, target_id, max_hops))
+        useful = _useful(steps, source, target, max_hops, allowed)
+    done = _best_paths(source, target, k, max_hops, useful,
+                       _completion_bounds(useful, target, max_hops))
     on_paths = sorted({st.target for _score, p in done for st in p})
     names = {e.id: e.name.casefold() for e in store.get_entities(on_paths)}
     done.sort(key=lambda d: (-round(d[0], 9), len(d[1]), [names.get(st.target, st.target)
                                                            for st in d[1]]))
-    cache: dict[str, EvidenceView | None] = {}
-    return [_path(store, p, cache) for _score, p in done[:k]]
+    return done[:k]
 
 
 def _best_paths(source: str, target: str, k: int, max_hops: int,
