@@ -1,7 +1,9 @@
 """Bounded walks over any GraphStore: the neighborhood of an entity and the paths between two.
 
 Both only read ``store.adjacent`` (asserted relations passing the filter), level by level,
-so they behave the same on every backend and never load the whole graph.
+so they behave the same on every backend and never load the whole graph. A store that also
+offers ``adjacent_between`` and ``adjacent_edges`` (SqliteStore) is asked for just the
+relations a walk can use, with the same results.
 """
 from __future__ import annotations
 
