@@ -247,7 +247,10 @@ class Neo4jStore:
             return session.execute_write(work)
 
     def _rows(self, query: str, **params: Any) -> list[Record]:
-        return self._read(lambda tx: list(tx.run(query, params)))
+        # one query needs no explicit transaction: an auto-commit one saves a round trip
+        self._ensure_schema()
+        with self._errors(), self._session() as session:
+            return list(session.run(query, params))
 
     def _stream(self, query: str, params: dict[str, Any],
                 convert: Callable[[Any], T]) -> Iterator[T]:
@@ -483,17 +486,13 @@ class Neo4jStore:
             return []
         params = {"ids": list(entity_ids), "limit": limit, "more": limit + 1,
                   **_filter_params(flt, include_flagged)}
-
-        def work(tx: ManagedTransaction) -> list[list[Any]]:
-            # sorting on the server only when the limit cuts: most frontiers are below it
-            rows: list[list[Any]] = tx.run(ADJACENT + " LIMIT $more " + REL_FIELDS,
-                                           params).single(strict=True)[0]
-            if len(rows) > limit:
-                rows = tx.run(ADJACENT + " ORDER BY r.confidence DESC, r.id LIMIT $limit " +
-                              REL_FIELDS, params).single(strict=True)[0]
-            return rows
-
-        rels = [_relation_fields(row) for row in self._read(work)]
+        # sorting on the server only when the limit cuts: most frontiers are below it
+        rows: list[list[Any]] = self._rows(ADJACENT + " LIMIT $more " + REL_FIELDS,
+                                           **params)[0]["rows"]
+        if len(rows) > limit:
+            rows = self._rows(ADJACENT + " ORDER BY r.confidence DESC, r.id LIMIT $limit " +
+                              REL_FIELDS, **params)[0]["rows"]
+        rels = [_relation_fields(row) for row in rows]
         rels.sort(key=lambda r: (-r.confidence, r.id))
         return rels
 
