@@ -91,6 +91,8 @@ def paths_between(store: GraphStore, source: str, target: str, k: int, max_hops:
     dst = resolve(store, target)
     found = find_paths(store, src.id, dst.id, k, max_hops, mode, flt)
     cache: dict[str, EntityRef] = {src.id: EntityRef.of(src), dst.id: EntityRef.of(dst)}
+    missing = sorted({_node_id(n) for p in found for n in p.nodes} - set(cache))
+    cache.update({e.id: EntityRef.of(e) for e in store.get_entities(missing)})  # one read
     return PathsOut(source=EntityRef.of(src), target=EntityRef.of(dst), mode=mode,  # type: ignore[arg-type]
                     score_doc=SCORE_DOC, paths=[path_out(store, p, cache) for p in found])
 
