@@ -60,6 +60,14 @@ def oriented(t: Triple) -> tuple[str, str]:
     return a, b
 
 
+def refines(old: str, new: str) -> bool:
+    """Return True when entity type ``new`` is a strict subtype of ``old`` in the ontology
+    (a stored Organization may become a Company; a Company never becomes an Organization)."""
+    from ontology import get_ontology
+
+    return new != old and get_ontology().is_a(new, old)
+
+
 def noisy_or(confidences: Iterable[float]) -> float:
     """Return 1 - prod(1 - c): the chance that at least one piece of evidence is right."""
     miss = 1.0

@@ -30,7 +30,7 @@ from neo4j import GraphDatabase, ManagedTransaction, Record, Session
 from neo4j.exceptions import DriverError, Neo4jError, TransientError
 from rapidfuzz import fuzz
 
-from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
+from graph.aggregate import aggregate, oriented, refines, triple_relation_id, validate_triples
 from graph.errors import InputError, StoreUnavailable
 from graph.model import (
     Document,
@@ -148,25 +148,12 @@ def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[st
             "predicates": list(flt.predicates), "since": _iso(flt.since), "until": _iso(flt.until)}
 
 
-def _refines(old: str, new: str) -> bool:
-    """Return True when type ``new`` is a descendant of ``old`` in the ontology."""
-    from ontology import get_ontology
-
-    types = get_ontology().types
-    parent = types[new].parent if new in types else None
-    while parent is not None:
-        if parent == old:
-            return True
-        parent = types[parent].parent if parent in types else None
-    return False
-
-
 def _merge_entity(stored: Entity | None, new: Entity) -> Entity:
     """Return ``new`` merged into ``stored``: the first name is kept, a more specific type
     refines a generic one, earlier external ids win, every other surface becomes an alias."""
     name = clean_name(new.name)
     base = stored or Entity(id=new.id, name=name, type=new.type)
-    kind = new.type if _refines(base.type, new.type) else base.type
+    kind = new.type if refines(base.type, new.type) else base.type
     surfaces = {*base.aliases, name, *map(clean_name, new.aliases)} - {"", base.name}
     return Entity(id=base.id, name=base.name, type=kind, aliases=sorted(surfaces),
                   external_ids={**new.external_ids, **base.external_ids})

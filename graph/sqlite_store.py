@@ -21,7 +21,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from graph.aggregate import aggregate, oriented, triple_relation_id, validate_triples
+from graph.aggregate import aggregate, oriented, refines, triple_relation_id, validate_triples
 from graph.errors import InputError, StoreUnavailable
 from graph.model import (
     Document,
@@ -128,19 +128,6 @@ def _not_unicode(exc: UnicodeEncodeError) -> InputError:
     """Return the InputError for text that cannot be stored (lone surrogates)."""
     return InputError(f"text is not valid Unicode ({exc.reason} at position {exc.start}: "
                       f"{exc.object[max(0, exc.start - 20):exc.start]!r}...)")
-
-
-def _refines(old: str, new: str) -> bool:
-    """Return True when type ``new`` is a descendant of ``old`` in the ontology."""
-    from ontology import get_ontology
-
-    types = get_ontology().types
-    parent = types[new].parent if new in types else None
-    while parent is not None:
-        if parent == old:
-            return True
-        parent = types[parent].parent if parent in types else None
-    return False
 
 
 def _relation_where(flt: RelationFilter | None, include_flagged: bool) -> tuple[str, list[Any]]:
@@ -428,7 +415,7 @@ class SqliteStore:
             name = clean_name(e.name)
             names.setdefault(e.id, name)
             type_, ext = merged.get(e.id, (e.type, {}))
-            merged[e.id] = (e.type if _refines(type_, e.type) else type_,
+            merged[e.id] = (e.type if refines(type_, e.type) else type_,
                             {**e.external_ids, **ext})
             for surface in (name, *map(clean_name, e.aliases)):
                 if surface and (e.id, surface) not in aliases:
