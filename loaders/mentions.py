@@ -26,10 +26,9 @@ from loaders.spans import (
 )
 from ontology import Actor, Ontology, get_ontology
 
-# spaCy label -> ontology type for names the gazetteer does not know. Labels absent here
-# (dates, numbers, works of art, languages) never make entities.
-NER_TYPES = {"PERSON": "Person", "GPE": "Country", "ORG": "Organization", "NORP": "Organization",
-             "FAC": "Asset", "PRODUCT": "Asset", "EVENT": "Event", "LAW": "Event", "LOC": "Country"}
+# spaCy label -> ontology type (ig:nerLabel) for names the gazetteer does not know. Labels
+# absent there (dates, numbers, works of art, languages) never make entities.
+NER_TYPES = get_ontology().ner_labels
 # Labels whose unknown names (not in the gazetteer) are too unreliable to keep.
 GAZETTEER_ONLY = {"LOC"}
 DETERMINERS = {"det", "predet", "poss", "case", "nummod", "quantmod"}

@@ -78,9 +78,11 @@ def noun_cues() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def role_cues() -> dict[str, str]:
-    """Return the predicate of each role cue (lower-cased); ``leads`` wins a shared cue."""
+    """Return the predicate of each role cue (lower-cased); of two predicates sharing a cue,
+    the one with the narrower domain wins ("leads", held by persons only)."""
     out: dict[str, str] = {}
-    for pred in sorted(get_ontology().predicates.values(), key=lambda p: p.name != "leads"):
+    for pred in sorted(get_ontology().predicates.values(),
+                       key=lambda p: (len(p.domain) or len(get_ontology().types), p.name)):
         for cue in pred.role_cues:
             out.setdefault(cue.lower(), pred.name)
     return out

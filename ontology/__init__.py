@@ -97,6 +97,7 @@ class Ontology:
     types: dict[str, TypeInfo]
     modalities: dict[str, Modality]
     actors: list[Actor]
+    ner_labels: dict[str, str] = field(default_factory=dict)
     NS: Namespace = NS
     _by_key: dict[str, Actor] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Actor] = field(default_factory=dict, repr=False)
@@ -256,7 +257,9 @@ def load(directory: Path = HERE) -> Ontology:
     types = _classes(g)
     actors = _actors(g, types)
     onto = Ontology(graph=g, shapes=shapes, predicates=_predicates(g, types), types=types,
-                    modalities=_modalities(g), actors=actors)
+                    modalities=_modalities(g), actors=actors,
+                    ner_labels={str(label): _local(t)
+                                for t, label in g.subject_objects(NS.nerLabel)})
     onto._by_key = _index(actors, curated)
     onto._by_id = {a.id: a for a in actors}
     return onto

@@ -182,3 +182,9 @@ def test_load_reads_any_directory_with_the_same_files(tmp_path) -> None:  # type
                 ' ig:family "finance" ; ig:influence "forward" ; ig:polarity "-" ; ig:cue "bribe" .\n')
     onto = load(tmp_path)
     assert onto.predicate("bribes").influence == "forward"
+
+
+def test_ner_labels_map_to_types() -> None:
+    labels = get_ontology().ner_labels
+    assert labels["PERSON"] == "Person" and labels["GPE"] == "Country"
+    assert labels["ORG"] == "Organization" and "DATE" not in labels
