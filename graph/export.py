@@ -14,6 +14,7 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -33,6 +34,7 @@ CONTENT_TYPES = {
 FORMATS = tuple(CONTENT_TYPES)
 CHUNK = 64 * 1024
 ENTITY_CACHE = 50_000
+READ_BATCH = 500  # relations whose ends and best evidence are read in one query each
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _TURTLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -99,10 +101,25 @@ class _Entities:
             self.cache.popitem(last=False)
         return self.cache[entity_id]
 
+    def prefetch(self, entity_ids: Iterable[str]) -> None:
+        """Read the entities not cached yet, in one query."""
+        missing = sorted({i for i in entity_ids if i not in self.cache})
+        found = {e.id: e for e in self.store.get_entities(missing)} if missing else {}
+        for entity_id in missing:
+            self.cache[entity_id] = found.get(entity_id)
+        while len(self.cache) > ENTITY_CACHE:
+            self.cache.popitem(last=False)
 
-def _best_evidence(store: GraphStore, relation_id: str) -> EvidenceView | None:
-    found = store.evidence(relation_id, limit=1)
-    return found[0] if found else None
+
+def _with_evidence(store: GraphStore, relations: Iterable[Relation], ends: _Entities
+                   ) -> Iterator[tuple[Relation, EvidenceView | None]]:
+    """Yield each relation with its best evidence, reading ends and evidence per batch."""
+    it = iter(relations)
+    while chunk := list(islice(it, READ_BATCH)):
+        ends.prefetch(i for r in chunk for i in (r.subject, r.object))
+        best = store.best_evidence([r.id for r in chunk])
+        for r in chunk:
+            yield r, best.get(r.id)
 
 
 # ---------------------------------------------------------------- RDF
@@ -274,7 +291,7 @@ def _ftm_entity(e: Entity) -> dict:
     return proxy.to_dict()
 
 
-def _ftm_relation(r: Relation, ends: _Entities, store: GraphStore) -> dict | None:
+def _ftm_relation(r: Relation, ends: _Entities, best: EvidenceView | None) -> dict | None:
     """Return the FtM edge entity of an asserted relation, or None when its ends are gone.
 
     The predicate's ``ftm_schema`` is used when both ends fit its source and target
@@ -310,7 +327,6 @@ def _ftm_relation(r: Relation, ends: _Entities, store: GraphStore) -> dict | Non
     for prop, value in (("role", label), ("startDate", r.first_seen), ("endDate", r.last_seen)):
         if value and proxy.schema.get(prop):
             proxy.add(prop, str(value), quiet=True)
-    best = _best_evidence(store, r.id)
     if best is not None:
         proxy.add("summary", best.sentence[:4000], quiet=True)
         if best.document_url:
@@ -322,10 +338,10 @@ def _ftm(store: GraphStore) -> Iterator[str]:
     for e in store.iter_entities():
         yield json.dumps(_ftm_entity(e), ensure_ascii=False, sort_keys=True) + "\n"
     ends = _Entities(store)
-    for r in store.iter_relations(None, include_flagged=False):
-        if r.status != "asserted":
-            continue
-        edge = _ftm_relation(r, ends, store)
+    asserted = (r for r in store.iter_relations(None, include_flagged=False)
+                if r.status == "asserted")
+    for r, best in _with_evidence(store, asserted, ends):
+        edge = _ftm_relation(r, ends, best)
         if edge is not None:
             yield json.dumps(edge, ensure_ascii=False, sort_keys=True) + "\n"
 
@@ -350,9 +366,8 @@ def _csv(store: GraphStore) -> Iterator[str]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     ends = _Entities(store)
-    for r in store.iter_relations(None, include_flagged=True):
+    for r, ev in _with_evidence(store, store.iter_relations(None, include_flagged=True), ends):
         s, o = ends.get(r.subject), ends.get(r.object)
-        ev = _best_evidence(store, r.id)
         writer.writerow([
             r.id, _cell(r.subject), _cell(s.name if s else ""), s.type if s else "",
             r.predicate, _cell(r.object), _cell(o.name if o else ""), o.type if o else "",

@@ -465,6 +465,18 @@ class Neo4jStore:
                           id=relation_id, limit=limit)
         return [_evidence(r["ev"]) for r in rows]
 
+    def best_evidence(self, relation_ids: Sequence[str]) -> dict[str, EvidenceView]:
+        """Return the best evidence of each relation in one query, by relation id."""
+        if not relation_ids:
+            return {}
+        rows = self._rows("UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
+                          "WITH id, ev ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
+                          "coalesce(ev.date, '') DESC, ev.id "
+                          "WITH id, head(collect(ev)) AS ev " + EVIDENCE_VIEW,
+                          ids=list(dict.fromkeys(relation_ids)))
+        found = [_evidence(r["ev"]) for r in rows]
+        return {e.relation_id: e for e in found}
+
     def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
                  include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
         """Return relations touching any of these entities (either end) passing the filter

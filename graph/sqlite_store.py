@@ -578,6 +578,15 @@ class SqliteStore:
                           f"ORDER BY {_EV_ORDER} LIMIT ?", (relation_id, limit))
         return [_evidence(r) for r in rows]
 
+    def best_evidence(self, relation_ids: Sequence[str]) -> dict[str, EvidenceView]:
+        """Return the best evidence of each relation in one query, by relation id."""
+        rows = self._read(
+            f"SELECT * FROM (SELECT {_EV_COLS}, ROW_NUMBER() OVER (PARTITION BY v.relation_id "
+            f"ORDER BY {_EV_ORDER}) AS rank FROM {_EV_FROM} WHERE v.relation_id IN "
+            "(SELECT value FROM json_each(?))) WHERE rank = 1",
+            (json.dumps(list(dict.fromkeys(relation_ids))),))
+        return {r[1]: _evidence(r) for r in rows}
+
     def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
                  include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
         """Return relations touching any of these entities and passing the filter,

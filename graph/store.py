@@ -93,6 +93,10 @@ class GraphStore(Protocol):
     def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
         """Return the evidence of a relation with document titles and urls, best first."""
 
+    def best_evidence(self, relation_ids: Sequence[str]) -> dict[str, EvidenceView]:
+        """Return the best evidence of each relation (``evidence(id, limit=1)``) in one read,
+        by relation id; relations without evidence are left out."""
+
     def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
                  include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
         """Return relations touching any of these entities (either end) passing the filter

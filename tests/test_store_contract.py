@@ -505,3 +505,14 @@ def test_unicode_names_round_trip(store: GraphStore, name: str, type_: str) -> N
     hits = store.search_entities(name)
     assert hits and hits[0][0].id == entity.id and hits[0][1] == 100
     assert store.get_document(d.id).title == f"about {name}"  # type: ignore[union-attr]
+
+
+def test_best_evidence_of_many_relations_in_one_read(store: GraphStore) -> None:
+    _load(store)
+    ids = [r.id for r in store.iter_relations()]
+    assert len(ids) >= 3
+    best = store.best_evidence(ids + ["no-such-relation"])
+    assert set(best) == set(ids)
+    for rid in ids:
+        assert best[rid] == store.evidence(rid, limit=1)[0]
+    assert store.best_evidence([]) == {}

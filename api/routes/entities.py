@@ -18,7 +18,7 @@ from api.schemas import (
     error_responses,
     type_enum,
 )
-from graph.model import Entity, Relation, RelationFilter
+from graph.model import Entity, EvidenceView, Relation, RelationFilter
 from graph.store import GraphStore
 
 router = APIRouter(prefix="/api/entities", tags=["entities"],
@@ -37,12 +37,10 @@ def resolve(store: GraphStore, ref: str) -> Entity:
     return resolve_entity(store, ref)
 
 
-def best_evidence(store: GraphStore, relation_id: str) -> EvidenceBrief | None:
-    """Return the best evidence sentence of a relation, or None when it has none."""
-    ev = store.evidence(relation_id, limit=1)
-    if not ev:
+def brief(e: EvidenceView | None) -> EvidenceBrief | None:
+    """Return the API view of an evidence sentence, or None."""
+    if e is None:
         return None
-    e = ev[0]
     return EvidenceBrief(sentence=e.sentence, document_id=e.document_id,
                          document_title=e.document_title, url=e.document_url, date=e.date)
 
@@ -53,6 +51,7 @@ def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:
                                               limit=MAX_RELATIONS)
     others = {e.id: e for e in store.get_entities(
         sorted({r.object if r.subject == entity.id else r.subject for r in rels}))}
+    best = store.best_evidence([r.id for r in rels])
     out: list[RelationSummary] = []
     inn: list[RelationSummary] = []
     for r in rels:
@@ -63,7 +62,7 @@ def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:
             id=r.id, predicate=r.predicate, direction="out" if outgoing else "in",
             other=EntityRef.of(other), confidence=r.confidence, status=r.status,
             first_seen=r.first_seen, last_seen=r.last_seen, evidence_count=r.evidence_count,
-            best_evidence=best_evidence(store, r.id))
+            best_evidence=brief(best.get(r.id)))
         (out if outgoing else inn).append(summary)
     return EntityDetail(**entity.model_dump(), relations_out=out, relations_in=inn)
 
