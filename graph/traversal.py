@@ -405,8 +405,8 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
                            flt.model_copy(update={"min_confidence": floor}))
     if done is None:
         done = _search(store, source_id, target_id, k, max_hops, mode, flt)
-    cache: dict[str, EvidenceView | None] = {}
-    return [_path(store, p, cache) for _score, p in done]
+    best = store.best_evidence(sorted({st.relation.id for _score, p in done for st in p}))
+    return [_path(store, p, best) for _score, p in done]
 
 
 def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, mode: str,
@@ -466,17 +466,12 @@ def _best_paths(source: str, target: str, k: int, max_hops: int,
     return done
 
 
-def _path(store: GraphStore, steps: Sequence[Step],
-          cache: dict[str, EvidenceView | None]) -> Path:
-    """Return the Path of ``steps`` with each hop's best evidence."""
+def _path(store: GraphStore, steps: Sequence[Step], best: dict[str, EvidenceView]) -> Path:
+    """Return the Path of ``steps`` with each hop's best evidence (read beforehand)."""
     hops: list[Hop] = []
     for st in steps:
-        rid = st.relation.id
-        if rid not in cache:
-            best = store.evidence(rid, limit=1)
-            cache[rid] = best[0] if best else None
         hops.append(Hop(source=st.source, target=st.target, relation=_full(store, st.relation),
-                        direction=st.direction, evidence=cache[rid]))
+                        direction=st.direction, evidence=best.get(st.relation.id)))
     score = 1.0
     for st in steps:
         score *= st.relation.confidence
