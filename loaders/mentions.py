@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from graph.names import name_key
 from loaders.spans import (
     capital,
     conjuncts,
@@ -24,6 +23,7 @@ from loaders.spans import (
     verb_like,
     whole_name,
 )
+from loaders.lookups import actor_for, demonym_keys, key_of
 from ontology import Actor, Ontology, get_ontology
 
 # spaCy label -> ontology type (ig:nerLabel) for names the gazetteer does not know. Labels
@@ -56,7 +56,7 @@ class Mention:
     @property
     def key(self) -> str:
         """Return the matching key of the mention's text."""
-        return name_key(self.text)
+        return key_of(self.text)
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +132,7 @@ class MentionIndex:
             if ent.label_ not in NER_TYPES:
                 continue
             pieces = ner_pieces(ent)
-            if self.onto.actor_for(ent.text) is None:
+            if actor_for(self.onto, ent.text) is None:
                 pieces = [p for a, b in pieces for p in conjuncts(doc, a, b)]
             for piece in pieces:
                 bounds = trim(doc, *piece)
@@ -149,7 +149,7 @@ class MentionIndex:
         parts = {m.key.split()[-1] for m in self.mentions
                  if m.type == "Person" and len(m.key.split()) >= 2}
         for tok in self.doc:
-            if tok.i not in self.by_token and tok.pos_ == "PROPN" and name_key(tok.text) in parts \
+            if tok.i not in self.by_token and tok.pos_ == "PROPN" and key_of(tok.text) in parts \
                     and not (tok.i > 0 and joins_name(self.doc[tok.i - 1])
                              and self.doc[tok.i - 1].dep_ == "compound"):
                 self._add(Mention(tok.i, tok.i + 1, tok.text, "Person", "name", "PERSON"))
@@ -157,10 +157,10 @@ class MentionIndex:
     def _named(self, start: int, end: int, label: str) -> None:
         doc = self.doc
         text = doc[start:end].text
-        actor = self.onto.actor_for(text)
+        actor = actor_for(self.onto, text)
         if actor is not None:
-            kind = "demonym" if _is_modifier(doc[start:end]) and name_key(text) in {
-                name_key(d) for d in actor.demonyms} else "name"
+            demonym = _is_modifier(doc[start:end]) and key_of(text) in demonym_keys(actor)
+            kind = "demonym" if demonym else "name"
             self._add(Mention(start, end, text, actor.type, kind, label, actor))
             return
         if label in GAZETTEER_ONLY or text.lower().startswith(("pro-", "anti-")):
@@ -211,7 +211,7 @@ class MentionIndex:
         """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""
         doc = self.doc
         return end - start > 1 and any(
-            self.onto.actor_for(doc[i:j].text) is not None
+            actor_for(self.onto, doc[i:j].text) is not None
             for i in range(start, end) for j in range(i + 1, min(end, i + MAX_ACTOR_TOKENS) + 1)
             if (i, j) != (start, end) and doc[j - 1].is_alpha)
 
@@ -230,7 +230,7 @@ class MentionIndex:
             if full is None or full.kind != "name":
                 continue
             found[short.text] = full
-            self.short_forms[name_key(short.text)] = full.actor.name if full.actor else full.text
+            self.short_forms[key_of(short.text)] = full.actor.name if full.actor else full.text
         for tok in doc:
             full = found.get(tok.text)
             if full is None:
@@ -264,7 +264,7 @@ class MentionIndex:
         votes: dict[str, dict[str, float]] = {}
         organizations = {m.key for m in self.mentions
                          if self.onto.is_a(m.type, "Organization")} | {
-            name_key(t.text) for t in self.doc if t.pos_ == "PROPN" and t.i not in self.by_token
+            key_of(t.text) for t in self.doc if t.pos_ == "PROPN" and t.i not in self.by_token
             and t.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and t.n_lefts == 0
             and not (t.i > 0 and self.doc[t.i - 1].pos_ in {"PROPN", "SPACE"})
             and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ in {"PROPN", "SPACE"})}
@@ -297,9 +297,9 @@ class MentionIndex:
                 j += 1
             j = max(j, i + 1)
             span = doc[i:j]  # the whole run: "Rossiya Segodnya" is not "Rossiya"
-            actor = self.onto.actor_for(span.text)
+            actor = actor_for(self.onto, span.text)
             if actor is not None:
-                demonym = name_key(span.text) in {name_key(d) for d in actor.demonyms}
+                demonym = key_of(span.text) in demonym_keys(actor)
                 kind = "demonym" if demonym and _is_modifier(span) else "name"
                 self._add(Mention(i, j, span.text, actor.type, kind, "", actor))
             i = j
@@ -331,7 +331,7 @@ class MentionIndex:
 
         if token.ent_type_ and token.ent_type_ not in NER_TYPES:
             return None  # a date, a number, a title of a work
-        if self.onto.actor_for(token.text) is not None and token.pos_ == "ADJ":
+        if actor_for(self.onto, token.text) is not None and token.pos_ == "ADJ":
             return None  # a demonym ("Russian") is not a name of its own here
         doc = self.doc
         first = token.i  # the whole chain of compounds: "Red Star Belgrade", not "Star Belgrade"
@@ -344,7 +344,7 @@ class MentionIndex:
             return None  # "the Prime Minister" is a title, not a name
         start = run[0].i
         text = self.doc[start:token.i + 1].text
-        actor = self.onto.actor_for(text)
+        actor = actor_for(self.onto, text)
         mention = Mention(start, token.i + 1, text, actor.type if actor else
                           head_type(token) or "Organization", "name", "", actor)
         self._add(mention)
@@ -356,7 +356,7 @@ class MentionIndex:
         while len(span_tokens) > 1 and span_tokens[0].is_stop:
             span_tokens = span_tokens[1:]  # "most", "other", "many" name nothing
         for first in span_tokens:
-            actor = self.onto.actor_for(self.doc[first.i:token.i + 1].text)
+            actor = actor_for(self.onto, self.doc[first.i:token.i + 1].text)
             if actor is not None:
                 return Mention(first.i, token.i + 1, self.doc[first.i:token.i + 1].text,
                                actor.type, "name", "", actor)

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Entity
-from graph.names import clean_name, name_key
+from graph.names import clean_name
+from loaders.lookups import key_of
 from loaders.mentions import Mention, MentionIndex, head_noun_index, head_type
 
 # "including X" / "such as X" name members of the phrase they attach to.
@@ -37,8 +38,8 @@ class Resolved:
 
     def entity(self) -> Entity:
         """Return the ``Entity`` with every alias seen (its own name excluded)."""
-        own = name_key(self.name)
-        aliases = sorted({a for a in self.aliases if name_key(a) != own})
+        own = key_of(self.name)
+        aliases = sorted({a for a in self.aliases if key_of(a) != own})
         return Entity.named(self.name, self.type, aliases, self.external_ids)
 
 
@@ -85,7 +86,7 @@ class Resolver:
                 self.org_names.setdefault(m.key, _display(m.text))
 
     def _person(self, text: str) -> None:
-        key = name_key(text)
+        key = key_of(text)
         self.people.setdefault(key, _display(text))
         words = key.split()
         self.by_last.setdefault(words[-1], set()).add(key)
@@ -95,7 +96,7 @@ class Resolver:
 
         None means the text is not the surname of a person named in full.
         """
-        key = name_key(text)
+        key = key_of(text)
         if key in self.people:
             return key
         if len(key.split()) != 1:
@@ -118,7 +119,7 @@ class Resolver:
                 rec.aliases.add(clean_name(mention.text))
             if actor.wikidata:
                 rec.external_ids.setdefault("wikidata", actor.wikidata)
-            return name_key(actor.name)
+            return key_of(actor.name)
         if mention.kind != "generic":
             person = self.person_for(mention.text)
             if person is False:
@@ -134,14 +135,14 @@ class Resolver:
             rec.aliases.add(clean_name(mention.text))
             return full
         name = _display(self.short_forms.get(mention.key, mention.text))
-        if not name_key(name):
+        if not key_of(name):
             return None
         rec = self._record(name, mention.type)
         rec.aliases.add(clean_name(mention.text))
-        return name_key(name)
+        return key_of(name)
 
     def _record(self, name: str, type_name: str) -> Resolved:
-        key = name_key(name)
+        key = key_of(name)
         rec = self.found.get(key)
         if rec is None:
             rec = self.found[key] = Resolved(name=name, type=type_name)

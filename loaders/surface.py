@@ -8,6 +8,7 @@ relation, when the dependency patterns gave none for that verb.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from loaders.mentions import Mention, MentionIndex
@@ -106,17 +107,27 @@ def _clause_starts(sent: Any) -> list[int]:
     from loaders.extract import modality_cues
 
     cues = modality_cues()
-    marked = set().union(*cues.words.values())
+    marked = _marked_words()
     starts = [sent.start]
+    cued = False  # a verb or a modality cue stands before the current token
+    prev_lemma = ""
     for tok in sent:
-        before = tok.doc[sent.start:tok.i]
-        if tok.text == "," and not any(t.pos_ in {"VERB", "AUX"} or t.lower_ in marked
-                                       or t.lemma_.lower() in marked for t in before):
+        if tok.text == "," and not cued:
             starts.append(tok.i + 1)
-        elif tok.lower_ == "that" and tok.i > sent.start and \
-                tok.doc[tok.i - 1].lemma_.lower() in cues.attribution:
+        elif tok.lower_ == "that" and tok.i > sent.start and prev_lemma in cues.attribution:
             starts.append(tok.i + 1)  # "Analysts say that X funds Y"
+        prev_lemma = tok.lemma_.lower()
+        if not cued:
+            cued = tok.pos_ in {"VERB", "AUX"} or tok.lower_ in marked or prev_lemma in marked
     return starts
+
+
+@lru_cache(maxsize=1)
+def _marked_words() -> frozenset[str]:
+    """Return every single-word modality cue of the ontology."""
+    from loaders.extract import modality_cues
+
+    return frozenset().union(*modality_cues().words.values())
 
 
 def surface_candidates(index: MentionIndex, sent: Any,
