@@ -52,7 +52,7 @@ logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 SCHEMA = [
     *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-      for label in ("Entity", "Document", "Relation", "Evidence", "Snapshot", "Meta")),
+      for label in ("Entity", "Document", "Evidence", "Snapshot", "Meta")),
     "CREATE INDEX alias_head IF NOT EXISTS FOR (n:Alias) ON (n.head)",
     "CREATE TEXT INDEX alias_head_text IF NOT EXISTS FOR (n:Alias) ON (n.head)",
     "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
@@ -88,6 +88,26 @@ REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_conf
 
 ADJACENT = ("UNWIND $ids AS id MATCH (:Entity {id: id})-[r:REL]-() WHERE " + REL_FILTER +
             " WITH DISTINCT r")
+# What a walk reads: the relations leaving an entity of $ids the way $as_subject allows (as
+# their subject) or $as_object allows (as their object), the far end in $among when given.
+# Two directed expansions (no end compared per relation); the text names only the
+# conditions in use, as plans are cached per text and parameter types.
+def _adjacent_edges_query(as_subject: bool, as_object: bool, among: bool) -> str:
+    out = (["r.predicate IN $as_subject"] if as_subject else []) + (
+        ["b.id IN $among"] if among else [])
+    into = (["r.predicate IN $as_object"] if as_object else []) + (
+        ["b.id IN $among"] if among else [])
+
+    def where(conds: list[str]) -> str:
+        return f" WHERE {' AND '.join(conds)}" if conds else ""
+
+    return ("UNWIND $ids AS id MATCH (n:Entity {id: id}) CALL (n) { "
+            f"MATCH (n)-[r:REL]->(b){where(out)} RETURN r UNION "
+            f"MATCH (n)<-[r:REL]-(b){where(into)} RETURN r }} "
+            "WITH DISTINCT r WHERE " + REL_FILTER)
+
+
+EDGE_FIELDS = "RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence]) AS rows"
 # one record holding a list per relation: far less to decode than a record (and a map of
 # every property) per relation
 REL_FIELDS = ("RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence, r.status, "
@@ -212,8 +232,7 @@ class Neo4jStore:
             if self._schema_ready:
                 return
             with self._session(write=True) as session:
-                for statement in SCHEMA:
-                    _create(session, statement)
+                _create_schema(session)
                 session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6)))\
                     .consume()
                 # earlier versions kept a copy of each relation in a :Relation node
@@ -440,6 +459,16 @@ class Neo4jStore:
         rows = self._rows("MATCH ()-[r:REL {id: $id}]->() RETURN r {.*} AS r", id=relation_id)
         return _relation(rows[0]["r"]) if rows else None
 
+    def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
+        """Return the relations with these ids in the order given (unknown ids skipped)."""
+        ids = list(dict.fromkeys(relation_ids))
+        if not ids:
+            return []
+        rows = self._rows("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() " + REL_FIELDS,
+                          ids=ids)[0]["rows"]
+        by_id = {row[0]: _relation_fields(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
     def relations_of(self, entity_id: str, include_flagged: bool = True,
                      limit: int = 500) -> list[Relation]:
         """Return the relations in and out of an entity, most evidence first."""
@@ -495,6 +524,33 @@ class Neo4jStore:
         rels.sort(key=lambda r: (-r.confidence, r.id))
         return rels
 
+    def adjacent_edges(self, entity_ids: Sequence[str], flt: RelationFilter,
+                       as_subject: Sequence[str] | None = None,
+                       as_object: Sequence[str] | None = None,
+                       among: Sequence[str] | None = None,
+                       limit: int = 10000) -> list[tuple[str, str, str, str, float]]:
+        """Return (id, subject, predicate, object, confidence) of the asserted relations
+        passing the filter that have their subject in ``entity_ids`` (and, when
+        ``as_subject`` is given, a predicate in it) or their object in ``entity_ids`` (and,
+        when ``as_object`` is given, a predicate in it); with ``among``, only those whose
+        other end is in ``among``. Each relation once, highest confidence first, then by id."""
+        if limit <= 0 or not entity_ids or (among is not None and not among):
+            return []
+        params = {"ids": list(dict.fromkeys(entity_ids)), "limit": limit, "more": limit + 1,
+                  "as_subject": list(as_subject or ()), "as_object": list(as_object or ()),
+                  "among": list(dict.fromkeys(among or ())), **_filter_params(flt, False)}
+        query = _adjacent_edges_query(as_subject is not None, as_object is not None,
+                                      among is not None)
+        rows: list[list[Any]] = self._rows(query + " LIMIT $more " + EDGE_FIELDS,
+                                           **params)[0]["rows"]
+        if len(rows) > limit:
+            rows = self._rows(query + " ORDER BY r.confidence DESC, r.id "
+                              "LIMIT $limit " + EDGE_FIELDS, **params)[0]["rows"]
+        edges = [(rid, subject, predicate, obj, confidence)
+                 for rid, subject, predicate, obj, confidence in rows]
+        edges.sort(key=lambda e: (-e[4], e[0]))
+        return edges
+
     def stats(self) -> Stats:
         """Return the counts of documents, entities, relations and evidence."""
         rows = self._rows(
@@ -543,6 +599,21 @@ class Neo4jStore:
         rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
                           "LIMIT $limit", limit=limit)
         return [_snapshot(r["s"]) for r in rows]
+
+
+def _create_schema(session: Session) -> None:
+    """Create the constraints and indexes: all in one transaction (one commit instead of one
+    per statement), or one by one when that fails (another process creating them at once)."""
+    try:
+        with session.begin_transaction() as tx:
+            for statement in SCHEMA:
+                tx.run(statement).consume()
+            tx.commit()
+        return
+    except Neo4jError:
+        pass
+    for statement in SCHEMA:
+        _create(session, statement)
 
 
 def _create(session: Session, statement: str, attempts: int = 8) -> None:

@@ -64,8 +64,13 @@ SCHEMA = (
         confidence REAL NOT NULL, attribution TEXT, status TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS snapshots (id TEXT PRIMARY KEY, created TEXT NOT NULL,
         title TEXT NOT NULL, payload TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS relations_subject ON relations(subject)",
-    "CREATE INDEX IF NOT EXISTS relations_object ON relations(object)",
+    # covering what a walk reads (adjacent_edges), so it never visits the table itself
+    "CREATE INDEX IF NOT EXISTS relations_walk_out ON relations(subject, predicate, status, "
+    "confidence, object, id)",
+    "CREATE INDEX IF NOT EXISTS relations_walk_in ON relations(object, predicate, status, "
+    "confidence, subject, id)",
+    "DROP INDEX IF EXISTS relations_subject",  # replaced by the two above
+    "DROP INDEX IF EXISTS relations_object",
     "CREATE INDEX IF NOT EXISTS evidence_relation ON evidence(relation_id)",
     "CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id)",
     "CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key)",
@@ -554,6 +559,14 @@ class SqliteStore:
         """Return the relation or None."""
         rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE id = ?", (relation_id,))
         return _relation(rows[0]) if rows else None
+
+    def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
+        """Return the relations with these ids in the order given (unknown ids skipped)."""
+        ids = list(dict.fromkeys(relation_ids))
+        rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE id IN "
+                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
+        by_id = {r[0]: _relation(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def relations_of(self, entity_id: str, include_flagged: bool = True,
                      limit: int = 500) -> list[Relation]:

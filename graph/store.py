@@ -83,6 +83,10 @@ class GraphStore(Protocol):
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
 
+    def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
+        """Return the relations with these ids in one read, in the order given (unknown ids
+        skipped)."""
+
     def relations_of(self, entity_id: str, include_flagged: bool = True,
                      limit: int = 500) -> list[Relation]:
         """Return the relations in and out of an entity, most evidence first."""
@@ -101,6 +105,18 @@ class GraphStore(Protocol):
                  include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
         """Return relations touching any of these entities (either end) passing the filter
         (predicates, dates, min_confidence; ``flt.types`` is applied by the caller)."""
+
+    def adjacent_edges(self, entity_ids: Sequence[str], flt: RelationFilter,
+                       as_subject: Sequence[str] | None = None,
+                       as_object: Sequence[str] | None = None,
+                       among: Sequence[str] | None = None,
+                       limit: int = 10000) -> list[tuple[str, str, str, str, float]]:
+        """Return (id, subject, predicate, object, confidence) of the asserted relations
+        passing the filter that have their subject in ``entity_ids`` (and, when
+        ``as_subject`` is given, a predicate in it) or their object in ``entity_ids`` (and,
+        when ``as_object`` is given, a predicate in it); with ``among``, only those whose
+        other end is in ``among``. Each relation once, highest confidence first, then by id:
+        the rows a walk reads, without building a Relation for each."""
 
     def stats(self) -> Stats:
         """Return the counts of documents, entities, relations and evidence."""

@@ -1,9 +1,9 @@
 """Bounded walks over any GraphStore: the neighborhood of an entity and the paths between two.
 
-Both only read ``store.adjacent`` (asserted relations passing the filter), level by level,
-so they behave the same on every backend and never load the whole graph. A store that also
-offers ``adjacent_between`` and ``adjacent_edges`` (SqliteStore) is asked for just the
-relations a walk can use, with the same results.
+Both read the store level by level (``adjacent`` for neighborhoods, ``adjacent_edges`` for
+paths: asserted relations passing the filter), so they behave the same on every backend and
+never load the whole graph. A store that also offers ``adjacent_between`` (SqliteStore) is
+asked for just the relations among a neighborhood, with the same results.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ class Path(BaseModel):
 
 
 class Edge(NamedTuple):
-    """What a path search reads of a relation (a row of ``SqliteStore.adjacent_edges``)."""
+    """What a path search reads of a relation (a row of ``GraphStore.adjacent_edges``)."""
 
     id: str
     subject: str
@@ -67,12 +67,12 @@ class Edge(NamedTuple):
 class Step(NamedTuple):
     """A way to walk a relation: from one end to the other, in a direction.
 
-    During a search ``relation`` may be an Edge; the paths returned carry Relations.
+    The paths returned carry the whole Relation of each Edge.
     """
 
     source: str
     target: str
-    relation: Relation | Edge
+    relation: Edge
     direction: Direction
 
 
@@ -137,21 +137,10 @@ def _walkable(flt: RelationFilter, mode: str) -> RelationFilter | None:
 
 
 def _edges(store: GraphStore, ids: Sequence[str], flt: RelationFilter, leaving: bool,
-           mode: str, among: Collection[str] | None, known: dict[str, Relation]
-           ) -> list[tuple[str, str, str, str, float]]:
+           mode: str, among: Collection[str] | None) -> list[tuple[str, str, str, str, float]]:
     """Return (id, subject, predicate, object, confidence) of the asserted relations
     passing ``flt`` that may be walked out of ``ids`` (``leaving``) or into them, best
-    first; with ``among``, only those whose other end is in ``among``.
-
-    A store offering ``adjacent_edges`` (SQLite: an extension of the GraphStore contract)
-    is asked for just those rows. Any other is asked for its ``adjacent`` Relations (a
-    superset the caller narrows), which are kept in ``known`` by id.
-    """
-    fast = getattr(store, "adjacent_edges", None)
-    if fast is None:
-        rels = _asserted(store, ids, flt, among=among)
-        known.update((r.id, r) for r in rels)
-        return [(r.id, r.subject, r.predicate, r.object, r.confidence) for r in rels]
+    first; with ``among``, only those whose other end is in ``among``."""
     if not ids or (among is not None and not among):
         return []
     ways = _ways(mode)
@@ -161,8 +150,8 @@ def _edges(store: GraphStore, ids: Sequence[str], flt: RelationFilter, leaving: 
         reverse = sorted(n for n, w in ways.items() if w[1])
         # a relation leaves its subject forward and its object in reverse
         as_subject, as_object = (forward, reverse) if leaving else (reverse, forward)
-    return fast(list(ids), flt, as_subject, as_object,
-                list(among) if among is not None else None, ADJACENT_LIMIT)
+    return store.adjacent_edges(list(ids), flt, as_subject, as_object,
+                                list(among) if among is not None else None, ADJACENT_LIMIT)
 
 
 def _asserted(store: GraphStore, ids: Sequence[str], flt: RelationFilter,
@@ -266,7 +255,6 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
     if narrowed is None:
         return steps
     ways = _ways(mode)
-    known: dict[str, Relation] = {}
     seen = {False: {source}, True: {target}}
     frontier = {False: [source], True: [target]}
     levels = 0
@@ -277,7 +265,7 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
         last = levels == max_hops - 1
         nxt: dict[str, None] = {}
         for row in _edges(store, frontier[backward], narrowed, not backward, mode,
-                          seen[not backward] if last else None, known):
+                          seen[not backward] if last else None):
             rid, subject, predicate, obj, confidence = row
             if subject == obj:
                 continue
@@ -292,7 +280,7 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
                 best = steps.get((u, v))
                 if best is None or (-confidence, predicate) < (
                         -best.relation.confidence, best.relation.predicate):
-                    steps[(u, v)] = Step(u, v, known.get(rid) or Edge._make(row), direction)
+                    steps[(u, v)] = Step(u, v, Edge._make(row), direction)
                 if far not in mine:
                     mine.add(far)
                     nxt[far] = None
@@ -405,8 +393,10 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
                            flt.model_copy(update={"min_confidence": floor}))
     if done is None:
         done = _search(store, source_id, target_id, k, max_hops, mode, flt)
-    best = store.best_evidence(sorted({st.relation.id for _score, p in done for st in p}))
-    return [_path(store, p, best) for _score, p in done]
+    on_paths = sorted({st.relation.id for _score, p in done for st in p})
+    best = store.best_evidence(on_paths)
+    full = {r.id: r for r in store.get_relations(on_paths)}
+    return [_path(p, best, full) for _score, p in done]
 
 
 def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, mode: str,
@@ -466,11 +456,14 @@ def _best_paths(source: str, target: str, k: int, max_hops: int,
     return done
 
 
-def _path(store: GraphStore, steps: Sequence[Step], best: dict[str, EvidenceView]) -> Path:
-    """Return the Path of ``steps`` with each hop's best evidence (read beforehand)."""
+def _path(steps: Sequence[Step], best: dict[str, EvidenceView],
+          full: dict[str, Relation]) -> Path:
+    """Return the Path of ``steps`` with each hop's Relation and best evidence (both read
+    beforehand; a relation deleted since the search keeps what the search read)."""
     hops: list[Hop] = []
     for st in steps:
-        hops.append(Hop(source=st.source, target=st.target, relation=_full(store, st.relation),
+        hops.append(Hop(source=st.source, target=st.target,
+                        relation=full.get(st.relation.id) or _as_relation(st.relation),
                         direction=st.direction, evidence=best.get(st.relation.id)))
     score = 1.0
     for st in steps:
@@ -482,12 +475,7 @@ def _path(store: GraphStore, steps: Sequence[Step], best: dict[str, EvidenceView
                 sources=sources)
 
 
-def _full(store: GraphStore, relation: Relation | Edge) -> Relation:
-    """Return the Relation of an Edge read during the search (as read, when it has been
-    deleted since)."""
-    if isinstance(relation, Relation):
-        return relation
-    found = store.get_relation(relation.id)
-    return found if found is not None else Relation(
-        id=relation.id, subject=relation.subject, predicate=relation.predicate,
-        object=relation.object, confidence=relation.confidence)
+def _as_relation(edge: Edge) -> Relation:
+    """Return the Relation holding what the search read of ``edge``."""
+    return Relation(id=edge.id, subject=edge.subject, predicate=edge.predicate,
+                    object=edge.object, confidence=edge.confidence)

@@ -516,3 +516,59 @@ def test_best_evidence_of_many_relations_in_one_read(store: GraphStore) -> None:
     for rid in ids:
         assert best[rid] == store.evidence(rid, limit=1)[0]
     assert store.best_evidence([]) == {}
+
+
+def test_get_relations_in_one_read(store: GraphStore) -> None:
+    _load(store)
+    ids = [r.id for r in store.iter_relations()]
+    asked = list(reversed(ids)) + ["no-such-relation", ids[0]]
+    got = store.get_relations(asked)
+    assert [r.id for r in got] == list(reversed(ids))
+    assert got == [store.get_relation(i) for i in reversed(ids)]
+    assert store.get_relations([]) == []
+
+
+def _edges_expected(store: GraphStore, ids: list[str], flt: RelationFilter,
+                    as_subject: list[str] | None, as_object: list[str] | None,
+                    among: list[str] | None, limit: int) -> list[tuple]:
+    """What adjacent_edges must return, computed from every stored relation."""
+    rows = []
+    for r in store.iter_relations(flt, include_flagged=False):
+        out = r.subject in ids and (as_subject is None or r.predicate in as_subject) and (
+            among is None or r.object in among)
+        into = r.object in ids and (as_object is None or r.predicate in as_object) and (
+            among is None or r.subject in among)
+        if out or into:
+            rows.append((r.id, r.subject, r.predicate, r.object, r.confidence))
+    rows.sort(key=lambda e: (-e[4], e[0]))
+    return rows[:limit]
+
+
+def test_adjacent_edges_by_side_predicates_and_far_end(store: GraphStore) -> None:
+    _load(store)
+    d, t = report("weak and denied", date(2024, 5, 1),
+                  [(RUSSIA, "supports", SERBIA), (SERBIA, "funds", INFORMER)], confidence=0.4)
+    store.upsert_document(d, t)
+    d, t = report("denied", date(2024, 5, 2), [(RUSSIA, "owns", NIS)], status="negated")
+    store.upsert_document(d, t)
+    everyone = [e.id for e in store.iter_entities()]
+    predicates = sorted({r.predicate for r in store.iter_relations()})
+    cases = [
+        ([RUSSIA.id], RelationFilter(), None, None, None, 100),
+        ([RUSSIA.id, SERBIA.id], RelationFilter(), predicates[:2], predicates[1:], None, 100),
+        ([RUSSIA.id, SERBIA.id, SPUTNIK.id], RelationFilter(min_confidence=0.5), predicates,
+         [], None, 100),
+        (everyone, RelationFilter(), None, None, [SERBIA.id, INFORMER.id], 100),
+        (everyone, RelationFilter(predicates=predicates[:3]), predicates, predicates,
+         None, 3),
+        ([SERBIA.id], RelationFilter(since=date(2024, 1, 1)), None, None, everyone, 100),
+    ]
+    for ids, flt, subj, obj, among, limit in cases:
+        want = _edges_expected(store, ids, flt, subj, obj, among, limit)
+        got = store.adjacent_edges(ids, flt, subj, obj, among, limit)
+        assert [tuple(e) for e in got] == want, (ids, flt, subj, obj, among, limit)
+    assert store.adjacent_edges([RUSSIA.id], RelationFilter())  # not vacuous
+    assert all(e[2] != "owns" or e[3] != NIS.id
+               for e in store.adjacent_edges([RUSSIA.id], RelationFilter()))
+    assert store.adjacent_edges([], RelationFilter()) == []
+    assert store.adjacent_edges([RUSSIA.id], RelationFilter(), among=[]) == []
