@@ -26,7 +26,7 @@ ADJACENT_LIMIT = 20000   # relations read per level
 MAX_EXPANSIONS = 100000  # partial paths popped before the search stops looking further
 MAX_QUEUED = 1000000     # partial paths queued before it stops looking further
 TIE = 1e-9               # scores closer than this are equal (products in another order)
-STRONG = 0.8             # first pass of a path search: only relations this confident
+STRONG = 0.9             # first pass of a path search: only relations this confident
 
 
 class Hop(BaseModel):
