@@ -38,6 +38,8 @@ STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
 
 def _newline_sentences(doc: Any) -> Any:
     """Start a sentence after every line break: a line never runs into the next one."""
+    if "\n" not in doc.text:
+        return doc
     for tok in doc[:-1]:
         if "\n" in tok.text or tok.text.endswith("\n") or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
@@ -207,10 +209,12 @@ def modality(trigger: Any, kind: str, index: MentionIndex,
 
 def _usable(sent: Any) -> bool:
     """Return True for a sentence that can state a fact (page chrome cannot)."""
-    words = [t for t in sent if t.is_alpha]
-    if len(words) < 4 or any(t.like_url for t in sent) or len(sent.text) > MAX_SENTENCE:
+    if sent.end_char - sent.start_char > MAX_SENTENCE:
         return False  # a "sentence" over the evidence limit is unpunctuated junk
-    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in sent)
+    tokens = list(sent)
+    if sum(t.is_alpha for t in tokens) < 4 or any(t.like_url for t in tokens):
+        return False
+    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in tokens)
 
 
 def _person_like(mention: Mention) -> bool:
@@ -265,7 +269,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                                 confidence=cand.confidence, attribution=attribution,
                                 status=status)  # type: ignore[arg-type]
             rows.append((s_key, cand.predicate, o_key, evidence))
-    entities = resolver.entities()
+    entities = {k: resolver.found[k].entity() for k in {k for s, _, o, _ in rows for k in (s, o)}}
     return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
                     for s, p, o, e in rows])
 

@@ -115,6 +115,7 @@ class MentionIndex:
         self.by_token: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
         self.short_forms: dict[str, str] = {}
+        self._inner_names: set[str] | None = None
         self._find_names()
 
     # ------------------------------------------------------------ named mentions
@@ -183,8 +184,10 @@ class MentionIndex:
         noun, "of", and a proper name are one name (NER missed or split it)."""
         doc = self.doc
         for of in doc[1:-1]:
+            if of.lower_ != "of":
+                continue
             noun, first = doc[of.i - 1], doc[of.i + 1]
-            if of.lower_ != "of" or not (capital(noun) and capital(first)):
+            if not (capital(noun) and capital(first)):
                 continue
             kind = head_type(noun)
             if kind is None or not self.onto.is_a(kind, "Organization") or self.onto.is_a(
@@ -220,8 +223,10 @@ class MentionIndex:
         doc = self.doc
         found: dict[str, Mention] = {}
         for tok in doc[1:-2]:
+            if tok.text != "(":
+                continue
             short, closing = doc[tok.i + 1], doc[tok.i + 2]
-            if not (tok.text == "(" and closing.text == ")" and short.text.isupper()
+            if not (closing.text == ")" and short.text.isupper()
                     and short.is_alpha and len(short.text) >= 2):
                 continue
             full = self.by_token.get(tok.i - 1)
@@ -231,6 +236,8 @@ class MentionIndex:
                 continue
             found[short.text] = full
             self.short_forms[key_of(short.text)] = full.actor.name if full.actor else full.text
+        if not found:
+            return
         for tok in doc:
             full = found.get(tok.text)
             if full is None:
@@ -306,6 +313,13 @@ class MentionIndex:
 
     # ------------------------------------------------------------ arguments
 
+    def inner_names(self) -> set[str]:
+        """Return the words the document writes as proper nouns inside a sentence."""
+        if self._inner_names is None:
+            self._inner_names = {t.text for t in self.doc
+                                 if t.pos_ == "PROPN" and not t.is_sent_start}
+        return self._inner_names
+
     def at(self, token: Any, range_types: tuple[str, ...] = ()) -> Mention | None:
         """Return the mention a pattern argument token stands for, or None.
 
@@ -319,7 +333,7 @@ class MentionIndex:
         if token.pos_ == "PROPN" and head_type(token) and any(
                 c.lower_ == "the" for c in token.lefts):
             return self.generic(token, range_types)  # "the Government of the Russian Federation"
-        if _looks_like_name(token):
+        if _looks_like_name(token, self):
             return self.unlabelled(token)
         if token.pos_ not in {"NOUN", "PROPN"}:
             return None
@@ -399,13 +413,13 @@ class MentionIndex:
         return Mention(kept[0].i, end, text, typ, "generic", "", None, origins)
 
 
-def _looks_like_name(token: Any) -> bool:
+def _looks_like_name(token: Any, index: MentionIndex) -> bool:
     """Return True for a capitalized argument word the tagger did not see as a name."""
     if token.pos_ == "PROPN":
         return True
     if not token.text[:1].isupper() or token.is_stop:
         return False
-    if token.pos_ in {"NOUN", "ADJ"} and _named_elsewhere(token):
+    if token.pos_ in {"NOUN", "ADJ"} and token.text in index.inner_names():
         return True  # "Informer" opening a sentence is the "Informer" named elsewhere
     if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum() and \
             token.lower_ not in head_noun_index():
@@ -414,12 +428,6 @@ def _looks_like_name(token: Any) -> bool:
         return False
     return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
         "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}
-
-
-def _named_elsewhere(token: Any) -> bool:
-    """Return True when the document writes this word as a name inside a sentence too."""
-    return any(t.text == token.text and t.pos_ == "PROPN" and not t.is_sent_start
-               for t in token.doc)
 
 
 def _described_type(root: Any) -> str | None:

@@ -88,6 +88,12 @@ def role_cues() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _role_words() -> frozenset[str]:
+    """Return every word of every role cue (lower-cased)."""
+    return frozenset(w for cue in role_cues() for w in cue.split())
+
+
 def range_of(predicate: str) -> tuple[str, ...]:
     """Return the range types of a predicate (empty when any type fits)."""
     return get_ontology().predicate(predicate).range
@@ -350,16 +356,21 @@ def _expand_agents(tokens: list[Any]) -> list[Any]:
 def role_of(token: Any) -> tuple[str, list[Any]] | None:
     """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
     cues = role_cues()
-    chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in
-             _named_tokens(token)]
-    words = [t.lower_ for t in chain] + [token.lower_]
+    lemma = token.lemma_.lower()
+    low = token.lower_
+    if low not in _role_words() and lemma not in cues and not any(
+            c.lower_ in _role_words() for c in token.lefts):
+        return None  # no word here is part of a role cue
+    named = _named_tokens(token)
+    chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in named]
+    words = [t.lower_ for t in chain] + [low]
     for n in range(min(len(words), 3), 0, -1):
         for i in range(len(words) - n, -1, -1):
             phrase = " ".join(words[i:i + n])
             if phrase in cues:  # "chief executive officer": "chief executive" decides
                 return cues[phrase], [c for c in chain if c.dep_ == "compound"]
-    if token.lemma_.lower() in cues:
-        return cues[token.lemma_.lower()], chain
+    if lemma in cues:
+        return cues[lemma], chain
     return None
 
 

@@ -59,10 +59,14 @@ def cue_lemma(tok: Any) -> str | None:
     The tagger's lemma is wrong when it took the verb for a noun ("amplifie"), so the
     endings are undone here too.
     """
-    low = tok.lower_
+    return _cue_lemma(tok.lower_, tok.lemma_.lower())
+
+
+@lru_cache(maxsize=1 << 16)
+def _cue_lemma(low: str, lemma: str) -> str | None:
     cues = verb_cues()
-    found = [tok.lemma_.lower()] + [low[:-len(end)] + base for end, base in ENDINGS
-                                    if low.endswith(end) and len(low) > len(end) + 2]
+    found = [lemma] + [low[:-len(end)] + base for end, base in ENDINGS
+                       if low.endswith(end) and len(low) > len(end) + 2]
     return next((lemma for lemma in found if lemma != low and lemma in cues), None)
 
 
