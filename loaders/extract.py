@@ -18,8 +18,10 @@ from typing import Any
 from graph.aggregate import MAX_SENTENCE
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
-from loaders.mentions import Mention, MentionIndex, head_noun_index
-from loaders.patterns import Candidate, prep_objects, sentence_candidates
+from loaders.arguments import prep_objects
+from loaders.heads import head_noun_index
+from loaders.mentions import Mention, MentionIndex
+from loaders.patterns import Candidate, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from loaders.surface import cue_lemma, surface_candidates

@@ -1,18 +1,20 @@
 """Entity mentions in a parsed document: spaCy NER corrected, the gazetteer, typed noun phrases.
 
 A ``Mention`` is a span of tokens that names an entity, with the ontology type it gets
-from the gazetteer, the NER label or the head nouns of ``ontology/core.ttl``. Named
-mentions are found once per document (``find_mentions``); generic noun phrases
-("political parties", "Russian fighter jets", "the Serbian government") are typed on
-demand when a pattern needs them as an argument (``MentionIndex.at``).
+from the gazetteer, the NER label or the head nouns of ``ontology/core.ttl``
+(``loaders.heads``). Named mentions are found once per document (``MentionIndex``);
+generic noun phrases ("political parties", "Russian fighter jets", "the Serbian
+government", cut by ``loaders.phrases``) are typed on demand when a pattern needs them
+as an argument (``MentionIndex.at``).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from loaders.heads import described_type, head_noun_index, head_type, pick_type  # re-exported
+from loaders.lookups import actor_for, demonym_keys, key_of
+from loaders.phrases import anaphoric, is_modifier, join_tokens, phrase_tokens
 from loaders.spans import (
     capital,
     conjuncts,
@@ -20,19 +22,18 @@ from loaders.spans import (
     joins_name,
     ner_pieces,
     trim,
-    verb_like,
     whole_name,
 )
-from loaders.lookups import actor_for, demonym_keys, key_of
 from ontology import Actor, Ontology, get_ontology
+
+__all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "head_noun_index",
+           "head_type", "pick_type"]
 
 # spaCy label -> ontology type (ig:nerLabel) for names the gazetteer does not know. Labels
 # absent there (dates, numbers, works of art, languages) never make entities.
 NER_TYPES = get_ontology().ner_labels
 # Labels whose unknown names (not in the gazetteer) are too unreliable to keep.
 GAZETTEER_ONLY = {"LOC"}
-DETERMINERS = {"det", "predet", "poss", "case", "nummod", "quantmod"}
-NAME_MODIFIERS = {"amod", "compound", "nmod"}
 
 
 @dataclass
@@ -57,45 +58,6 @@ class Mention:
     def key(self) -> str:
         """Return the matching key of the mention's text."""
         return key_of(self.text)
-
-
-@lru_cache(maxsize=1)
-def head_noun_index() -> dict[str, tuple[str, ...]]:
-    """Return every head noun of the ontology's types, mapped to the types it signals."""
-    onto = get_ontology()
-    index: dict[str, list[str]] = {}
-    for info in onto.types.values():
-        for noun in info.head_nouns:
-            index.setdefault(noun.lower(), []).append(info.name)
-    return {k: tuple(sorted(v)) for k, v in index.items()}
-
-
-def _depth(onto: Ontology, type_name: str) -> int:
-    depth, seen = 0, onto.types.get(type_name)
-    while seen is not None and seen.parent:
-        depth += 1
-        seen = onto.types.get(seen.parent)
-    return depth
-
-
-def pick_type(candidates: Iterable[str], onto: Ontology | None = None) -> str | None:
-    """Return the most general of several candidate types (a shared head noun is vague)."""
-    onto = onto or get_ontology()
-    found = sorted(set(candidates), key=lambda t: (_depth(onto, t), t))
-    return found[0] if found else None
-
-
-def head_type(token: Any) -> str | None:
-    """Return the ontology type signalled by a noun (and its compounds), or None."""
-    index = head_noun_index()
-    doc = token.doc
-    phrases = [doc[token.i - n:token.i + 1].text.lower() for n in (3, 2, 1)
-               if token.i - n >= 0 and doc[token.i - n].head.i >= token.i - n]
-    phrases += [token.text.lower(), token.lemma_.lower()]
-    for text in phrases:
-        if text in index:
-            return pick_type(index[text])
-    return None
 
 
 #: No gazetteer name is longer than this many tokens: bounds the sub-spans tried in a name.
@@ -160,7 +122,7 @@ class MentionIndex:
         text = doc[start:end].text
         actor = actor_for(self.onto, text)
         if actor is not None:
-            demonym = _is_modifier(doc[start:end]) and key_of(text) in demonym_keys(actor)
+            demonym = is_modifier(doc[start:end]) and key_of(text) in demonym_keys(actor)
             kind = "demonym" if demonym else "name"
             self._add(Mention(start, end, text, actor.type, kind, label, actor))
             return
@@ -284,7 +246,7 @@ class MentionIndex:
             box[m.type] = box.get(m.type, 0) + 1 - 0.01 * len(box)
             if m.type == "Person" and m.key.split()[0] in organizations:
                 box["Organization"] = box.get("Organization", 0) + 2  # "Gazprom Neft", "RT Balkan"
-            described = _described_type(self.doc[m.start:m.end].root)
+            described = described_type(self.doc[m.start:m.end].root)
             if described:
                 box[described] = box.get(described, 0) + 10
         for m in self.mentions:
@@ -309,7 +271,7 @@ class MentionIndex:
             actor = actor_for(self.onto, span.text)
             if actor is not None:
                 demonym = key_of(span.text) in demonym_keys(actor)
-                kind = "demonym" if demonym and _is_modifier(span) else "name"
+                kind = "demonym" if demonym and is_modifier(span) else "name"
                 self._add(Mention(i, j, span.text, actor.type, kind, "", actor))
             i = j
 
@@ -368,7 +330,7 @@ class MentionIndex:
 
     def generic(self, token: Any, range_types: tuple[str, ...] = ()) -> Mention | None:
         """Return a generic mention headed by ``token`` ("Serbian government"), or None."""
-        span_tokens = _phrase(token)
+        span_tokens = phrase_tokens(token)
         while len(span_tokens) > 1 and span_tokens[0].is_stop:
             span_tokens = span_tokens[1:]  # "most", "other", "many" name nothing
         for first in span_tokens:
@@ -389,7 +351,7 @@ class MentionIndex:
                         and c.lower_ == "of" for g in c.children
                         if g.dep_ == "pobj" and g.i in self.by_token
                         and self.by_token[g.i].kind == "name"), None)
-        if of_name is None and _anaphoric(token, span_tokens) and leaf_range != [typ]:
+        if of_name is None and anaphoric(token, span_tokens) and leaf_range != [typ]:
             return None  # "the company" refers back; "its gas" bought is still gas
         origins: list[Actor] = []
         kept = []
@@ -407,7 +369,7 @@ class MentionIndex:
                 kept.pop(0)
         if not kept:
             return None
-        text = _join(kept)
+        text = join_tokens(kept)
         end = token.i + 1
         if of_name is not None and typ != "Asset":  # "the Government of the Russian Federation"
             text = self.doc[kept[0].i:of_name.end].text
@@ -430,63 +392,3 @@ def _looks_like_name(token: Any, index: MentionIndex) -> bool:
         return False
     return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
         "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}
-
-
-def _described_type(root: Any) -> str | None:
-    """Return the type named by an apposition or a classifier noun of a name, or None."""
-    for c in root.children:
-        if c.dep_ == "appos" and c.pos_ == "NOUN":
-            return head_type(c)
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not (
-            root.head.is_lower and verb_like(root.head)):  # "sanctions Milorad Dodik"
-        return head_type(root.head)
-    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
-        for c in root.head.children:
-            if c.dep_ == "attr" and c.pos_ == "NOUN":
-                return head_type(c)
-    for c in root.lefts:
-        if c.dep_ == "compound" and c.pos_ == "NOUN" and not (c.is_lower and verb_like(c)):
-            return head_type(c)
-    return None
-
-
-def _is_modifier(span: Any) -> bool:
-    """Return True when a span modifies a noun (a demonym in "Russian jets")."""
-    root = span.root
-    while root.dep_ == "conj" and root.head.i != root.i:
-        root = root.head  # "Chinese" in "Russian and Chinese jets"
-    return root.dep_ in {"amod", "compound", "nmod"} and root.head.pos_ in {"NOUN", "PROPN"}
-
-
-def _phrase(token: Any) -> list[Any]:
-    """Return the name-like modifiers of a noun and the noun, in order (no determiners)."""
-    out: list[Any] = []
-    for child in token.lefts:
-        if child.tag_ in {"VBN", "VBG"}:
-            continue  # "EU-brokered talks" are talks
-        if child.dep_ in NAME_MODIFIERS or child.dep_ == "cc" or (child.dep_ == "conj"):
-            out.extend(t for t in child.subtree if t.dep_ not in DETERMINERS and t.i < token.i)
-    out.append(token)
-    found = sorted({t.i: t for t in out}.values(), key=lambda t: t.i)
-    while len(found) > 1 and not found[0].text[:1].isalnum():
-        found = found[1:]
-    return found
-
-
-def _anaphoric(token: Any, phrase: list[Any]) -> bool:
-    """Return True for a bare "the company" / "this country": it refers back, names nothing."""
-    if len(phrase) > 1 or token.tag_ in {"NNS", "NNPS"}:
-        return False
-    if any(c.dep_ == "prep" and c.lower_ in {"between", "among"} for c in token.rights):
-        return False  # "the dialogue between Serbia and Kosovo" says which one
-    return any(c.dep_ in {"det", "poss"} for c in token.lefts)
-
-
-def _join(tokens: list[Any]) -> str:
-    """Return the text of tokens, keeping the document's spacing between adjacent ones."""
-    out = ""
-    for i, t in enumerate(tokens):
-        out += t.text
-        if i + 1 < len(tokens):
-            out += t.whitespace_ if tokens[i + 1].i == t.i + 1 else " "
-    return out.strip()

@@ -2,39 +2,51 @@
 
 Every predicate comes from the ontology's cue words: verb cues ("invest in": the verb
 lemma and the preposition before the object), noun cues ("invasion" in "X's invasion
-of Y") and role cues ("President" in "Serbian President Aleksandar Vučić"). The
-patterns here only know English grammar: subjects and objects, passives, relative
-and participle clauses, coordination, possessives, appositions and copulas.
+of Y") and role cues ("President" in "Serbian President Aleksandar Vučić"). The cue
+tables are read in ``loaders.cues``, argument tokens found in ``loaders.arguments``; the
+patterns here only know English grammar: subjects and objects, passives, relative and
+participle clauses, coordination, possessives, appositions and copulas.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from loaders.arguments import SUBJECT_DEPS, pobjs, prep_objects, subjects
+from loaders.cues import (
+    VerbCue,
+    noun_cues,
+    range_of,
+    role_cues,
+    role_words,
+    verb_cues,
+)
 from loaders.mentions import Mention, MentionIndex
 from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, members
 from ontology import get_ontology
 
-# English grammar, not vocabulary: prepositions that can end a verb cue and that attach
-# the object of a nominalization ("invasion of", "sanctions against", "talks between").
-PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against", "between",
-                "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
+__all__ = [
+    "Candidate",
+    "VerbCue",
+    "noun_candidates",
+    "noun_cues",
+    "prep_objects",
+    "range_of",
+    "role_candidates",
+    "role_cues",
+    "role_of",
+    "sentence_candidates",
+    "subjects",
+    "verb_candidates",
+    "verb_cues",
+]
+
+# English grammar, not vocabulary: prepositions that attach the object of a nominalization
+# ("invasion of", "sanctions against", "talks between").
 NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over", "for",
                      "toward", "towards", "upon", "among"}
 SYMMETRIC_PREPS = {"with", "between", "among", "of", "to"}
 ROLE_PREPS = {"at", "of", "for", "with", "in"}
-SUBJECT_DEPS = {"nsubj", "csubj"}
-
-
-@dataclass(frozen=True)
-class VerbCue:
-    """A verb cue: the lemma, extra words that must hang on the verb, the object's preposition."""
-
-    predicate: str
-    lemma: str
-    words: tuple[str, ...]
-    prep: str | None
 
 
 @dataclass
@@ -47,114 +59,6 @@ class Candidate:
     trigger: Any
     confidence: float
     kind: str  # "verb", "noun", "role"
-
-
-@lru_cache(maxsize=1)
-def verb_cues() -> dict[str, tuple[VerbCue, ...]]:
-    """Return the verb cues of every predicate by verb lemma, most specific first."""
-    out: dict[str, list[VerbCue]] = {}
-    for pred in get_ontology().predicates.values():
-        for cue in pred.cues:
-            words = cue.lower().split()
-            if not words or words[0] == "be":
-                continue
-            prep = words[-1] if len(words) > 1 and words[-1] in PREPOSITIONS else None
-            middle = tuple(w for w in (words[1:-1] if prep else words[1:])
-                           if w not in {"a", "an", "the"})
-            out.setdefault(words[0], []).append(VerbCue(pred.name, words[0], middle, prep))
-    return {k: tuple(sorted(v, key=lambda c: (-len(c.words) - bool(c.prep), c.predicate)))
-            for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
-def noun_cues() -> dict[str, tuple[str, ...]]:
-    """Return the predicates of each noun cue (lower-cased)."""
-    out: dict[str, list[str]] = {}
-    for pred in get_ontology().predicates.values():
-        for cue in pred.noun_cues:
-            out.setdefault(cue.lower(), []).append(pred.name)
-    return {k: tuple(sorted(set(v))) for k, v in out.items()}
-
-
-@lru_cache(maxsize=1)
-def role_cues() -> dict[str, str]:
-    """Return the predicate of each role cue (lower-cased); of two predicates sharing a cue,
-    the one with the narrower domain wins ("leads", held by persons only)."""
-    out: dict[str, str] = {}
-    for pred in sorted(get_ontology().predicates.values(),
-                       key=lambda p: (len(p.domain) or len(get_ontology().types), p.name)):
-        for cue in pred.role_cues:
-            out.setdefault(cue.lower(), pred.name)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _role_words() -> frozenset[str]:
-    """Return every word of every role cue (lower-cased)."""
-    return frozenset(w for cue in role_cues() for w in cue.split())
-
-
-def range_of(predicate: str) -> tuple[str, ...]:
-    """Return the range types of a predicate (empty when any type fits)."""
-    return get_ontology().predicate(predicate).range
-
-
-# ---------------------------------------------------------------- arguments
-
-
-def subjects(verb: Any) -> list[Any]:
-    """Return the subject tokens of a verb, inherited through xcomp, conj and gerunds.
-
-    A passive clause's surface subject is inherited too ("X was founded in 1998 and
-    funds Y"); passive cue verbs take their agent from "by" (``verb_candidates``).
-    """
-    dep, head = verb.dep_, verb.head
-    for child in verb.children:
-        if child.dep_ in SUBJECT_DEPS or child.dep_ == "nsubjpass":
-            if dep == "relcl" and child.tag_ in {"WDT", "WP"}:
-                return members(head)  # "Gazprom Neft, which controls ..."
-            return members(child)
-    if head.i == verb.i:
-        return []
-    if dep == "xcomp" and head.pos_ == "VERB":
-        controller = [c for c in head.children if c.dep_ == "dobj" and c.pos_ == "PROPN"]
-        return members(controller[0]) if controller else subjects(head)  # "led X to act"
-    if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
-        return subjects(head)
-    if dep == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in {"VERB", "AUX"}:
-        return subjects(head.head)  # "Serbia has been reluctant to join"
-    if dep == "advcl" and verb.tag_ == "VBG" and head.pos_ in {"VERB", "AUX"}:
-        return subjects(head)
-    if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
-        controller = [c for c in head.head.children if c.dep_ == "dobj"]
-        if head.lower_ != "by" and controller:  # "accused Russia of funding"
-            return members(controller[0])
-        return subjects(head.head)
-    if dep == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WDT", "WP"}
-                              for c in verb.children):
-        return members(head)
-    if dep == "acl" and verb.tag_ in {"VBG", "VBD"}:
-        return [head]  # "sanctions targeting Moscow"; "TRT partnered" misparsed as a clause
-    return []
-
-
-def _pobjs(prep: Any) -> list[Any]:
-    out = []
-    for c in prep.children:
-        if c.dep_ == "pobj":
-            out.extend(members(c))
-        elif c.dep_ == "pcomp":
-            out.extend(_pobjs(c))
-    return out
-
-
-def prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
-    out = []
-    for head in heads:
-        for c in head.children:
-            if c.dep_ in {"prep", "agent", "dative"} and c.lower_ == prep_word:
-                out.extend(_pobjs(c))
-    return out
 
 
 # ---------------------------------------------------------------- verb patterns
@@ -303,7 +207,7 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
     obj_toks: list[Any] = list(genitive)
     symmetric_only = all(get_ontology().predicate(p).symmetric for p in preds)
     between_toks = [t for c in noun.children if c.dep_ == "prep" and c.lower_ in
-                    {"between", "among"} for t in _pobjs(c)]
+                    {"between", "among"} for t in pobjs(c)]
     between = bool(between_toks)
     if agent_toks and any(c.dep_ in {"compound", "nmod"} for c in agent_toks):
         # "the Kosovo-Serbia deal's EU mediators": the genitive is what the role is about
@@ -316,7 +220,7 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
             break
         if c.dep_ == "prep" and c.lower_ in (SYMMETRIC_PREPS if symmetric_only
                                              else NOUN_OBJECT_PREPS):
-            obj_toks.extend(_pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
+            obj_toks.extend(pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
@@ -358,8 +262,8 @@ def role_of(token: Any) -> tuple[str, list[Any]] | None:
     cues = role_cues()
     lemma = token.lemma_.lower()
     low = token.lower_
-    if low not in _role_words() and lemma not in cues and not any(
-            c.lower_ in _role_words() for c in token.lefts):
+    if low not in role_words() and lemma not in cues and not any(
+            c.lower_ in role_words() for c in token.lefts):
         return None  # no word here is part of a role cue
     named = _named_tokens(token)
     chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in named]
@@ -410,7 +314,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             orgs.append(c)
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
-            orgs.extend(_pobjs(c))
+            orgs.extend(pobjs(c))
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
     out = []

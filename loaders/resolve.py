@@ -17,8 +17,9 @@ from typing import Any
 
 from graph.model import Entity
 from graph.names import clean_name
+from loaders.heads import head_noun_index, head_type
 from loaders.lookups import key_of
-from loaders.mentions import Mention, MentionIndex, head_noun_index, head_type
+from loaders.mentions import Mention, MentionIndex
 
 # "including X" / "such as X" name members of the phrase they attach to.
 MEMBER_MARKERS = {"including", "such", "like"}

@@ -117,7 +117,7 @@ def whole_name(doc: Any, start: int, end: int) -> tuple[int, int]:
 
 
 def _head_nouns() -> dict[str, tuple[str, ...]]:
-    from loaders.mentions import head_noun_index
+    from loaders.heads import head_noun_index
 
     return head_noun_index()
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from loaders.cues import range_of, verb_cues
 from loaders.mentions import Mention, MentionIndex
-from loaders.patterns import Candidate, range_of, verb_cues
+from loaders.patterns import Candidate
 from loaders.resolve import argument, content_producer
 
 SURFACE_CONFIDENCE = 0.7

@@ -1,0 +1,70 @@
+"""Head nouns: the ontology type a common noun signals ("company", "ministry", "jets").
+
+The head nouns of every type are read from ``ontology/core.ttl``; a noun, or the noun
+with up to three compounds before it, that is one of them gives that type.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from loaders.spans import verb_like
+from ontology import Ontology, get_ontology
+
+
+@lru_cache(maxsize=1)
+def head_noun_index() -> dict[str, tuple[str, ...]]:
+    """Return every head noun of the ontology's types, mapped to the types it signals."""
+    onto = get_ontology()
+    index: dict[str, list[str]] = {}
+    for info in onto.types.values():
+        for noun in info.head_nouns:
+            index.setdefault(noun.lower(), []).append(info.name)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
+
+
+def _depth(onto: Ontology, type_name: str) -> int:
+    depth, seen = 0, onto.types.get(type_name)
+    while seen is not None and seen.parent:
+        depth += 1
+        seen = onto.types.get(seen.parent)
+    return depth
+
+
+def pick_type(candidates: Iterable[str], onto: Ontology | None = None) -> str | None:
+    """Return the most general of several candidate types (a shared head noun is vague)."""
+    onto = onto or get_ontology()
+    found = sorted(set(candidates), key=lambda t: (_depth(onto, t), t))
+    return found[0] if found else None
+
+
+def head_type(token: Any) -> str | None:
+    """Return the ontology type signalled by a noun (and its compounds), or None."""
+    index = head_noun_index()
+    doc = token.doc
+    phrases = [doc[token.i - n:token.i + 1].text.lower() for n in (3, 2, 1)
+               if token.i - n >= 0 and doc[token.i - n].head.i >= token.i - n]
+    phrases += [token.text.lower(), token.lemma_.lower()]
+    for text in phrases:
+        if text in index:
+            return pick_type(index[text])
+    return None
+
+
+def described_type(root: Any) -> str | None:
+    """Return the type named by an apposition or a classifier noun of a name, or None."""
+    for c in root.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN":
+            return head_type(c)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not (
+            root.head.is_lower and verb_like(root.head)):  # "sanctions Milorad Dodik"
+        return head_type(root.head)
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for c in root.head.children:
+            if c.dep_ == "attr" and c.pos_ == "NOUN":
+                return head_type(c)
+    for c in root.lefts:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and not (c.is_lower and verb_like(c)):
+            return head_type(c)
+    return None

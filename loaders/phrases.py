@@ -1,0 +1,51 @@
+"""Noun phrases as the grammar gives them: the words naming a phrase, anaphoric phrases
+("the company"), modifiers ("Russian" in "Russian jets") and the text of a token run.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+DETERMINERS = {"det", "predet", "poss", "case", "nummod", "quantmod"}
+NAME_MODIFIERS = {"amod", "compound", "nmod"}
+
+
+def is_modifier(span: Any) -> bool:
+    """Return True when a span modifies a noun (a demonym in "Russian jets")."""
+    root = span.root
+    while root.dep_ == "conj" and root.head.i != root.i:
+        root = root.head  # "Chinese" in "Russian and Chinese jets"
+    return root.dep_ in {"amod", "compound", "nmod"} and root.head.pos_ in {"NOUN", "PROPN"}
+
+
+def phrase_tokens(token: Any) -> list[Any]:
+    """Return the name-like modifiers of a noun and the noun, in order (no determiners)."""
+    out: list[Any] = []
+    for child in token.lefts:
+        if child.tag_ in {"VBN", "VBG"}:
+            continue  # "EU-brokered talks" are talks
+        if child.dep_ in NAME_MODIFIERS or child.dep_ == "cc" or (child.dep_ == "conj"):
+            out.extend(t for t in child.subtree if t.dep_ not in DETERMINERS and t.i < token.i)
+    out.append(token)
+    found = sorted({t.i: t for t in out}.values(), key=lambda t: t.i)
+    while len(found) > 1 and not found[0].text[:1].isalnum():
+        found = found[1:]
+    return found
+
+
+def anaphoric(token: Any, phrase: list[Any]) -> bool:
+    """Return True for a bare "the company" / "this country": it refers back, names nothing."""
+    if len(phrase) > 1 or token.tag_ in {"NNS", "NNPS"}:
+        return False
+    if any(c.dep_ == "prep" and c.lower_ in {"between", "among"} for c in token.rights):
+        return False  # "the dialogue between Serbia and Kosovo" says which one
+    return any(c.dep_ in {"det", "poss"} for c in token.lefts)
+
+
+def join_tokens(tokens: list[Any]) -> str:
+    """Return the text of tokens, keeping the document's spacing between adjacent ones."""
+    out = ""
+    for i, t in enumerate(tokens):
+        out += t.text
+        if i + 1 < len(tokens):
+            out += t.whitespace_ if tokens[i + 1].i == t.i + 1 else " "
+    return out.strip()
