@@ -241,8 +241,9 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     for sent in doc.sents:
         if not _usable(sent):
             continue
-        text = sent.text.strip()
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        raw = sent.text
+        text = raw.strip()
+        start = sent.start_char + (len(raw) - len(raw.lstrip()))
         found = sentence_candidates(index, sent)
         found += surface_candidates(index, sent, found)
         for cand in _with_derived(found, index):

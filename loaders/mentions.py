@@ -111,6 +111,8 @@ class MentionIndex:
         """Add a lone surname of a person named in full elsewhere (NER missed it)."""
         parts = {m.key.split()[-1] for m in self.mentions
                  if m.type == "Person" and len(m.key.split()) >= 2}
+        if not parts:
+            return
         for tok in self.doc:
             if tok.i not in self.by_token and tok.pos_ == "PROPN" and key_of(tok.text) in parts \
                     and not (tok.i > 0 and joins_name(self.doc[tok.i - 1])
@@ -233,12 +235,15 @@ class MentionIndex:
         football club Hajduk Split") decides; else the most frequent NER type.
         """
         votes: dict[str, dict[str, float]] = {}
-        organizations = {m.key for m in self.mentions
-                         if self.onto.is_a(m.type, "Organization")} | {
-            key_of(t.text) for t in self.doc if t.pos_ == "PROPN" and t.i not in self.by_token
-            and t.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and t.n_lefts == 0
-            and not (t.i > 0 and self.doc[t.i - 1].pos_ in {"PROPN", "SPACE"})
-            and not (t.i + 1 < len(self.doc) and self.doc[t.i + 1].pos_ in {"PROPN", "SPACE"})}
+        organizations: set[str] = set()  # only a person's name can be voted one
+        if any(m.actor is None and m.type == "Person" for m in self.mentions):
+            doc = self.doc
+            organizations = {m.key for m in self.mentions
+                             if self.onto.is_a(m.type, "Organization")} | {
+                key_of(t.text) for t in doc if t.pos_ == "PROPN" and t.i not in self.by_token
+                and t.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"} and t.n_lefts == 0
+                and not (t.i > 0 and doc[t.i - 1].pos_ in {"PROPN", "SPACE"})
+                and not (t.i + 1 < len(doc) and doc[t.i + 1].pos_ in {"PROPN", "SPACE"})}
         for m in self.mentions:
             if m.actor is not None:
                 continue

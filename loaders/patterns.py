@@ -64,10 +64,15 @@ class Candidate:
 # ---------------------------------------------------------------- verb patterns
 
 
-def _cue_fits(verb: Any, cue: VerbCue) -> bool:
+def _near_words(verb: Any) -> set[str]:
+    """Return the lemmas of a verb's children and grandchildren and its children's words."""
     near = {c.lemma_.lower() for c in verb.children} | {
         g.lemma_.lower() for c in verb.children for g in c.children}
     near |= {c.lower_ for c in verb.children}
+    return near
+
+
+def _cue_fits(cue: VerbCue, near: set[str]) -> bool:
     return all(w in near for w in cue.words)
 
 
@@ -90,8 +95,9 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
                   and c.i in index.by_token]
     out: list[Candidate] = []
+    near = _near_words(verb) if any(cue.words for cue in cues) else set()
     for cue in cues:
-        if not _cue_fits(verb, cue):
+        if not _cue_fits(cue, near):
             continue
         if passive and not agents and cue.prep not in {None, "by"} and \
                 get_ontology().predicate(cue.predicate).symmetric:

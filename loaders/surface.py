@@ -115,15 +115,15 @@ def _clause_starts(sent: Any) -> list[int]:
     marked = _marked_words()
     starts = [sent.start]
     cued = False  # a verb or a modality cue stands before the current token
-    prev_lemma = ""
     for tok in sent:
+        low = tok.lower_
         if tok.text == "," and not cued:
             starts.append(tok.i + 1)
-        elif tok.lower_ == "that" and tok.i > sent.start and prev_lemma in cues.attribution:
+        elif low == "that" and tok.i > sent.start and \
+                tok.doc[tok.i - 1].lemma_.lower() in cues.attribution:
             starts.append(tok.i + 1)  # "Analysts say that X funds Y"
-        prev_lemma = tok.lemma_.lower()
         if not cued:
-            cued = tok.pos_ in {"VERB", "AUX"} or tok.lower_ in marked or prev_lemma in marked
+            cued = tok.pos_ in {"VERB", "AUX"} or low in marked or tok.lemma_.lower() in marked
     return starts
 
 
