@@ -1,28 +1,24 @@
 """The embedded backend: one SQLite file in WAL mode, no server.
 
 Every write runs in one ``BEGIN IMMEDIATE`` transaction (all or nothing, so a ``kill -9``
-at any moment leaves whole documents or none); concurrent writers, threads or processes,
-wait up to ``BUSY_TIMEOUT_MS`` for each other. Each call borrows a pooled connection
-and each ``iter_*`` stream opens its own, so readers never block on writers.
-``synchronous=NORMAL``: a committed write survives a crash of the process; a power cut
-may lose the last commits but never corrupts the file. Names are searched through their
-``name_key`` with an FTS5 trigram index (substring and fuzzy candidates).
+at any moment leaves whole documents or none); readers never block on writers (the
+connections: ``graph.sqlite_connections``). Names are searched through their ``name_key``
+with an FTS5 trigram index (substring and fuzzy candidates). The schema, SQL and row
+conversions are in ``graph.sqlite_sql``, what a write does to the tables in
+``graph.sqlite_writes``; the touched relations are re-aggregated here (``_reaggregate``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from graph.aggregate import aggregate, oriented, refines, triple_relation_id, validate_triples
-from graph.errors import InputError, StoreUnavailable
+from graph.aggregate import aggregate, validate_triples
+from graph.errors import InputError
 from graph.model import (
     Document,
     Entity,
@@ -34,272 +30,48 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import clean_name, name_key
+from graph.names import name_key
+from graph.sqlite_connections import POOL_SIZE, SqliteConnections
+from graph.sqlite_sql import (
+    _DOC_COLS,
+    _ENTITY_COLS,
+    _EV_COLS,
+    _EV_FROM,
+    _EV_ORDER,
+    _REL_COLS,
+    SCHEMA,
+    _adjacent_sql,
+    _document,
+    _entity,
+    _evidence,
+    _iso,
+    _not_unicode,
+    _relation,
+    _relation_where,
+)
+from graph.sqlite_writes import drop_evidence, write_document
 
-BUSY_TIMEOUT_MS = 60_000
-FETCH = 500  # rows per fetchmany when streaming
-POOL_SIZE = 8  # idle connections kept open for reuse
+__all__ = ["POOL_SIZE", "SqliteStore"]
+
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 
-SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0)",
-    """CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT NOT NULL,
-        url TEXT, published TEXT, source TEXT, author TEXT, length INTEGER NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, name TEXT NOT NULL,
-        type TEXT NOT NULL, key TEXT NOT NULL, external_ids TEXT NOT NULL DEFAULT '{}')""",
-    """CREATE TABLE IF NOT EXISTS aliases (
-        entity_id TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
-        alias TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (entity_id, alias))""",
-    """CREATE TABLE IF NOT EXISTS relations (id TEXT PRIMARY KEY,
-        subject TEXT NOT NULL REFERENCES entities(id), predicate TEXT NOT NULL,
-        object TEXT NOT NULL REFERENCES entities(id), confidence REAL NOT NULL,
-        status TEXT NOT NULL, first_seen TEXT, last_seen TEXT,
-        evidence_count INTEGER NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS evidence (id TEXT PRIMARY KEY,
-        relation_id TEXT NOT NULL REFERENCES relations(id),
-        document_id TEXT NOT NULL REFERENCES documents(id), sentence TEXT NOT NULL,
-        "start" INTEGER, "end" INTEGER, page INTEGER, date TEXT, extractor TEXT NOT NULL,
-        confidence REAL NOT NULL, attribution TEXT, status TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS snapshots (id TEXT PRIMARY KEY, created TEXT NOT NULL,
-        title TEXT NOT NULL, payload TEXT NOT NULL)""",
-    # covering what a walk reads (adjacent_edges), so it never visits the table itself
-    "CREATE INDEX IF NOT EXISTS relations_walk_out ON relations(subject, predicate, status, "
-    "confidence, object, id)",
-    "CREATE INDEX IF NOT EXISTS relations_walk_in ON relations(object, predicate, status, "
-    "confidence, subject, id)",
-    "DROP INDEX IF EXISTS relations_subject",  # replaced by the two above
-    "DROP INDEX IF EXISTS relations_object",
-    "CREATE INDEX IF NOT EXISTS evidence_relation ON evidence(relation_id)",
-    "CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id)",
-    "CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key)",
-    "CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS alias_fts USING fts5(key, tokenize='trigram')",
-    """CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
-        INSERT INTO alias_fts (rowid, key) VALUES (new.rowid, new.key); END""",
-    """CREATE TRIGGER IF NOT EXISTS aliases_fts_delete AFTER DELETE ON aliases BEGIN
-        DELETE FROM alias_fts WHERE rowid = old.rowid; END""",
-)
 
-_ENTITY_COLS = ("e.id, e.name, e.type, e.external_ids, (SELECT json_group_array(a.alias) "
-                "FROM aliases a WHERE a.entity_id = e.id)")
-_REL_COLS = "id, subject, predicate, object, confidence, status, first_seen, last_seen, evidence_count"
-_EV_COLS = ('v.id, v.relation_id, v.document_id, v.sentence, v."start", v."end", v.page, '
-            "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url")
-_EV_FROM = "evidence v JOIN documents d ON d.id = v.document_id"
-_EV_ORDER = "(v.status = 'asserted') DESC, v.confidence DESC, v.date DESC, v.id"
-_DOC_COLS = "id, title, url, published, source, author, length"
-
-
-def _entity(row: Sequence[Any]) -> Entity:
-    aliases = json.loads(row[4]) if row[4] and row[4] != "[]" else []
-    return _entity_of(row, aliases)
-
-
-def _entity_of(row: Sequence[Any], aliases: Iterable[str]) -> Entity:
-    """Return the Entity of an (id, name, type, external_ids) row and its aliases."""
-    ext = json.loads(row[3]) if row[3] and row[3] != "{}" else {}
-    return Entity(id=row[0], name=row[1], type=row[2],
-                  aliases=sorted({a for a in aliases if a != row[1]}), external_ids=ext)
-
-
-_REL_FIELDS = tuple(_REL_COLS.split(", "))
-_REL_VALIDATOR = Relation.__pydantic_validator__
-
-
-def _relation(row: Sequence[Any]) -> Relation:
-    # pydantic-core's validator straight from the row dict: the cheapest way found to
-    # build a Relation (model_construct is slower, and the dates still need parsing).
-    return _REL_VALIDATOR.validate_python(dict(zip(_REL_FIELDS, row)))
-
-
-def _evidence(row: Sequence[Any]) -> EvidenceView:
-    return EvidenceView(id=row[0], relation_id=row[1], document_id=row[2], sentence=row[3],
-                        start=row[4], end=row[5], page=row[6], date=row[7], extractor=row[8],
-                        confidence=row[9], attribution=row[10], status=row[11],
-                        document_title=row[12] or "", document_url=row[13])
-
-
-def _document(row: Sequence[Any]) -> Document:
-    return Document(**dict(zip(_DOC_COLS.split(", "), row)))
-
-
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _not_unicode(exc: UnicodeEncodeError) -> InputError:
-    """Return the InputError for text that cannot be stored (lone surrogates)."""
-    return InputError(f"text is not valid Unicode ({exc.reason} at position {exc.start}: "
-                      f"{exc.object[max(0, exc.start - 20):exc.start]!r}...)")
-
-
-def _relation_where(flt: RelationFilter | None, include_flagged: bool) -> tuple[str, list[Any]]:
-    """Return the SQL conditions (joined by AND, "1" when none) and parameters of a filter.
-
-    Undated relations fail a ``since``/``until`` condition.
-    """
-    conds, params = ["1"], []  # type: tuple[list[str], list[Any]]
-    if not include_flagged:
-        conds.append("status = 'asserted'")
-    if flt is not None:
-        if flt.predicates:
-            conds.append("predicate IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(flt.predicates))
-        if flt.since is not None:
-            conds.append("last_seen >= ?")
-            params.append(flt.since.isoformat())
-        if flt.until is not None:
-            conds.append("first_seen <= ?")
-            params.append(flt.until.isoformat())
-        if flt.min_confidence > 0:
-            conds.append("confidence >= ?")
-            params.append(flt.min_confidence)
-    return " AND ".join(conds), params
-
-
-def _adjacent_sql(cols: str, entity_ids: Sequence[str], flt: RelationFilter,
-                  include_flagged: bool, as_subject: Sequence[str] | None,
-                  as_object: Sequence[str] | None, among: Sequence[str] | None,
-                  limit: int) -> tuple[str, list[Any]]:
-    """Return the query (and its parameters) of the relations with their subject in
-    ``entity_ids`` (and a predicate in ``as_subject`` when given) or their object in it
-    (and a predicate in ``as_object`` when given), the other end in ``among`` when given,
-    passing the filter, best first; each relation once."""
-    where, where_params = _relation_where(flt, include_flagged)
-    ids = json.dumps(list(dict.fromkeys(entity_ids)))
-    others = json.dumps(list(dict.fromkeys(among))) if among is not None else None
-
-    def end(near: str, far: str, predicates: Sequence[str] | None) -> tuple[str, list[Any]]:
-        sql, params = f"{near} IN (SELECT value FROM json_each(?))", [ids]
-        if predicates is not None:
-            sql += " AND predicate IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(predicates)))
-        if others is not None:  # "+": walk the index of the near end, the smaller set
-            sql += f" AND +{far} IN (SELECT value FROM json_each(?))"
-            params.append(others)
-        return sql, params
-
-    out_sql, out_params = end("subject", "object", as_subject)
-    in_sql, in_params = end("object", "subject", as_object)
-    sql = (f"SELECT {cols} FROM relations WHERE {out_sql} AND {where} UNION ALL "
-           f"SELECT {cols} FROM relations WHERE {in_sql} AND NOT ({out_sql}) AND {where} "
-           "ORDER BY confidence DESC, id LIMIT ?")
-    return sql, [*out_params, *where_params, *in_params, *out_params, *where_params, limit]
-
-
-class SqliteStore:
+class SqliteStore(SqliteConnections):
     """A GraphStore in one SQLite file at ``path`` (its directory is created if missing).
 
     Raises StoreUnavailable naming the file when it cannot be opened or is not a database.
     """
 
     def __init__(self, path: str) -> None:
-        self.path = str(path)
-        self._lock = threading.Lock()
-        self._idle: list[sqlite3.Connection] = []  # connections not in use by any thread
-        try:
-            Path(self.path).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreUnavailable(f"cannot create the directory of store {self.path}: {exc}") \
-                from exc
+        super().__init__(path)
         with self._write() as conn:
             for statement in SCHEMA:
                 conn.execute(statement)
 
-    # ------------------------------------------------------------------ connections
-
-    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
-        text = str(exc)
-        if "not a database" in text or "malformed" in text:
-            return StoreUnavailable(f"store file {self.path} is not an Influence Graph SQLite "
-                                    f"database ({text}); move it away or choose another path")
-        return StoreUnavailable(f"store {self.path} unavailable: {text}")
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            raise self._unavailable(exc) from exc
-        return conn
-
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        """Lend an idle connection (or a new one) to the calling thread for the block."""
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        conn = conn or self._open()
-        try:
-            yield conn
-        finally:
-            with self._lock:
-                keep = len(self._idle) < POOL_SIZE and not conn.in_transaction
-                if keep:
-                    self._idle.append(conn)
-            if not keep:
-                conn.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """Run the block in one BEGIN IMMEDIATE transaction; roll back on any error."""
-        with self._conn() as conn:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise self._unavailable(exc) from exc
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as exc:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
-                if isinstance(exc, sqlite3.Error):
-                    raise self._unavailable(exc) from exc
-                if isinstance(exc, UnicodeEncodeError):
-                    raise _not_unicode(exc) from exc
-                raise
-
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        try:
-            with self._conn() as conn:
-                return conn.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise self._unavailable(exc) from exc
-
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
-        """Yield the rows of one query from a connection of its own, FETCH rows at a time."""
-        conn = self._open()
-        try:
-            cur = conn.execute(sql, params)
-            while rows := cur.fetchmany(FETCH):
-                yield from rows
-        except sqlite3.Error as exc:
-            raise self._unavailable(exc) from exc
-        finally:
-            conn.close()
-
     def ping(self) -> None:
         """Return None when the file answers a query; raise StoreUnavailable otherwise."""
         self._read("SELECT value FROM meta WHERE key = 'version'")
-
-    def close(self) -> None:
-        """Close the idle connections (the store opens new ones if it is used again)."""
-        with self._lock:
-            conns, self._idle = self._idle, []
-        for conn in conns:
-            try:
-                conn.close()
-            except sqlite3.Error:
-                pass
 
     def version(self) -> int:
         """Return the write counter: it grows by one with each committed write."""
@@ -369,7 +141,7 @@ class SqliteStore:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() \
                     is None:
                 return False
-            touched = self._drop_evidence(conn, document_id)
+            touched = drop_evidence(conn, document_id)
             conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
             self._reaggregate(conn, touched)
             conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
@@ -377,71 +149,9 @@ class SqliteStore:
 
     def _store_document(self, conn: sqlite3.Connection, document: Document,
                         triples: Sequence[Triple]) -> UpsertResult:
-        existed = conn.execute("SELECT 1 FROM documents WHERE id = ?",
-                               (document.id,)).fetchone() is not None
-        conn.execute(
-            f"INSERT INTO documents ({_DOC_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
-            "published = excluded.published, source = excluded.source, "
-            "author = excluded.author, length = excluded.length",
-            (document.id, document.title, document.url, _iso(document.published),
-             document.source, document.author, document.length))
-        touched = self._drop_evidence(conn, document.id)
-        self._upsert_entities(conn, [e for t in triples for e in (t.subject, t.object)])
-        relations, evidence = {}, {}
-        for t in triples:
-            rel_id = triple_relation_id(t)
-            subject, obj = oriented(t)
-            relations[rel_id] = (rel_id, subject, t.predicate, obj)
-            ev = t.evidence.model_copy(update={"document_id": document.id})
-            evidence[ev.evidence_id(rel_id)] = (
-                ev.evidence_id(rel_id), rel_id, document.id, ev.sentence, ev.start, ev.end,
-                ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status)
-        conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
-                         "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "
-                         "'asserted', 0)", list(relations.values()))
-        conn.executemany('INSERT OR REPLACE INTO evidence (id, relation_id, document_id, '
-                         'sentence, "start", "end", page, date, extractor, confidence, '
-                         'attribution, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                         list(evidence.values()))
-        self._reaggregate(conn, touched | set(relations))
-        return UpsertResult(document_id=document.id, triples=len(triples), created=not existed)
-
-    def _upsert_entities(self, conn: sqlite3.Connection, entities: list[Entity]) -> None:
-        """Insert new entities, refine generic types, merge external ids, add aliases."""
-        stored = {row[0]: (row[1], row[2]) for row in conn.execute(
-            "SELECT id, type, external_ids FROM entities WHERE id IN "
-            "(SELECT value FROM json_each(?))", (json.dumps(sorted({e.id for e in entities})),))}
-        merged: dict[str, tuple[str, dict[str, str]]] = {
-            i: (t, json.loads(ext)) for i, (t, ext) in stored.items()}
-        names: dict[str, str] = {}
-        aliases: dict[tuple[str, str], str] = {}
-        for e in entities:
-            name = clean_name(e.name)
-            names.setdefault(e.id, name)
-            type_, ext = merged.get(e.id, (e.type, {}))
-            merged[e.id] = (e.type if refines(type_, e.type) else type_,
-                            {**e.external_ids, **ext})
-            for surface in (name, *map(clean_name, e.aliases)):
-                if surface and (e.id, surface) not in aliases:
-                    aliases[(e.id, surface)] = name_key(surface)
-        rows = {i: (t, json.dumps(ext, sort_keys=True)) for i, (t, ext) in merged.items()}
-        conn.executemany("INSERT INTO entities (id, name, type, key, external_ids) "
-                         "VALUES (?, ?, ?, ?, ?)",
-                         [(i, names[i], rows[i][0], name_key(names[i]), rows[i][1])
-                          for i in rows if i not in stored])
-        conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
-                         [(*rows[i], i) for i in rows if i in stored and rows[i] != stored[i]])
-        conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, key) VALUES (?, ?, ?)",
-                         [(i, a, k) for (i, a), k in aliases.items()])
-
-    @staticmethod
-    def _drop_evidence(conn: sqlite3.Connection, document_id: str) -> set[str]:
-        """Delete a document's evidence; return the ids of the relations it supported."""
-        touched = {r[0] for r in conn.execute(
-            "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,))}
-        conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
-        return touched
+        result, touched = write_document(conn, document, triples)
+        self._reaggregate(conn, touched)
+        return result
 
     @staticmethod
     def _reaggregate(conn: sqlite3.Connection, relation_ids: set[str]) -> None:

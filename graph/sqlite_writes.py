@@ -1,0 +1,89 @@
+"""What a write does to the tables of the embedded store, inside the caller's transaction:
+the document row, its entities and aliases, its relations and evidence.
+
+The relations touched are re-aggregated from their evidence by the caller
+(``SqliteStore._reaggregate``) in the same transaction.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+
+from graph.aggregate import oriented, refines, triple_relation_id
+from graph.model import Document, Entity, Triple, UpsertResult
+from graph.names import clean_name, name_key
+from graph.sqlite_sql import _DOC_COLS, _iso
+
+
+def write_document(conn: sqlite3.Connection, document: Document,
+                   triples: Sequence[Triple]) -> tuple[UpsertResult, set[str]]:
+    """Write a document, its entities, relations and evidence (replacing its earlier
+    evidence) in the transaction of ``conn``; return the result and the ids of the relations
+    to re-aggregate (those of its earlier and of its new evidence)."""
+    existed = conn.execute("SELECT 1 FROM documents WHERE id = ?",
+                           (document.id,)).fetchone() is not None
+    conn.execute(
+        f"INSERT INTO documents ({_DOC_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
+        "published = excluded.published, source = excluded.source, "
+        "author = excluded.author, length = excluded.length",
+        (document.id, document.title, document.url, _iso(document.published),
+         document.source, document.author, document.length))
+    touched = drop_evidence(conn, document.id)
+    write_entities(conn, [e for t in triples for e in (t.subject, t.object)])
+    relations, evidence = {}, {}
+    for t in triples:
+        rel_id = triple_relation_id(t)
+        subject, obj = oriented(t)
+        relations[rel_id] = (rel_id, subject, t.predicate, obj)
+        ev = t.evidence.model_copy(update={"document_id": document.id})
+        evidence[ev.evidence_id(rel_id)] = (
+            ev.evidence_id(rel_id), rel_id, document.id, ev.sentence, ev.start, ev.end,
+            ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status)
+    conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
+                     "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "
+                     "'asserted', 0)", list(relations.values()))
+    conn.executemany('INSERT OR REPLACE INTO evidence (id, relation_id, document_id, '
+                     'sentence, "start", "end", page, date, extractor, confidence, '
+                     'attribution, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                     list(evidence.values()))
+    return (UpsertResult(document_id=document.id, triples=len(triples), created=not existed),
+            touched | set(relations))
+
+
+def write_entities(conn: sqlite3.Connection, entities: list[Entity]) -> None:
+    """Insert new entities, refine generic types, merge external ids, add aliases."""
+    stored = {row[0]: (row[1], row[2]) for row in conn.execute(
+        "SELECT id, type, external_ids FROM entities WHERE id IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(sorted({e.id for e in entities})),))}
+    merged: dict[str, tuple[str, dict[str, str]]] = {
+        i: (t, json.loads(ext)) for i, (t, ext) in stored.items()}
+    names: dict[str, str] = {}
+    aliases: dict[tuple[str, str], str] = {}
+    for e in entities:
+        name = clean_name(e.name)
+        names.setdefault(e.id, name)
+        type_, ext = merged.get(e.id, (e.type, {}))
+        merged[e.id] = (e.type if refines(type_, e.type) else type_,
+                        {**e.external_ids, **ext})
+        for surface in (name, *map(clean_name, e.aliases)):
+            if surface and (e.id, surface) not in aliases:
+                aliases[(e.id, surface)] = name_key(surface)
+    rows = {i: (t, json.dumps(ext, sort_keys=True)) for i, (t, ext) in merged.items()}
+    conn.executemany("INSERT INTO entities (id, name, type, key, external_ids) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     [(i, names[i], rows[i][0], name_key(names[i]), rows[i][1])
+                      for i in rows if i not in stored])
+    conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
+                     [(*rows[i], i) for i in rows if i in stored and rows[i] != stored[i]])
+    conn.executemany("INSERT OR IGNORE INTO aliases (entity_id, alias, key) VALUES (?, ?, ?)",
+                     [(i, a, k) for (i, a), k in aliases.items()])
+
+
+def drop_evidence(conn: sqlite3.Connection, document_id: str) -> set[str]:
+    """Delete a document's evidence; return the ids of the relations it supported."""
+    touched = {r[0] for r in conn.execute(
+        "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,))}
+    conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
+    return touched
