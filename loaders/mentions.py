@@ -14,7 +14,7 @@ from typing import Any
 
 from loaders.heads import described_type, head_noun_index, head_type, pick_type  # re-exported
 from loaders.lookups import actor_for, demonym_keys, key_of
-from loaders.phrases import anaphoric, is_modifier, join_tokens, phrase_tokens
+from loaders.phrases import anaphoric, is_modifier, join_tokens, looks_like_name, phrase_tokens
 from loaders.spans import (
     capital,
     conjuncts,
@@ -302,7 +302,7 @@ class MentionIndex:
         if token.pos_ == "PROPN" and head_type(token) and any(
                 c.lower_ == "the" for c in token.lefts):
             return self.generic(token, range_types)  # "the Government of the Russian Federation"
-        if _looks_like_name(token, self):
+        if looks_like_name(token, self.inner_names):
             return self.unlabelled(token)
         if token.pos_ not in {"NOUN", "PROPN"}:
             return None
@@ -380,20 +380,3 @@ class MentionIndex:
             text = self.doc[kept[0].i:of_name.end].text
             end = of_name.end
         return Mention(kept[0].i, end, text, typ, "generic", "", None, origins)
-
-
-def _looks_like_name(token: Any, index: MentionIndex) -> bool:
-    """Return True for a capitalized argument word the tagger did not see as a name."""
-    if token.pos_ == "PROPN":
-        return True
-    if not token.text[:1].isupper() or token.is_stop:
-        return False
-    if token.pos_ in {"NOUN", "ADJ"} and token.text in index.inner_names():
-        return True  # "Informer" opening a sentence is the "Informer" named elsewhere
-    if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum() and \
-            token.lower_ not in head_noun_index():
-        return True  # "IN4S", "HBIS": no dictionary word is written so
-    if token.i == token.sent.start and token.pos_ == "NOUN":
-        return False
-    return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
-        "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}

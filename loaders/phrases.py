@@ -1,9 +1,13 @@
 """Noun phrases as the grammar gives them: the words naming a phrase, anaphoric phrases
-("the company"), modifiers ("Russian" in "Russian jets") and the text of a token run.
+("the company"), modifiers ("Russian" in "Russian jets"), words that read as names and
+the text of a token run.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from loaders.heads import head_noun_index
 
 DETERMINERS = {"det", "predet", "poss", "case", "nummod", "quantmod"}
 NAME_MODIFIERS = {"amod", "compound", "nmod"}
@@ -49,3 +53,24 @@ def join_tokens(tokens: list[Any]) -> str:
         if i + 1 < len(tokens):
             out += t.whitespace_ if tokens[i + 1].i == t.i + 1 else " "
     return out.strip()
+
+
+def looks_like_name(token: Any, inner_names: Callable[[], set[str]]) -> bool:
+    """Return True for a capitalized argument word the tagger did not see as a name.
+
+    ``inner_names`` returns the words the document writes as proper nouns inside a
+    sentence (asked only when needed).
+    """
+    if token.pos_ == "PROPN":
+        return True
+    if not token.text[:1].isupper() or token.is_stop:
+        return False
+    if token.pos_ in {"NOUN", "ADJ"} and token.text in inner_names():
+        return True  # "Informer" opening a sentence is the "Informer" named elsewhere
+    if sum(c.isupper() for c in token.text) >= 2 and token.text.isalnum() and \
+            token.lower_ not in head_noun_index():
+        return True  # "IN4S", "HBIS": no dictionary word is written so
+    if token.i == token.sent.start and token.pos_ == "NOUN":
+        return False
+    return token.pos_ in {"ADJ", "X", "NOUN"} and token.dep_ in {
+        "nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj"}
