@@ -261,23 +261,25 @@ class MentionIndex:
     def _scan_gazetteer(self) -> None:
         """Add gazetteer actors that NER missed: proper-noun runs and demonym adjectives."""
         doc = self.doc
+        n = len(doc)
         i = 0
-        while i < len(doc):
+        while i < n:
             tok = doc[i]
             if i in self.by_token or not (tok.pos_ in {"PROPN", "ADJ", "NOUN"} and
                                          tok.text[:1].isupper()):
                 i += 1
                 continue
             j = i
-            while j < len(doc) and doc[j].pos_ == "PROPN" and j not in self.by_token:
+            while j < n and doc[j].pos_ == "PROPN" and j not in self.by_token:
                 j += 1
             j = max(j, i + 1)
             span = doc[i:j]  # the whole run: "Rossiya Segodnya" is not "Rossiya"
-            actor = actor_for(self.onto, span.text)
+            text = span.text
+            actor = actor_for(self.onto, text)
             if actor is not None:
-                demonym = key_of(span.text) in demonym_keys(actor)
+                demonym = key_of(text) in demonym_keys(actor)
                 kind = "demonym" if demonym and is_modifier(span) else "name"
-                self._add(Mention(i, j, span.text, actor.type, kind, "", actor))
+                self._add(Mention(i, j, text, actor.type, kind, "", actor))
             i = j
 
     # ------------------------------------------------------------ arguments

@@ -343,10 +343,11 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return every candidate relation of one sentence."""
     out: list[Candidate] = []
     for tok in sent:
-        if tok.pos_ in {"VERB", "AUX"} or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and any(
+        pos = tok.pos_
+        if pos in {"VERB", "AUX"} or (pos == "NOUN" and tok.dep_ == "ROOT" and any(
                 c.dep_ == "nsubj" for c in tok.children)):  # "Russia invests" tagged a noun
             out.extend(verb_candidates(index, tok))
-        elif tok.pos_ in {"NOUN", "PROPN"}:
+        elif pos in {"NOUN", "PROPN"}:
             out.extend(noun_candidates(index, tok))
             out.extend(role_candidates(index, tok))
     return out
