@@ -10,28 +10,21 @@ serializes writers: the aggregates recomputed in Python (``graph.aggregate``, as
 embedded store does) from the evidence read inside the transaction cannot race, and
 writers cannot deadlock each other.
 
-The driver is created at once but connects lazily: the schema is created on the first call
-that reaches the server, and again after an outage. Calls raise StoreUnavailable within
-about ``timeout`` seconds when the server is down, and work again when it is back.
+The driver, its sessions and the schema are in ``graph.neo4j_connections``, the Cypher texts
+and record conversions in ``graph.neo4j_cypher``, the write transactions in
+``graph.neo4j_writes``.
 """
 from __future__ import annotations
 
 import json
-import logging
-import random
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import date
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from neo4j import GraphDatabase, ManagedTransaction, Record, Session
-from neo4j.exceptions import DriverError, Neo4jError, TransientError
+from neo4j import ManagedTransaction, Record
 from rapidfuzz import fuzz
 
-from graph.aggregate import aggregate, oriented, refines, triple_relation_id, validate_triples
-from graph.errors import InputError, StoreUnavailable
+from graph.aggregate import validate_triples
+from graph.errors import InputError
 from graph.model import (
     Document,
     Entity,
@@ -43,236 +36,42 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import clean_name, name_key
+from graph.names import name_key
+from graph.neo4j_connections import Neo4jConnections
+from graph.neo4j_cypher import (
+    ADJACENT,
+    BUMP,
+    EDGE_FIELDS,
+    EVIDENCE_VIEW,
+    HEAD,
+    REL_FIELDS,
+    REL_FILTER,
+    _adjacent_edges_query,
+    _document,
+    _entity,
+    _evidence,
+    _filter_params,
+    _lucene,
+    _relation,
+    _relation_fields,
+    _snapshot,
+)
+from graph.neo4j_writes import remove_work, upsert_work
 
-T = TypeVar("T")
-# The driver logs each retry as a warning; without a handler of the application's own they
-# would be printed on stderr by the logging module's last resort (the CLI's output).
-logging.getLogger("neo4j").addHandler(logging.NullHandler())
+__all__ = ["Neo4jStore", "_lucene"]
 
-SCHEMA = [
-    *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-      for label in ("Entity", "Document", "Evidence", "Snapshot", "Meta")),
-    "CREATE INDEX alias_head IF NOT EXISTS FOR (n:Alias) ON (n.head)",
-    "CREATE TEXT INDEX alias_head_text IF NOT EXISTS FOR (n:Alias) ON (n.head)",
-    "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
-    "CREATE INDEX evidence_relation IF NOT EXISTS FOR (n:Evidence) ON (n.relation_id)",
-    "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
-    "CREATE INDEX rel_id IF NOT EXISTS FOR ()-[r:REL]-() ON (r.id)",
-    "CREATE INDEX snapshot_created IF NOT EXISTS FOR (n:Snapshot) ON (n.created)",
-    ("CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
-     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
-     "`fulltext.eventually_consistent`: false}}"),
-]
-# Index entries have a size limit (about 8 kB): the indexes hold the first HEAD characters
-# of a key (``head``); exact matches compare the whole key, substrings past HEAD are not found.
-HEAD = 1000
 # documents per write transaction: ~10,000 evidence rows of typical documents, few round trips
 BATCH = 500
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
-LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
-
-BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
-        "SET m.version = m.version + 1")
-DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
-                   "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
-EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
-                 "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} "
-                 "AS ev")
-REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
-              "AND (size($predicates) = 0 OR r.predicate IN $predicates) "
-              "AND ($since IS NULL OR r.last_seen >= $since) "
-              "AND ($until IS NULL OR r.first_seen <= $until)")
 
 
-ADJACENT = ("UNWIND $ids AS id MATCH (:Entity {id: id})-[r:REL]-() WHERE " + REL_FILTER +
-            " WITH DISTINCT r")
-# What a walk reads: the relations leaving an entity of $ids the way $as_subject allows (as
-# their subject) or $as_object allows (as their object), the far end in $among when given.
-# Two directed expansions (no end compared per relation); the text names only the
-# conditions in use, as plans are cached per text and parameter types.
-def _adjacent_edges_query(as_subject: bool, as_object: bool, among: bool) -> str:
-    out = (["r.predicate IN $as_subject"] if as_subject else []) + (
-        ["b.id IN $among"] if among else [])
-    into = (["r.predicate IN $as_object"] if as_object else []) + (
-        ["b.id IN $among"] if among else [])
-
-    def where(conds: list[str]) -> str:
-        return f" WHERE {' AND '.join(conds)}" if conds else ""
-
-    return ("UNWIND $ids AS id MATCH (n:Entity {id: id}) CALL (n) { "
-            f"MATCH (n)-[r:REL]->(b){where(out)} RETURN r UNION "
-            f"MATCH (n)<-[r:REL]-(b){where(into)} RETURN r }} "
-            "WITH DISTINCT r WHERE " + REL_FILTER)
-
-
-EDGE_FIELDS = "RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence]) AS rows"
-# one record holding a list per relation: far less to decode than a record (and a map of
-# every property) per relation
-REL_FIELDS = ("RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence, r.status, "
-              "r.first_seen, r.last_seen, r.evidence_count]) AS rows")
-
-
-def _lucene(text: str) -> str:
-    """Return ``text`` with every Lucene special character escaped."""
-    return "".join("\\" + c if c in LUCENE_SPECIAL else c for c in text)
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    if hasattr(value, "to_native"):
-        return value.to_native()  # type: ignore[no-any-return]
-    return date.fromisoformat(value)
-
-
-def _entity(props: dict[str, Any]) -> Entity:
-    return Entity(id=props["id"], name=props["name"], type=props["type"],
-                  aliases=list(props.get("aliases") or []),
-                  external_ids=json.loads(props.get("external_ids") or "{}"))
-
-
-def _relation(props: dict[str, Any]) -> Relation:
-    return Relation.model_validate({**props, "first_seen": _day(props.get("first_seen")),
-                                    "last_seen": _day(props.get("last_seen"))})
-
-
-def _relation_fields(row: list[Any]) -> Relation:
-    """Return the relation of a ``REL_FIELDS`` row, unvalidated (we wrote it validated)."""
-    rid, subject, predicate, obj, confidence, status, first, last, count = row
-    return Relation.model_construct(id=rid, subject=subject, predicate=predicate, object=obj,
-                                    confidence=confidence, status=status,
-                                    first_seen=_day(first), last_seen=_day(last),
-                                    evidence_count=count)
-
-
-def _document(props: dict[str, Any]) -> Document:
-    return Document(**{k: v for k, v in props.items() if k != "published"},
-                    published=_day(props.get("published")))
-
-
-def _evidence(props: dict[str, Any]) -> EvidenceView:
-    fields = {k: v for k, v in props.items() if k not in ("date", "start_offset", "end_offset")}
-    return EvidenceView(**fields, start=props.get("start_offset"), end=props.get("end_offset"),
-                        date=_day(props.get("date")))
-
-
-def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[str, Any]:
-    flt = flt or RelationFilter()
-    return {"flagged": include_flagged, "min_confidence": flt.min_confidence,
-            "predicates": list(flt.predicates), "since": _iso(flt.since), "until": _iso(flt.until)}
-
-
-def _merge_entity(stored: Entity | None, new: Entity) -> Entity:
-    """Return ``new`` merged into ``stored``: the first name is kept, a more specific type
-    refines a generic one, earlier external ids win, every other surface becomes an alias."""
-    name = clean_name(new.name)
-    base = stored or Entity(id=new.id, name=name, type=new.type)
-    kind = new.type if refines(base.type, new.type) else base.type
-    surfaces = {*base.aliases, name, *map(clean_name, new.aliases)} - {"", base.name}
-    return Entity(id=base.id, name=base.name, type=kind, aliases=sorted(surfaces),
-                  external_ids={**new.external_ids, **base.external_ids})
-
-
-def _entity_row(e: Entity) -> dict[str, Any]:
-    keys = sorted({k for k in map(name_key, [e.name, *e.aliases]) if k})
-    return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "keys": keys,
-            "external_ids": json.dumps(e.external_ids, sort_keys=True)}
-
-
-class Neo4jStore:
+class Neo4jStore(Neo4jConnections):
     """A GraphStore in a Neo4j 5 database (see the module docstring for the model)."""
 
-    def __init__(self, uri: str, user: str, password: str, database: str | None = None,
-                 timeout: float = 5.0) -> None:
-        self.uri = uri
-        self._database = database
-        self._timeout = timeout
-        self._schema_ready = False
-        self._schema_lock = threading.Lock()
-        self._driver = GraphDatabase.driver(
-            uri, auth=(user, password), connection_timeout=timeout,
-            connection_acquisition_timeout=timeout, liveness_check_timeout=30.0,
-            notifications_min_severity="OFF")
-
-    # plumbing
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except (DriverError, OSError) as exc:
-            self._schema_ready = False  # the server may come back empty: check the schema again
-            raise StoreUnavailable(f"Neo4j at {self.uri} is not answering ({exc}); "
-                                   "check that the server runs and INFLUENCE_STORE") from exc
-        except Neo4jError as exc:
-            if exc.is_retryable() or (exc.code or "").startswith("Neo.ClientError.Security"):
-                raise StoreUnavailable(f"Neo4j at {self.uri} refused the work ({exc.message}); "
-                                       "check the server and its credentials") from exc
-            if (exc.code or "").startswith("Neo.DatabaseError"):
-                raise StoreUnavailable(f"Neo4j at {self.uri} failed ({exc.message}); "
-                                       "see the server's logs") from exc
-            raise
-
-    def _session(self, write: bool = False) -> Any:
-        # Writers are serialized by the Meta lock, so deadlocks are rare; the retry budget
-        # is kept short so that a down server is reported within about the timeout.
-        budget = self._timeout / (2 if write else 5)
-        return self._driver.session(database=self._database, max_transaction_retry_time=budget,
-                                    initial_retry_delay=0.2, retry_delay_multiplier=2.0)
-
-    def _ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        with self._schema_lock, self._errors():
-            if self._schema_ready:
-                return
-            with self._session(write=True) as session:
-                _create_schema(session)
-                session.run("CALL db.awaitIndexes($s)", s=max(10, int(self._timeout * 6)))\
-                    .consume()
-                # earlier versions kept a copy of each relation in a :Relation node
-                session.run("MATCH (r:Relation) CALL (r) { DELETE r } "
-                            "IN TRANSACTIONS OF 10000 ROWS").consume()
-                session.execute_write(lambda tx: tx.run(
-                    "MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0").consume())
-            self._schema_ready = True
-
-    def _read(self, work: Callable[[ManagedTransaction], T]) -> T:
-        self._ensure_schema()
-        with self._errors(), self._session() as session:
-            return session.execute_read(work)
-
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        self._ensure_schema()
-        with self._errors(), self._session(write=True) as session:
-            return session.execute_write(work)
-
-    def _rows(self, query: str, **params: Any) -> list[Record]:
-        # one query needs no explicit transaction: an auto-commit one saves a round trip
-        self._ensure_schema()
-        with self._errors(), self._session() as session:
-            return list(session.run(query, params))
-
-    def _stream(self, query: str, params: dict[str, Any],
-                convert: Callable[[Any], T]) -> Iterator[T]:
-        self._ensure_schema()
-        with self._errors(), self._session() as session:
-            for record in session.run(query, params):
-                yield convert(record[0])
-
-    # GraphStore
     def ping(self) -> None:
         """Return None when Neo4j answers; raise StoreUnavailable otherwise."""
         self._rows("RETURN 1")
-
-    def close(self) -> None:
-        """Close the driver and its connections."""
-        self._driver.close()
 
     def version(self) -> int:
         """Return the write counter of the Meta node (changes on every committed write)."""
@@ -319,47 +118,7 @@ class Neo4jStore:
 
     def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
         """Write validated documents in one transaction, as if upserted one after another."""
-        final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
-        ids = sorted(final)
-        entities = [e for _, triples in batch for t in triples for e in (t.subject, t.object)]
-        evidence: dict[str, dict[str, Any]] = {}
-        ends: dict[str, tuple[str, str, str]] = {}
-        fresh: dict[str, list[tuple[float, str, date | None]]] = {}
-        for doc_id in ids:
-            for t in final[doc_id][1]:
-                rid = triple_relation_id(t)
-                subject, obj = oriented(t)
-                ends[rid] = (subject, t.predicate, obj)
-                ev = t.evidence.model_copy(update={"document_id": doc_id})
-                evidence[ev.evidence_id(rid)] = {
-                    "id": ev.evidence_id(rid), "relation_id": rid, "document_id": doc_id,
-                    "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
-                    "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
-                    "confidence": ev.confidence, "attribution": ev.attribution,
-                    "status": ev.status}
-        for ev_id in sorted(evidence):  # the order in which the stored evidence is read back
-            row = evidence[ev_id]
-            fresh.setdefault(row["relation_id"], []).append(
-                (row["confidence"], row["status"], _day(row["date"])))
-        # entities only named by an earlier copy of a repeated document support nothing
-        unsupported = {e.id for e in entities} - {x for s, _, o in ends.values() for x in (s, o)}
-
-        def work(tx: ManagedTransaction) -> set[str]:
-            _bump(tx)
-            existed = {r["id"] for r in tx.run(
-                "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
-            old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
-            tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
-                   rows=[{**final[i][0].model_dump(exclude_none=True),
-                          "published": _iso(final[i][0].published)} for i in ids]).consume()
-            _write_entities(tx, entities)
-            # the evidence of these documents was just deleted and ids include the document
-            tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
-                   rows=[evidence[i] for i in sorted(evidence)]).consume()
-            _refresh_relations(tx, old_rels | set(ends), ends, fresh, unsupported)
-            return existed
-
-        existed = self._write(work)
+        existed = self._write(upsert_work(batch))
         seen: set[str] = set()
         results = []
         for doc, triples in batch:
@@ -370,16 +129,7 @@ class Neo4jStore:
 
     def remove_document(self, document_id: str) -> bool:
         """Remove a document, its evidence, and what only it supported; False if absent."""
-        def work(tx: ManagedTransaction) -> bool:
-            if tx.run("MATCH (d:Document {id: $id}) RETURN d.id", id=document_id).peek() is None:
-                return False
-            _bump(tx)
-            old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
-            tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
-            _refresh_relations(tx, old_rels, {}, {}, set())
-            return True
-
-        return self._write(work)
+        return self._write(remove_work(document_id))
 
     def get_document(self, document_id: str) -> Document | None:
         """Return the document or None."""
@@ -599,127 +349,3 @@ class Neo4jStore:
         rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
                           "LIMIT $limit", limit=limit)
         return [_snapshot(r["s"]) for r in rows]
-
-
-def _create_schema(session: Session) -> None:
-    """Create the constraints and indexes: all in one transaction (one commit instead of one
-    per statement), or one by one when that fails (another process creating them at once)."""
-    try:
-        with session.begin_transaction() as tx:
-            for statement in SCHEMA:
-                tx.run(statement).consume()
-            tx.commit()
-        return
-    except Neo4jError:
-        pass
-    for statement in SCHEMA:
-        _create(session, statement)
-
-
-def _create(session: Session, statement: str, attempts: int = 8) -> None:
-    """Run one schema statement, retrying the deadlocks of processes creating it at once."""
-    for attempt in range(attempts):
-        try:
-            session.run(statement).consume()
-            return
-        except TransientError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.1 + random.random() * 0.4 * (attempt + 1))
-        except Neo4jError as exc:  # a concurrent process created it first
-            if "AlreadyExists" not in (exc.code or ""):
-                raise
-            return
-
-
-def _bump(tx: ManagedTransaction) -> None:
-    """Increment the version; the lock it takes on the Meta node serializes writers."""
-    tx.run(BUMP).consume()
-
-
-def _snapshot(props: dict[str, Any]) -> Snapshot:
-    return Snapshot(id=props["id"], created=props["created"], title=props["title"],
-                    payload=json.loads(props["payload"]))
-
-
-def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
-    """Merge ``entities`` (in order) into the stored ones, write those that changed and
-    rewrite the alias nodes of those whose keys, type or name changed."""
-    ids = sorted({e.id for e in entities})
-    stored: dict[str, Entity] = {}
-    stored_keys: dict[str, list[str]] = {}
-    for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids):
-        stored[r["e"]["id"]] = _entity(r["e"])
-        stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
-    merged = dict(stored)
-    for e in entities:
-        merged[e.id] = _merge_entity(merged.get(e.id), e)
-    rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
-    if not rows:
-        return
-    tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
-           "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
-           "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
-    renamed = [row for row in rows if row["id"] not in stored
-               or (row["keys"], row["type"], row["name"]) != (
-                   stored_keys[row["id"]], stored[row["id"]].type, stored[row["id"]].name)]
-    old = [row["id"] for row in renamed if row["id"] in stored]
-    if old:
-        tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=old).consume()
-    if renamed:
-        tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
-               "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
-               "type: row.type, name: row.name})",
-               rows=[{**row, "keys": [{"key": k, "head": k[:HEAD]} for k in row["keys"]]}
-                     for row in renamed]).consume()
-
-
-def _refresh_relations(tx: ManagedTransaction, touched: set[str],
-                       ends: dict[str, tuple[str, str, str]],
-                       fresh: dict[str, list[tuple[float, str, date | None]]],
-                       unsupported: set[str]) -> None:
-    """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
-
-    ``fresh`` holds the evidence written by this transaction, by relation: a relation that
-    did not exist before has no other, so only the evidence of existing ones is read back.
-    Relations left without evidence are deleted, then the entities (their ends or the
-    ``unsupported`` ones) left without any relation.
-    """
-    ids = sorted(touched)
-    if not ids and not unsupported:
-        return
-    existing: set[str] = set()
-    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
-                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
-        existing.add(r["id"])
-        ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
-    reread = [rid for rid in ids if rid in existing or rid not in fresh]
-    evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
-        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) WITH id, ev ORDER BY ev.id "
-        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=reread)}
-    update: list[dict[str, Any]] = []
-    create: list[dict[str, Any]] = []
-    drop: list[str] = []
-    for rid in ids:
-        s, p, o = ends[rid]
-        rel = aggregate(rid, s, p, o, evidence.get(rid, []) if rid in existing or rid not in fresh
-                        else fresh[rid])
-        if rel is None:
-            drop.append(rid)
-            continue
-        row = {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
-               "last_seen": _iso(rel.last_seen)}
-        (update if rid in existing else create).append(row)
-    if drop:
-        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() DELETE e", ids=drop).consume()
-    if update:
-        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() SET e = row",
-               rows=update).consume()
-    if create:
-        tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
-               "CREATE (a)-[e:REL]->(b) SET e = row", rows=create).consume()
-    loose = sorted({x for rid in drop for x in (ends[rid][0], ends[rid][2])} | unsupported)
-    if loose:
-        tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
-               "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
-               "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()

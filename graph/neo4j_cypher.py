@@ -1,0 +1,164 @@
+"""The Cypher of the Neo4j store: its schema (and how it is created), the texts and
+parameters of its queries, and the conversion of records to model objects.
+"""
+from __future__ import annotations
+
+import json
+import random
+import time
+from datetime import date
+from typing import Any
+
+from neo4j import Session
+from neo4j.exceptions import Neo4jError, TransientError
+
+from graph.model import Document, Entity, EvidenceView, Relation, RelationFilter, Snapshot
+
+SCHEMA = [
+    *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+      for label in ("Entity", "Document", "Evidence", "Snapshot", "Meta")),
+    "CREATE INDEX alias_head IF NOT EXISTS FOR (n:Alias) ON (n.head)",
+    "CREATE TEXT INDEX alias_head_text IF NOT EXISTS FOR (n:Alias) ON (n.head)",
+    "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
+    "CREATE INDEX evidence_relation IF NOT EXISTS FOR (n:Evidence) ON (n.relation_id)",
+    "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
+    "CREATE INDEX rel_id IF NOT EXISTS FOR ()-[r:REL]-() ON (r.id)",
+    "CREATE INDEX snapshot_created IF NOT EXISTS FOR (n:Snapshot) ON (n.created)",
+    ("CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
+     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "
+     "`fulltext.eventually_consistent`: false}}"),
+]
+# Index entries have a size limit (about 8 kB): the indexes hold the first HEAD characters
+# of a key (``head``); exact matches compare the whole key, substrings past HEAD are not found.
+HEAD = 1000
+LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
+
+BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
+        "SET m.version = m.version + 1")
+DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
+                   "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
+EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
+                 "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} "
+                 "AS ev")
+REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
+              "AND (size($predicates) = 0 OR r.predicate IN $predicates) "
+              "AND ($since IS NULL OR r.last_seen >= $since) "
+              "AND ($until IS NULL OR r.first_seen <= $until)")
+
+
+ADJACENT = ("UNWIND $ids AS id MATCH (:Entity {id: id})-[r:REL]-() WHERE " + REL_FILTER +
+            " WITH DISTINCT r")
+# What a walk reads: the relations leaving an entity of $ids the way $as_subject allows (as
+# their subject) or $as_object allows (as their object), the far end in $among when given.
+# Two directed expansions (no end compared per relation); the text names only the
+# conditions in use, as plans are cached per text and parameter types.
+def _adjacent_edges_query(as_subject: bool, as_object: bool, among: bool) -> str:
+    out = (["r.predicate IN $as_subject"] if as_subject else []) + (
+        ["b.id IN $among"] if among else [])
+    into = (["r.predicate IN $as_object"] if as_object else []) + (
+        ["b.id IN $among"] if among else [])
+
+    def where(conds: list[str]) -> str:
+        return f" WHERE {' AND '.join(conds)}" if conds else ""
+
+    return ("UNWIND $ids AS id MATCH (n:Entity {id: id}) CALL (n) { "
+            f"MATCH (n)-[r:REL]->(b){where(out)} RETURN r UNION "
+            f"MATCH (n)<-[r:REL]-(b){where(into)} RETURN r }} "
+            "WITH DISTINCT r WHERE " + REL_FILTER)
+
+
+EDGE_FIELDS = "RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence]) AS rows"
+# one record holding a list per relation: far less to decode than a record (and a map of
+# every property) per relation
+REL_FIELDS = ("RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence, r.status, "
+              "r.first_seen, r.last_seen, r.evidence_count]) AS rows")
+
+
+def _lucene(text: str) -> str:
+    """Return ``text`` with every Lucene special character escaped."""
+    return "".join("\\" + c if c in LUCENE_SPECIAL else c for c in text)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if hasattr(value, "to_native"):
+        return value.to_native()  # type: ignore[no-any-return]
+    return date.fromisoformat(value)
+
+
+def _entity(props: dict[str, Any]) -> Entity:
+    return Entity(id=props["id"], name=props["name"], type=props["type"],
+                  aliases=list(props.get("aliases") or []),
+                  external_ids=json.loads(props.get("external_ids") or "{}"))
+
+
+def _relation(props: dict[str, Any]) -> Relation:
+    return Relation.model_validate({**props, "first_seen": _day(props.get("first_seen")),
+                                    "last_seen": _day(props.get("last_seen"))})
+
+
+def _relation_fields(row: list[Any]) -> Relation:
+    """Return the relation of a ``REL_FIELDS`` row, unvalidated (we wrote it validated)."""
+    rid, subject, predicate, obj, confidence, status, first, last, count = row
+    return Relation.model_construct(id=rid, subject=subject, predicate=predicate, object=obj,
+                                    confidence=confidence, status=status,
+                                    first_seen=_day(first), last_seen=_day(last),
+                                    evidence_count=count)
+
+
+def _document(props: dict[str, Any]) -> Document:
+    return Document(**{k: v for k, v in props.items() if k != "published"},
+                    published=_day(props.get("published")))
+
+
+def _evidence(props: dict[str, Any]) -> EvidenceView:
+    fields = {k: v for k, v in props.items() if k not in ("date", "start_offset", "end_offset")}
+    return EvidenceView(**fields, start=props.get("start_offset"), end=props.get("end_offset"),
+                        date=_day(props.get("date")))
+
+
+def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[str, Any]:
+    flt = flt or RelationFilter()
+    return {"flagged": include_flagged, "min_confidence": flt.min_confidence,
+            "predicates": list(flt.predicates), "since": _iso(flt.since), "until": _iso(flt.until)}
+
+
+def _snapshot(props: dict[str, Any]) -> Snapshot:
+    return Snapshot(id=props["id"], created=props["created"], title=props["title"],
+                    payload=json.loads(props["payload"]))
+
+
+def _create_schema(session: Session) -> None:
+    """Create the constraints and indexes: all in one transaction (one commit instead of one
+    per statement), or one by one when that fails (another process creating them at once)."""
+    try:
+        with session.begin_transaction() as tx:
+            for statement in SCHEMA:
+                tx.run(statement).consume()
+            tx.commit()
+        return
+    except Neo4jError:
+        pass
+    for statement in SCHEMA:
+        _create(session, statement)
+
+
+def _create(session: Session, statement: str, attempts: int = 8) -> None:
+    """Run one schema statement, retrying the deadlocks of processes creating it at once."""
+    for attempt in range(attempts):
+        try:
+            session.run(statement).consume()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 + random.random() * 0.4 * (attempt + 1))
+        except Neo4jError as exc:  # a concurrent process created it first
+            if "AlreadyExists" not in (exc.code or ""):
+                raise
+            return

@@ -1,0 +1,185 @@
+"""What a write transaction of the Neo4j store does: bump the version (the lock that
+serializes writers), merge entities and rewrite their alias nodes, recompute the aggregates
+of the touched relations from their evidence, and delete what is left unsupported.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from graph.aggregate import aggregate, oriented, refines, triple_relation_id
+from graph.model import Document, Entity, Triple
+from graph.names import clean_name, name_key
+from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, HEAD, _day, _entity, _iso
+
+
+def _merge_entity(stored: Entity | None, new: Entity) -> Entity:
+    """Return ``new`` merged into ``stored``: the first name is kept, a more specific type
+    refines a generic one, earlier external ids win, every other surface becomes an alias."""
+    name = clean_name(new.name)
+    base = stored or Entity(id=new.id, name=name, type=new.type)
+    kind = new.type if refines(base.type, new.type) else base.type
+    surfaces = {*base.aliases, name, *map(clean_name, new.aliases)} - {"", base.name}
+    return Entity(id=base.id, name=base.name, type=kind, aliases=sorted(surfaces),
+                  external_ids={**new.external_ids, **base.external_ids})
+
+
+def _entity_row(e: Entity) -> dict[str, Any]:
+    keys = sorted({k for k in map(name_key, [e.name, *e.aliases]) if k})
+    return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "keys": keys,
+            "external_ids": json.dumps(e.external_ids, sort_keys=True)}
+
+
+def _bump(tx: ManagedTransaction) -> None:
+    """Increment the version; the lock it takes on the Meta node serializes writers."""
+    tx.run(BUMP).consume()
+
+
+def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
+    """Merge ``entities`` (in order) into the stored ones, write those that changed and
+    rewrite the alias nodes of those whose keys, type or name changed."""
+    ids = sorted({e.id for e in entities})
+    stored: dict[str, Entity] = {}
+    stored_keys: dict[str, list[str]] = {}
+    for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids):
+        stored[r["e"]["id"]] = _entity(r["e"])
+        stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
+    merged = dict(stored)
+    for e in entities:
+        merged[e.id] = _merge_entity(merged.get(e.id), e)
+    rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
+    if not rows:
+        return
+    tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
+           "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
+           "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
+    renamed = [row for row in rows if row["id"] not in stored
+               or (row["keys"], row["type"], row["name"]) != (
+                   stored_keys[row["id"]], stored[row["id"]].type, stored[row["id"]].name)]
+    old = [row["id"] for row in renamed if row["id"] in stored]
+    if old:
+        tx.run("UNWIND $ids AS id MATCH (a:Alias {entity_id: id}) DELETE a", ids=old).consume()
+    if renamed:
+        tx.run("UNWIND $rows AS row UNWIND row.keys AS key "
+               "CREATE (:Alias {key: key.key, head: key.head, entity_id: row.id, "
+               "type: row.type, name: row.name})",
+               rows=[{**row, "keys": [{"key": k, "head": k[:HEAD]} for k in row["keys"]]}
+                     for row in renamed]).consume()
+
+
+def _refresh_relations(tx: ManagedTransaction, touched: set[str],
+                       ends: dict[str, tuple[str, str, str]],
+                       fresh: dict[str, list[tuple[float, str, date | None]]],
+                       unsupported: set[str]) -> None:
+    """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
+
+    ``fresh`` holds the evidence written by this transaction, by relation: a relation that
+    did not exist before has no other, so only the evidence of existing ones is read back.
+    Relations left without evidence are deleted, then the entities (their ends or the
+    ``unsupported`` ones) left without any relation.
+    """
+    ids = sorted(touched)
+    if not ids and not unsupported:
+        return
+    existing: set[str] = set()
+    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
+                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
+        existing.add(r["id"])
+        ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
+    reread = [rid for rid in ids if rid in existing or rid not in fresh]
+    evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
+        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) WITH id, ev ORDER BY ev.id "
+        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=reread)}
+    update: list[dict[str, Any]] = []
+    create: list[dict[str, Any]] = []
+    drop: list[str] = []
+    for rid in ids:
+        s, p, o = ends[rid]
+        rel = aggregate(rid, s, p, o, evidence.get(rid, []) if rid in existing or rid not in fresh
+                        else fresh[rid])
+        if rel is None:
+            drop.append(rid)
+            continue
+        row = {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
+               "last_seen": _iso(rel.last_seen)}
+        (update if rid in existing else create).append(row)
+    if drop:
+        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() DELETE e", ids=drop).consume()
+    if update:
+        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() SET e = row",
+               rows=update).consume()
+    if create:
+        tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
+               "CREATE (a)-[e:REL]->(b) SET e = row", rows=create).consume()
+    loose = sorted({x for rid in drop for x in (ends[rid][0], ends[rid][2])} | unsupported)
+    if loose:
+        tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "
+               "OPTIONAL MATCH (a:Alias {entity_id: id}) WITH e, collect(a) AS aliases "
+               "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
+
+
+def upsert_work(batch: list[tuple[Document, list[Triple]]]
+                ) -> Callable[[ManagedTransaction], set[str]]:
+    """Return the work of one write transaction storing validated documents as if upserted
+    one after another (a repeated id: the last copy wins); the work returns the ids of the
+    documents already stored. The rows are prepared here, once, not on every retry."""
+    final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
+    ids = sorted(final)
+    entities = [e for _, triples in batch for t in triples for e in (t.subject, t.object)]
+    evidence: dict[str, dict[str, Any]] = {}
+    ends: dict[str, tuple[str, str, str]] = {}
+    fresh: dict[str, list[tuple[float, str, date | None]]] = {}
+    for doc_id in ids:
+        for t in final[doc_id][1]:
+            rid = triple_relation_id(t)
+            subject, obj = oriented(t)
+            ends[rid] = (subject, t.predicate, obj)
+            ev = t.evidence.model_copy(update={"document_id": doc_id})
+            evidence[ev.evidence_id(rid)] = {
+                "id": ev.evidence_id(rid), "relation_id": rid, "document_id": doc_id,
+                "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
+                "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
+                "confidence": ev.confidence, "attribution": ev.attribution,
+                "status": ev.status}
+    for ev_id in sorted(evidence):  # the order in which the stored evidence is read back
+        row = evidence[ev_id]
+        fresh.setdefault(row["relation_id"], []).append(
+            (row["confidence"], row["status"], _day(row["date"])))
+    # entities only named by an earlier copy of a repeated document support nothing
+    unsupported = {e.id for e in entities} - {x for s, _, o in ends.values() for x in (s, o)}
+
+    def work(tx: ManagedTransaction) -> set[str]:
+        _bump(tx)
+        existed = {r["id"] for r in tx.run(
+            "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
+        old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
+        tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
+               rows=[{**final[i][0].model_dump(exclude_none=True),
+                      "published": _iso(final[i][0].published)} for i in ids]).consume()
+        _write_entities(tx, entities)
+        # the evidence of these documents was just deleted and ids include the document
+        tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
+               rows=[evidence[i] for i in sorted(evidence)]).consume()
+        _refresh_relations(tx, old_rels | set(ends), ends, fresh, unsupported)
+        return existed
+
+    return work
+
+
+def remove_work(document_id: str) -> Callable[[ManagedTransaction], bool]:
+    """Return the work of one write transaction removing a document, its evidence and what
+    only it supported; the work returns False when there was no such document."""
+    def work(tx: ManagedTransaction) -> bool:
+        if tx.run("MATCH (d:Document {id: $id}) RETURN d.id", id=document_id).peek() is None:
+            return False
+        _bump(tx)
+        old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
+        tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
+        _refresh_relations(tx, old_rels, {}, {}, set())
+        return True
+
+    return work
