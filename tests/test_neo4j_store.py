@@ -82,7 +82,7 @@ def _state(store: GraphStore) -> dict[str, Any]:
 def test_connect_creates_constraints_and_indexes(neo: Neo4jStore, neo4j_server: str) -> None:
     neo.ping()
     constraints, indexes = _schema(neo4j_server)
-    for label in ("Entity", "Document", "Relation", "Evidence", "Snapshot"):
+    for label in ("Entity", "Document", "Evidence", "Snapshot", "Meta"):
         assert ("UNIQUENESS", label, "id") in constraints
     for index in [("RANGE", "Alias", "head"), ("TEXT", "Alias", "head"),
                   ("RANGE", "Alias", "entity_id"), ("FULLTEXT", "Alias", "key"),
