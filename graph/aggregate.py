@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from graph.errors import InputError
-from graph.model import Relation, Triple, relation_id
+from graph.model import Entity, Relation, Triple, relation_id
 from graph.names import clean_name
 
 MAX_NAME = 10_000
@@ -66,6 +67,39 @@ def refines(old: str, new: str) -> bool:
     from ontology import get_ontology
 
     return new != old and get_ontology().is_a(new, old)
+
+
+class EntityState(NamedTuple):
+    """What the merge rule keeps of an entity while copies of it are merged (a tuple, not an
+    Entity: the stores merge every copy of every triple, and building models is slower)."""
+
+    name: str
+    type: str
+    aliases: frozenset[str]
+    external_ids: dict[str, str]
+
+
+def merge_entity(stored: EntityState | None, new: Entity) -> EntityState:
+    """Return ``new`` merged into ``stored`` (None: not stored yet), the one rule of both
+    stores: the first name is kept, a more specific type refines a generic one (``refines``),
+    earlier external ids win, and every other surface (cleaned, non-empty) becomes an alias."""
+    name = clean_name(new.name)
+    first, kind, aliases, external_ids = stored or (name, new.type, frozenset(), {})
+    if new.type != kind and refines(kind, new.type):
+        kind = new.type
+    return EntityState(first, kind, aliases.union((name, *map(clean_name, new.aliases)))
+                       - {"", first}, {**new.external_ids, **external_ids})
+
+
+def entity_state(e: Entity) -> EntityState:
+    """Return the merge state of a stored entity."""
+    return EntityState(e.name, e.type, frozenset(e.aliases), e.external_ids)
+
+
+def merged_entity(entity_id: str, state: EntityState) -> Entity:
+    """Return the Entity of a merge state (its aliases sorted)."""
+    return Entity(id=entity_id, name=state.name, type=state.type, aliases=sorted(state.aliases),
+                  external_ids=state.external_ids)
 
 
 def noisy_or(confidences: Iterable[float]) -> float:

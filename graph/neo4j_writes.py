@@ -11,21 +11,17 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
-from graph.aggregate import aggregate, oriented, refines, triple_relation_id
+from graph.aggregate import (
+    aggregate,
+    entity_state,
+    merge_entity,
+    merged_entity,
+    oriented,
+    triple_relation_id,
+)
 from graph.model import Document, Entity, Triple
-from graph.names import clean_name, name_key
+from graph.names import name_key
 from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, HEAD, _day, _entity, _iso
-
-
-def _merge_entity(stored: Entity | None, new: Entity) -> Entity:
-    """Return ``new`` merged into ``stored``: the first name is kept, a more specific type
-    refines a generic one, earlier external ids win, every other surface becomes an alias."""
-    name = clean_name(new.name)
-    base = stored or Entity(id=new.id, name=name, type=new.type)
-    kind = new.type if refines(base.type, new.type) else base.type
-    surfaces = {*base.aliases, name, *map(clean_name, new.aliases)} - {"", base.name}
-    return Entity(id=base.id, name=base.name, type=kind, aliases=sorted(surfaces),
-                  external_ids={**new.external_ids, **base.external_ids})
 
 
 def _entity_row(e: Entity) -> dict[str, Any]:
@@ -48,9 +44,10 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
     for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids):
         stored[r["e"]["id"]] = _entity(r["e"])
         stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
-    merged = dict(stored)
+    states = {i: entity_state(e) for i, e in stored.items()}
     for e in entities:
-        merged[e.id] = _merge_entity(merged.get(e.id), e)
+        states[e.id] = merge_entity(states.get(e.id), e)
+    merged = {i: merged_entity(i, states[i]) for i in ids}
     rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
     if not rows:
         return

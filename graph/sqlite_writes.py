@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from graph.aggregate import oriented, refines, triple_relation_id
+from graph.aggregate import EntityState, merge_entity, oriented, triple_relation_id
 from graph.model import Document, Entity, Triple, UpsertResult
 from graph.names import clean_name, name_key
 from graph.sqlite_sql import _DOC_COLS, _iso
@@ -53,27 +53,26 @@ def write_document(conn: sqlite3.Connection, document: Document,
 
 
 def write_entities(conn: sqlite3.Connection, entities: list[Entity]) -> None:
-    """Insert new entities, refine generic types, merge external ids, add aliases."""
+    """Merge ``entities`` (in order) into the stored ones (``graph.aggregate.merge_entity``):
+    insert the new ones, update the types and external ids that changed, and add every
+    surface to the aliases (the table unites them with the stored ones)."""
     stored = {row[0]: (row[1], row[2]) for row in conn.execute(
         "SELECT id, type, external_ids FROM entities WHERE id IN "
         "(SELECT value FROM json_each(?))", (json.dumps(sorted({e.id for e in entities})),))}
-    merged: dict[str, tuple[str, dict[str, str]]] = {
-        i: (t, json.loads(ext)) for i, (t, ext) in stored.items()}
-    names: dict[str, str] = {}
+    # the stored names and aliases are not read: a stored name is never rewritten, and the
+    # aliases table unites the surfaces itself
+    merged = {i: EntityState("", t, frozenset(), json.loads(ext))
+              for i, (t, ext) in stored.items()}
     aliases: dict[tuple[str, str], str] = {}
     for e in entities:
-        name = clean_name(e.name)
-        names.setdefault(e.id, name)
-        type_, ext = merged.get(e.id, (e.type, {}))
-        merged[e.id] = (e.type if refines(type_, e.type) else type_,
-                        {**e.external_ids, **ext})
-        for surface in (name, *map(clean_name, e.aliases)):
+        merged[e.id] = merge_entity(merged.get(e.id), e)
+        for surface in (clean_name(e.name), *map(clean_name, e.aliases)):
             if surface and (e.id, surface) not in aliases:
                 aliases[(e.id, surface)] = name_key(surface)
-    rows = {i: (t, json.dumps(ext, sort_keys=True)) for i, (t, ext) in merged.items()}
+    rows = {i: (m.type, json.dumps(m.external_ids, sort_keys=True)) for i, m in merged.items()}
     conn.executemany("INSERT INTO entities (id, name, type, key, external_ids) "
                      "VALUES (?, ?, ?, ?, ?)",
-                     [(i, names[i], rows[i][0], name_key(names[i]), rows[i][1])
+                     [(i, merged[i].name, rows[i][0], name_key(merged[i].name), rows[i][1])
                       for i in rows if i not in stored])
     conn.executemany("UPDATE entities SET type = ?, external_ids = ? WHERE id = ?",
                      [(*rows[i], i) for i in rows if i in stored and rows[i] != stored[i]])
