@@ -16,12 +16,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.errors import StoreUnavailable
-from graph.sqlite_sql import _not_unicode
+from graph.errors import InputError, StoreUnavailable
 
 BUSY_TIMEOUT_MS = 60_000
 FETCH = 500  # rows per fetchmany when streaming
 POOL_SIZE = 8  # idle connections kept open for reuse
+
+
+def _not_unicode(exc: UnicodeEncodeError) -> InputError:
+    """Return the InputError for text that cannot be stored (lone surrogates)."""
+    return InputError(f"text is not valid Unicode ({exc.reason} at position {exc.start}: "
+                      f"{exc.object[max(0, exc.start - 20):exc.start]!r}...)")
 
 
 class SqliteConnections:

@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph.errors import InputError
 from graph.model import Document, Entity, EvidenceView, Relation, RelationFilter
 
 SCHEMA = (
@@ -96,12 +95,6 @@ def _document(row: Sequence[Any]) -> Document:
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _not_unicode(exc: UnicodeEncodeError) -> InputError:
-    """Return the InputError for text that cannot be stored (lone surrogates)."""
-    return InputError(f"text is not valid Unicode ({exc.reason} at position {exc.start}: "
-                      f"{exc.object[max(0, exc.start - 20):exc.start]!r}...)")
 
 
 def _relation_where(flt: RelationFilter | None, include_flagged: bool) -> tuple[str, list[Any]]:

@@ -31,7 +31,7 @@ from graph.model import (
     UpsertResult,
 )
 from graph.names import name_key
-from graph.sqlite_connections import POOL_SIZE, SqliteConnections
+from graph.sqlite_connections import POOL_SIZE, SqliteConnections, _not_unicode
 from graph.sqlite_sql import (
     _DOC_COLS,
     _ENTITY_COLS,
@@ -45,7 +45,6 @@ from graph.sqlite_sql import (
     _entity,
     _evidence,
     _iso,
-    _not_unicode,
     _relation,
     _relation_where,
 )
@@ -149,6 +148,8 @@ class SqliteStore(SqliteConnections):
 
     def _store_document(self, conn: sqlite3.Connection, document: Document,
                         triples: Sequence[Triple]) -> UpsertResult:
+        """Write a document with its triples in ``conn``'s transaction, then re-aggregate
+        the relations its earlier and new evidence support."""
         result, touched = write_document(conn, document, triples)
         self._reaggregate(conn, touched)
         return result
