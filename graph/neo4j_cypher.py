@@ -36,6 +36,7 @@ LUCENE_SPECIAL = set('+-&|!(){}[]^"~*?:\\/')
 BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
         "SET m.version = m.version + 1")
 DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
+                   "USING INDEX ev:Evidence(document_id) "
                    "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
 EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
                  "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} "

@@ -206,7 +206,8 @@ class Neo4jStore(Neo4jConnections):
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
-        rows = self._rows("MATCH ()-[r:REL {id: $id}]->() RETURN r {.*} AS r", id=relation_id)
+        rows = self._rows("MATCH ()-[r:REL {id: $id}]->() USING INDEX r:REL(id) "
+                          "RETURN r {.*} AS r", id=relation_id)
         return _relation(rows[0]["r"]) if rows else None
 
     def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
@@ -214,8 +215,8 @@ class Neo4jStore(Neo4jConnections):
         ids = list(dict.fromkeys(relation_ids))
         if not ids:
             return []
-        rows = self._rows("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() " + REL_FIELDS,
-                          ids=ids)[0]["rows"]
+        rows = self._rows("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
+                          "USING INDEX r:REL(id) " + REL_FIELDS, ids=ids)[0]["rows"]
         by_id = {row[0]: _relation_fields(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -238,7 +239,8 @@ class Neo4jStore(Neo4jConnections):
 
     def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
         """Return the evidence of a relation with document titles and urls, best first."""
-        rows = self._rows("MATCH (ev:Evidence {relation_id: $id}) " + EVIDENCE_VIEW +
+        rows = self._rows("MATCH (ev:Evidence {relation_id: $id}) "
+                          "USING INDEX ev:Evidence(relation_id) " + EVIDENCE_VIEW +
                           " ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
                           "coalesce(ev.date, '') DESC, ev.id LIMIT $limit",
                           id=relation_id, limit=limit)
@@ -249,6 +251,7 @@ class Neo4jStore(Neo4jConnections):
         if not relation_ids:
             return {}
         rows = self._rows("UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
+                          "USING INDEX ev:Evidence(relation_id) "
                           "WITH id, ev ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
                           "coalesce(ev.date, '') DESC, ev.id "
                           "WITH id, head(collect(ev)) AS ev " + EVIDENCE_VIEW,

@@ -83,13 +83,15 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
     if not ids and not unsupported:
         return
     existing: set[str] = set()
-    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
+    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() USING INDEX r:REL(id) "
                     "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
         existing.add(r["id"])
         ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
     reread = [rid for rid in ids if rid in existing or rid not in fresh]
     evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
-        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) WITH id, ev ORDER BY ev.id "
+        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
+        "USING INDEX ev:Evidence(relation_id) "
+        "WITH id, ev ORDER BY ev.id "
         "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=reread)}
     update: list[dict[str, Any]] = []
     create: list[dict[str, Any]] = []
@@ -105,9 +107,11 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
                "last_seen": _iso(rel.last_seen)}
         (update if rid in existing else create).append(row)
     if drop:
-        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() DELETE e", ids=drop).consume()
+        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() USING INDEX e:REL(id) "
+               "DELETE e", ids=drop).consume()
     if update:
-        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() SET e = row",
+        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() USING INDEX e:REL(id) "
+               "SET e = row",
                rows=update).consume()
     if create:
         tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
