@@ -4,12 +4,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 # Letters NFKD does not decompose into a base letter plus accents.
 _FOLD = str.maketrans({"đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "ı": "i",
                        "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
                        "Þ": "th", "ð": "d", "Ð": "d", "ħ": "h", "Ħ": "h"})
+CACHED_NAME = 200  # longest name whose key is remembered
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -19,6 +21,11 @@ def name_key(name: str) -> str:
     ``name_key("Aleksandar Vučić") == name_key("ALEKSANDAR VUCIC") == "aleksandar vucic"``.
     A leading "the " and a trailing possessive "'s" are dropped.
     """
+    # the same names come back in every document: short ones are remembered (bounded)
+    return _remembered_key(name) if len(name) <= CACHED_NAME else _key(name)
+
+
+def _key(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     text = "".join(c for c in text if not unicodedata.combining(c)).translate(_FOLD)
     text = unicodedata.normalize("NFKC", text).casefold().replace("\u2019", "'")
@@ -29,6 +36,9 @@ def name_key(name: str) -> str:
     while text.startswith("the "):
         text = text[4:]
     return text
+
+
+_remembered_key = lru_cache(maxsize=65536)(_key)
 
 
 def clean_name(name: str) -> str:
