@@ -326,16 +326,6 @@ class SqliteStore(SqliteConnections):
             (ids, *params, ids, ids, *params, limit))
         return [_relation(r) for r in rows]
 
-    def adjacent_between(self, entity_ids: Sequence[str], other_ids: Sequence[str],
-                         flt: RelationFilter, include_flagged: bool = False,
-                         limit: int = 10000) -> list[Relation]:
-        """Return the relations with one end in ``entity_ids`` and the other in
-        ``other_ids`` passing the filter, highest confidence first: what ``adjacent``
-        returns, less the relations leading outside ``other_ids``, read without them."""
-        sql, params = _adjacent_sql(_REL_COLS, entity_ids, flt, include_flagged, None, None,
-                                    other_ids, limit)
-        return [_relation(r) for r in self._read(sql, params)]
-
     def adjacent_edges(self, entity_ids: Sequence[str], flt: RelationFilter,
                        as_subject: Sequence[str] | None = None,
                        as_object: Sequence[str] | None = None,
