@@ -12,6 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.model import Document, Entity, Relation, Stats
@@ -19,6 +20,16 @@ from graph.model import Document, Entity, Relation, Stats
 ExportFormat = Literal["ttl", "jsonld", "graphml", "gexf", "ftm", "csv"]
 RankMetric = Literal["pagerank", "betweenness", "degree"]
 PathMode = Literal["influence", "any"]
+
+
+def json_response(model: BaseModel) -> Response:
+    """Return the JSON response of an answer already validated as its model.
+
+    FastAPI would validate a returned model against the route's ``response_model`` again, in
+    a second thread hop for sync routes, then serialize it twice; the hot read routes return
+    this instead (the route still declares its ``response_model`` for the OpenAPI document).
+    """
+    return Response(model.model_dump_json(by_alias=True), media_type="application/json")
 
 
 @lru_cache(maxsize=1)

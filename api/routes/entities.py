@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from api.deps import StoreDep, relation_filter_dep, require_read
 from api.schemas import (
@@ -16,6 +16,7 @@ from api.schemas import (
     SearchOut,
     SubgraphOut,
     error_responses,
+    json_response,
     type_enum,
 )
 from graph.model import Entity, EvidenceView, Relation, RelationFilter
@@ -95,9 +96,9 @@ def search(store: StoreDep,
                         "evidence sentence. Unknown → 404 and ambiguous → 409, both with "
                         "`suggestions`.",
             responses=error_responses(401, 403, 404, 409))
-def get_entity(store: StoreDep, entity: EntityParam) -> EntityDetail:
+def get_entity(store: StoreDep, entity: EntityParam) -> Response:
     """Return one entity with its relations."""
-    return entity_detail(store, resolve(store, entity))
+    return json_response(entity_detail(store, resolve(store, entity)))
 
 
 @router.get("/{entity}/neighbors", response_model=SubgraphOut,
@@ -109,11 +110,12 @@ def get_entity(store: StoreDep, entity: EntityParam) -> EntityDetail:
 def neighbors(store: StoreDep, entity: EntityParam,
               flt: Annotated[RelationFilter, Depends(relation_filter_dep())],
               hops: Annotated[int, Query(ge=1, le=4)] = 1,
-              limit: Annotated[int, Query(ge=1, le=2000)] = 200) -> SubgraphOut:
+              limit: Annotated[int, Query(ge=1, le=2000)] = 200) -> Response:
     """Return the subgraph around an entity."""
     from graph.traversal import neighbors as walk
 
     center = resolve(store, entity)
     sub = walk(store, center.id, hops, flt, limit)
-    return SubgraphOut(center=EntityRef.of(center), hops=hops, entities=sub.entities,
-                       relations=sub.relations, truncated=len(sub.entities) >= limit)
+    return json_response(SubgraphOut(center=EntityRef.of(center), hops=hops,
+                                     entities=sub.entities, relations=sub.relations,
+                                     truncated=len(sub.entities) >= limit))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import StoreDep, relation_filter_dep, require_read
 from api.routes.entities import resolve
@@ -15,6 +15,7 @@ from api.schemas import (
     PathOut,
     PathsOut,
     error_responses,
+    json_response,
 )
 from graph.model import Entity, RelationFilter
 from graph.store import GraphStore
@@ -114,6 +115,6 @@ def get_paths(store: StoreDep,
               mode: Annotated[PathMode, Query(description="influence: follow the direction "
                                                           "influence flows; any: every edge "
                                                           "either way")] = "influence",
-              ) -> PathsOut:
+              ) -> Response:
     """Return the best paths between two entities."""
-    return paths_between(store, source, target, k, max_hops, mode, flt)
+    return json_response(paths_between(store, source, target, k, max_hops, mode, flt))
