@@ -64,13 +64,15 @@ def section(name: str, results: dict[str, Any], fn: Callable[[], dict[str, Any]]
     results[name]["section_seconds"] = round(time.perf_counter() - began, 1)
 
 
-def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, Any]) -> None:
-    """Write benchmarks per size, then path benchmarks per size on the stores just built."""
+def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, Any],
+                     only: set[str]) -> None:
+    """Write benchmarks per size, then path benchmarks per size on the stores just built
+    (each when named in ``only``)."""
     from bench.generate import graph_batches
     from bench.writes import empty_database, measure_writes
 
     holds = [0]  # the size of the graph our loader left in Neo4j
-    for size in cfg["write_sizes"]:
+    for size in cfg["write_sizes"] if "writes" in only else []:
         batches = list(graph_batches(size, SEED))
         runs = cfg["write_runs"] if size <= 10_000 else 1
 
@@ -79,7 +81,7 @@ def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, An
         section(f"writes_{size}", results, writes)
         holds[0] = size if "error" not in results[f"writes_{size}"] else 0
         del batches
-    for size in cfg["path_sizes"]:
+    for size in cfg["path_sizes"] if "paths" in only else []:
         def run(size: int = size) -> dict[str, Any]:
             from bench.paths import measure_paths
             from graph.sqlite_store import SqliteStore
@@ -168,8 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="reduced sizes (< 5 minutes)")
     parser.add_argument("--no-neo4j", action="store_true", help="skip everything on Neo4j")
     parser.add_argument("--only", default="",
-                        help="comma-separated sections: writes (with paths), extraction, "
-                             "ingest, api")
+                        help="comma-separated sections: writes, paths, extraction, ingest, "
+                             "api")
     parser.add_argument("--sizes", default="",
                         help="comma-separated relation counts replacing the write and path sizes")
     parser.add_argument("--out", default="", help="also write all results as JSON here")
@@ -179,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(x) for x in args.sizes.split(",") if x]
         cfg["write_sizes"] = [n for n in sizes if n <= 100_000]
         cfg["path_sizes"] = sizes
-    only = {s for s in args.only.split(",") if s} or {"writes", "extraction", "ingest", "api"}
+    only = {s for s in args.only.split(",") if s} or {"writes", "paths", "extraction", "ingest",
+                                                          "api"}
     from ontology import get_ontology
 
     get_ontology()
@@ -187,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                                "python": platform.python_version(), "config": cfg}
     server = None
     uri = None
-    if "writes" in only and not args.no_neo4j:
+    if only & {"writes", "paths"} and not args.no_neo4j:
         from tests.neo4j_server import Neo4jTestServer
 
         log("starting the Neo4j test server")
@@ -196,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         uri = server.uri
         results["neo4j"] = {"version": server.version, "apoc": server.apoc_version}
     try:
-        if "writes" in only:
-            writes_and_paths(cfg, uri, results)
+        if only & {"writes", "paths"}:
+            writes_and_paths(cfg, uri, results, only)
     finally:
         if server is not None:
             server.stop()
