@@ -68,11 +68,21 @@ def _adjacent_edges_query(as_subject: bool, as_object: bool, among: bool) -> str
             "WITH DISTINCT r WHERE " + REL_FILTER)
 
 
-EDGE_FIELDS = "RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence]) AS rows"
+EDGE_LIST = "[r.id, r.subject, r.predicate, r.object, r.confidence]"
+REL_LIST = ("[r.id, r.subject, r.predicate, r.object, r.confidence, r.status, r.first_seen, "
+            "r.last_seen, r.evidence_count]")
 # one record holding a list per relation: far less to decode than a record (and a map of
 # every property) per relation
-REL_FIELDS = ("RETURN collect([r.id, r.subject, r.predicate, r.object, r.confidence, r.status, "
-              "r.first_seen, r.last_seen, r.evidence_count]) AS rows")
+EDGE_FIELDS = f"RETURN collect({EDGE_LIST}) AS rows"
+REL_FIELDS = f"RETURN collect({REL_LIST}) AS rows"
+
+
+def unless_cut(fields: str) -> str:
+    """Return the RETURN clause of the rows (``fields`` of each ``r``) of at most $limit
+    relations, or of null when more matched (nothing sent back: the caller asks again,
+    sorted on the server)."""
+    return (f"WITH collect(r) AS rs RETURN CASE WHEN size(rs) > $limit THEN null "
+            f"ELSE [r IN rs | {fields}] END AS rows")
 
 
 def _lucene(text: str) -> str:

@@ -42,10 +42,12 @@ from graph.neo4j_cypher import (
     ADJACENT,
     BUMP,
     EDGE_FIELDS,
+    EDGE_LIST,
     EVIDENCE_VIEW,
     HEAD,
     REL_FIELDS,
     REL_FILTER,
+    REL_LIST,
     _adjacent_edges_query,
     _document,
     _entity,
@@ -55,6 +57,7 @@ from graph.neo4j_cypher import (
     _relation,
     _relation_fields,
     _snapshot,
+    unless_cut,
 )
 from graph.neo4j_writes import remove_work, upsert_work
 
@@ -268,9 +271,9 @@ class Neo4jStore(Neo4jConnections):
         params = {"ids": list(entity_ids), "limit": limit, "more": limit + 1,
                   **_filter_params(flt, include_flagged)}
         # sorting on the server only when the limit cuts: most frontiers are below it
-        rows: list[list[Any]] = self._rows(ADJACENT + " LIMIT $more " + REL_FIELDS,
-                                           **params)[0]["rows"]
-        if len(rows) > limit:
+        rows: list[list[Any]] | None = self._rows(
+            ADJACENT + " LIMIT $more " + unless_cut(REL_LIST), **params)[0]["rows"]
+        if rows is None:
             rows = self._rows(ADJACENT + " ORDER BY r.confidence DESC, r.id LIMIT $limit " +
                               REL_FIELDS, **params)[0]["rows"]
         rels = [_relation_fields(row) for row in rows]
@@ -294,9 +297,9 @@ class Neo4jStore(Neo4jConnections):
                   "among": list(dict.fromkeys(among or ())), **_filter_params(flt, False)}
         query = _adjacent_edges_query(as_subject is not None, as_object is not None,
                                       among is not None)
-        rows: list[list[Any]] = self._rows(query + " LIMIT $more " + EDGE_FIELDS,
-                                           **params)[0]["rows"]
-        if len(rows) > limit:
+        rows: list[list[Any]] | None = self._rows(
+            query + " LIMIT $more " + unless_cut(EDGE_LIST), **params)[0]["rows"]
+        if rows is None:
             rows = self._rows(query + " ORDER BY r.confidence DESC, r.id "
                               "LIMIT $limit " + EDGE_FIELDS, **params)[0]["rows"]
         edges = [(rid, subject, predicate, obj, confidence)
