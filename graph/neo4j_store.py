@@ -64,7 +64,10 @@ from graph.neo4j_writes import remove_work, upsert_work
 __all__ = ["Neo4jStore", "_lucene"]
 
 # documents per write transaction: ~10,000 evidence rows of typical documents, few round trips
-BATCH = 500
+BATCH = 2000
+# ... or fewer, so that a transaction holds at most this many triples (its memory on the
+# server: 40,000 triples of short sentences fit the 1 GiB test server's transaction limit)
+BATCH_TRIPLES = 30_000
 FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 
@@ -92,8 +95,10 @@ class Neo4jStore(Neo4jConnections):
         return self._upsert_batch([(document, list(triples))])[0]
 
     def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
-                         batch_size: int = BATCH) -> list[UpsertResult]:
-        """Store documents ``batch_size`` per transaction, each all or nothing.
+                         batch_size: int = BATCH,
+                         batch_triples: int = BATCH_TRIPLES) -> list[UpsertResult]:
+        """Store documents ``batch_size`` per transaction (fewer when they hold more than
+        ``batch_triples`` triples), each transaction all or nothing.
 
         Every document is validated before its batch is written. Invalid documents are
         skipped and the valid ones are stored; then InputError names every skipped document
@@ -102,6 +107,7 @@ class Neo4jStore(Neo4jConnections):
         results: list[UpsertResult] = []
         rejected: list[str] = []
         batch: list[tuple[Document, list[Triple]]] = []
+        held = 0
         for doc, triples in items:
             try:
                 validate_triples(triples)
@@ -109,9 +115,10 @@ class Neo4jStore(Neo4jConnections):
                 rejected.append(f"document {doc.title or doc.id!r}: {exc}")
                 continue
             batch.append((doc, list(triples)))
-            if len(batch) >= max(1, batch_size):
+            held += len(triples)
+            if len(batch) >= max(1, batch_size) or held >= batch_triples:
                 results += self._upsert_batch(batch)
-                batch = []
+                batch, held = [], 0
         if batch:
             results += self._upsert_batch(batch)
         if rejected:

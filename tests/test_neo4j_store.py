@@ -258,3 +258,12 @@ def test_answers_match_the_embedded_store(neo: Neo4jStore, tmp_path: Path) -> No
         assert neo.find_by_key("sputnik") == lite.find_by_key("sputnik")
     finally:
         lite.close()
+
+
+def test_a_transaction_holds_at_most_batch_triples(neo: Neo4jStore) -> None:
+    docs = corpus(6, facts_per_doc=3, seed=5, pool=12)
+    before = neo.version()
+    results = neo.upsert_documents(docs, batch_size=100, batch_triples=5)
+    assert len(results) == 6
+    assert neo.version() - before == 3  # one version per write transaction: 2 documents each
+    assert neo.stats().documents == 6
