@@ -73,7 +73,6 @@ REL_LIST = ("[r.id, r.subject, r.predicate, r.object, r.confidence, r.status, r.
             "r.last_seen, r.evidence_count]")
 # one record holding a list per relation: far less to decode than a record (and a map of
 # every property) per relation
-EDGE_FIELDS = f"RETURN collect({EDGE_LIST}) AS rows"
 REL_FIELDS = f"RETURN collect({REL_LIST}) AS rows"
 
 

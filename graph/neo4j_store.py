@@ -41,7 +41,6 @@ from graph.neo4j_connections import Neo4jConnections
 from graph.neo4j_cypher import (
     ADJACENT,
     BUMP,
-    EDGE_FIELDS,
     EDGE_LIST,
     EVIDENCE_VIEW,
     HEAD,
@@ -216,9 +215,8 @@ class Neo4jStore(Neo4jConnections):
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
-        rows = self._rows("MATCH ()-[r:REL {id: $id}]->() USING INDEX r:REL(id) "
-                          "RETURN r {.*} AS r", id=relation_id)
-        return _relation(rows[0]["r"]) if rows else None
+        found = self.get_relations([relation_id])
+        return found[0] if found else None
 
     def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
         """Return the relations with these ids in the order given (unknown ids skipped)."""
@@ -277,26 +275,29 @@ class Neo4jStore(Neo4jConnections):
             return []
         params = {"ids": list(entity_ids), "limit": limit, "more": limit + 1,
                   **_filter_params(flt, include_flagged)}
-        # sorting on the server only when the limit cuts: most frontiers are below it
-        rows: list[list[Any]] | None = self._rows(
-            ADJACENT + " LIMIT $more " + unless_cut(REL_LIST), **params)[0]["rows"]
-        if rows is None:
-            rows = self._rows(ADJACENT + " ORDER BY r.confidence DESC, r.id LIMIT $limit " +
-                              REL_FIELDS, **params)[0]["rows"]
+        rows = self._best_rows(ADJACENT, REL_LIST, params)
         rels = [_relation_fields(row) for row in rows]
         rels.sort(key=lambda r: (-r.confidence, r.id))
         return rels
+
+    def _best_rows(self, query: str, fields: str, params: dict[str, Any]) -> list[list[Any]]:
+        """Return ``fields`` of the ``r`` that ``query`` matches, at most ``$limit`` of them,
+        the best when more match. Sorted on the server only when the limit cuts (most
+        levels of a walk are below it); until then an over-limit match sends back nothing."""
+        rows: list[list[Any]] | None = self._rows(
+            query + " LIMIT $more " + unless_cut(fields), **params)[0]["rows"]
+        if rows is None:
+            rows = self._rows(query + " ORDER BY r.confidence DESC, r.id LIMIT $limit "
+                              f"RETURN collect({fields}) AS rows", **params)[0]["rows"]
+        return rows
 
     def adjacent_edges(self, entity_ids: Sequence[str], flt: RelationFilter,
                        as_subject: Sequence[str] | None = None,
                        as_object: Sequence[str] | None = None,
                        among: Sequence[str] | None = None,
                        limit: int = 10000) -> list[tuple[str, str, str, str, float]]:
-        """Return (id, subject, predicate, object, confidence) of the asserted relations
-        passing the filter that have their subject in ``entity_ids`` (and, when
-        ``as_subject`` is given, a predicate in it) or their object in ``entity_ids`` (and,
-        when ``as_object`` is given, a predicate in it); with ``among``, only those whose
-        other end is in ``among``. Each relation once, highest confidence first, then by id."""
+        """Return the rows ``GraphStore.adjacent_edges`` describes: two directed expansions
+        per entity, only the conditions in use named in the query."""
         if limit <= 0 or not entity_ids or (among is not None and not among):
             return []
         params = {"ids": list(dict.fromkeys(entity_ids)), "limit": limit, "more": limit + 1,
@@ -304,11 +305,7 @@ class Neo4jStore(Neo4jConnections):
                   "among": list(dict.fromkeys(among or ())), **_filter_params(flt, False)}
         query = _adjacent_edges_query(as_subject is not None, as_object is not None,
                                       among is not None)
-        rows: list[list[Any]] | None = self._rows(
-            query + " LIMIT $more " + unless_cut(EDGE_LIST), **params)[0]["rows"]
-        if rows is None:
-            rows = self._rows(query + " ORDER BY r.confidence DESC, r.id "
-                              "LIMIT $limit " + EDGE_FIELDS, **params)[0]["rows"]
+        rows = self._best_rows(query, EDGE_LIST, params)
         edges = [(rid, subject, predicate, obj, confidence)
                  for rid, subject, predicate, obj, confidence in rows]
         edges.sort(key=lambda e: (-e[4], e[0]))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -49,6 +49,8 @@ from graph.sqlite_sql import (
     _relation_where,
 )
 from graph.sqlite_writes import drop_evidence, write_document
+
+T = TypeVar("T")
 
 __all__ = ["POOL_SIZE", "SqliteStore"]
 
@@ -201,11 +203,15 @@ class SqliteStore(SqliteConnections):
 
     def get_entities(self, entity_ids: Sequence[str]) -> list[Entity]:
         """Return the entities with these ids in the order given (unknown ids skipped)."""
-        ids = list(dict.fromkeys(entity_ids))
-        rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
-                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
-        by_id = {r[0]: _entity(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return self._in_order(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
+                              "(SELECT value FROM json_each(?))", _entity, entity_ids)
+
+    def _in_order(self, sql: str, convert: Callable[[Any], T], ids: Sequence[str]) -> list[T]:
+        """Return ``convert`` of each row ``sql`` reads for the JSON array of ``ids`` (rows
+        start with their id), in the order of ``ids``, unknown ids skipped."""
+        wanted = list(dict.fromkeys(ids))
+        by_id = {r[0]: convert(r) for r in self._read(sql, (json.dumps(wanted),))}
+        return [by_id[i] for i in wanted if i in by_id]
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
         """Return entities whose name or an alias has exactly this ``name_key``, by name."""
@@ -268,16 +274,13 @@ class SqliteStore(SqliteConnections):
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
-        rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE id = ?", (relation_id,))
-        return _relation(rows[0]) if rows else None
+        found = self.get_relations([relation_id])
+        return found[0] if found else None
 
     def get_relations(self, relation_ids: Sequence[str]) -> list[Relation]:
         """Return the relations with these ids in the order given (unknown ids skipped)."""
-        ids = list(dict.fromkeys(relation_ids))
-        rows = self._read(f"SELECT {_REL_COLS} FROM relations WHERE id IN "
-                          "(SELECT value FROM json_each(?))", (json.dumps(ids),))
-        by_id = {r[0]: _relation(r) for r in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        return self._in_order(f"SELECT {_REL_COLS} FROM relations WHERE id IN "
+                              "(SELECT value FROM json_each(?))", _relation, relation_ids)
 
     def relations_of(self, entity_id: str, include_flagged: bool = True,
                      limit: int = 500) -> list[Relation]:
