@@ -21,7 +21,7 @@ from graph.aggregate import (
 )
 from graph.model import Document, Entity, Triple
 from graph.names import name_key
-from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, HEAD, _day, _entity, _iso
+from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, FRESH_PLAN, HEAD, _day, _entity, _iso
 
 
 def _entity_row(e: Entity) -> dict[str, Any]:
@@ -68,38 +68,43 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
                      for row in renamed]).consume()
 
 
-def _refresh_relations(tx: ManagedTransaction, touched: set[str],
-                       ends: dict[str, tuple[str, str, str]],
-                       fresh: dict[str, list[tuple[float, str, date | None]]],
-                       unsupported: set[str]) -> None:
-    """Recompute the aggregates of the touched relations from their evidence, inside ``tx``.
+def _stored_relations(tx: ManagedTransaction, ids: set[str], old: set[str],
+                      ends: dict[str, tuple[str, str, str]]
+                      ) -> tuple[set[str], dict[str, list[tuple[float, str, date | None]]]]:
+    """Return the relations among ``ids`` stored before this transaction and the evidence
+    they keep, read before this transaction writes any; fills ``ends`` for the ``old`` ones.
 
-    ``fresh`` holds the evidence written by this transaction, by relation: a relation that
-    did not exist before has no other, so only the evidence of existing ones is read back.
-    Relations left without evidence are deleted, then the entities (their ends or the
-    ``unsupported`` ones) left without any relation.
+    ``old`` are the relations whose evidence this transaction deleted (they exist); any
+    other stored relation has evidence (a relation without evidence is deleted), so the
+    evidence index answers for them.
     """
-    ids = sorted(touched)
-    if not ids and not unsupported:
-        return
-    existing: set[str] = set()
-    for r in tx.run("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() USING INDEX r:REL(id) "
-                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=ids):
-        existing.add(r["id"])
-        ends.setdefault(r["id"], (r["s"], r["p"], r["o"]))
-    reread = [rid for rid in ids if rid in existing or rid not in fresh]
     evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
         "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
         "USING INDEX ev:Evidence(relation_id) "
         "WITH id, ev ORDER BY ev.id "
-        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=reread)}
+        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=sorted(ids))}
+    unknown = sorted(rid for rid in old if rid not in ends)
+    for r in tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
+                    "USING INDEX r:REL(id) "
+                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=unknown):
+        ends[r["id"]] = (r["s"], r["p"], r["o"])
+    return old | set(evidence), evidence
+
+
+def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str],
+                       ends: dict[str, tuple[str, str, str]],
+                       evidence: dict[str, list[tuple[float, str, date | None]]],
+                       unsupported: set[str]) -> None:
+    """Write the aggregates of the relations ``ids`` from their ``evidence`` rows, inside
+    ``tx``: update the ``existing`` ones, create the others, delete those left without
+    evidence, then the entities (their ends or the ``unsupported`` ones) left without any
+    relation."""
     update: list[dict[str, Any]] = []
     create: list[dict[str, Any]] = []
     drop: list[str] = []
     for rid in ids:
         s, p, o = ends[rid]
-        rel = aggregate(rid, s, p, o, evidence.get(rid, []) if rid in existing or rid not in fresh
-                        else fresh[rid])
+        rel = aggregate(rid, s, p, o, evidence.get(rid, []))
         if rel is None:
             drop.append(rid)
             continue
@@ -107,11 +112,11 @@ def _refresh_relations(tx: ManagedTransaction, touched: set[str],
                "last_seen": _iso(rel.last_seen)}
         (update if rid in existing else create).append(row)
     if drop:
-        tx.run("UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() USING INDEX e:REL(id) "
-               "DELETE e", ids=drop).consume()
+        tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() "
+               "USING INDEX e:REL(id) DELETE e", ids=drop).consume()
     if update:
-        tx.run("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() USING INDEX e:REL(id) "
-               "SET e = row",
+        tx.run(FRESH_PLAN + "UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() "
+               "USING INDEX e:REL(id) SET e = row",
                rows=update).consume()
     if create:
         tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
@@ -158,6 +163,7 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         existed = {r["id"] for r in tx.run(
             "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
         old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
+        existing, kept = _stored_relations(tx, old_rels | set(ends), old_rels, ends)
         tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
                rows=[{**final[i][0].model_dump(exclude_none=True),
                       "published": _iso(final[i][0].published)} for i in ids]).consume()
@@ -165,7 +171,9 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         # the evidence of these documents was just deleted and ids include the document
         tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
                rows=[evidence[i] for i in sorted(evidence)]).consume()
-        _refresh_relations(tx, old_rels | set(ends), ends, fresh, unsupported)
+        for rid, rows in fresh.items():
+            kept[rid] = kept.get(rid, []) + rows
+        _refresh_relations(tx, sorted(old_rels | set(ends)), existing, ends, kept, unsupported)
         return existed
 
     return work
@@ -179,8 +187,10 @@ def remove_work(document_id: str) -> Callable[[ManagedTransaction], bool]:
             return False
         _bump(tx)
         old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=[document_id])}
+        ends: dict[str, tuple[str, str, str]] = {}
+        existing, kept = _stored_relations(tx, old_rels, old_rels, ends)
         tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
-        _refresh_relations(tx, old_rels, {}, {}, set())
+        _refresh_relations(tx, sorted(old_rels), existing, ends, kept, set())
         return True
 
     return work
