@@ -12,10 +12,10 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 from graph.aggregate import (
+    EntityState,
     aggregate,
     entity_state,
     merge_entity,
-    merged_entity,
     oriented,
     triple_relation_id,
 )
@@ -24,10 +24,11 @@ from graph.names import name_key
 from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, FRESH_PLAN, HEAD, _day, _entity, _iso
 
 
-def _entity_row(e: Entity) -> dict[str, Any]:
-    keys = sorted({k for k in map(name_key, [e.name, *e.aliases]) if k})
-    return {"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "keys": keys,
-            "external_ids": json.dumps(e.external_ids, sort_keys=True)}
+def _entity_row(entity_id: str, state: EntityState) -> dict[str, Any]:
+    aliases = sorted(state.aliases)
+    keys = sorted({k for k in map(name_key, [state.name, *aliases]) if k})
+    return {"id": entity_id, "name": state.name, "type": state.type, "aliases": aliases,
+            "keys": keys, "external_ids": json.dumps(state.external_ids, sort_keys=True)}
 
 
 def _bump(tx: ManagedTransaction) -> None:
@@ -39,16 +40,15 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity]) -> None:
     """Merge ``entities`` (in order) into the stored ones, write those that changed and
     rewrite the alias nodes of those whose keys, type or name changed."""
     ids = sorted({e.id for e in entities})
-    stored: dict[str, Entity] = {}
+    stored: dict[str, EntityState] = {}
     stored_keys: dict[str, list[str]] = {}
     for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e", ids=ids):
-        stored[r["e"]["id"]] = _entity(r["e"])
+        stored[r["e"]["id"]] = entity_state(_entity(r["e"]))
         stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
-    states = {i: entity_state(e) for i, e in stored.items()}
+    states = dict(stored)
     for e in entities:
         states[e.id] = merge_entity(states.get(e.id), e)
-    merged = {i: merged_entity(i, states[i]) for i in ids}
-    rows = [_entity_row(merged[i]) for i in ids if merged[i] != stored.get(i)]
+    rows = [_entity_row(i, states[i]) for i in ids if states[i] != stored.get(i)]
     if not rows:
         return
     tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
