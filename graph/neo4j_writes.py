@@ -91,26 +91,35 @@ def _stored_relations(tx: ManagedTransaction, ids: set[str], old: set[str],
     return old | set(evidence), evidence
 
 
+def _relation_row(rid: str, ends: tuple[str, str, str],
+                  evidence: list[tuple[float, str, date | None]]) -> dict[str, Any] | None:
+    """Return the properties of a relation aggregated from its evidence; None without any."""
+    rel = aggregate(rid, *ends, evidence)
+    if rel is None:
+        return None
+    return {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
+            "last_seen": _iso(rel.last_seen)}
+
+
 def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str],
                        ends: dict[str, tuple[str, str, str]],
                        evidence: dict[str, list[tuple[float, str, date | None]]],
-                       unsupported: set[str]) -> None:
+                       created: dict[str, dict[str, Any]], unsupported: set[str]) -> None:
     """Write the aggregates of the relations ``ids`` from their ``evidence`` rows, inside
-    ``tx``: update the ``existing`` ones, create the others, delete those left without
-    evidence, then the entities (their ends or the ``unsupported`` ones) left without any
-    relation."""
+    ``tx``: update the ``existing`` ones, create the others (their rows aggregated
+    beforehand in ``created`` when there), delete those left without evidence, then the
+    entities (their ends or the ``unsupported`` ones) left without any relation."""
     update: list[dict[str, Any]] = []
     create: list[dict[str, Any]] = []
     drop: list[str] = []
     for rid in ids:
-        s, p, o = ends[rid]
-        rel = aggregate(rid, s, p, o, evidence.get(rid, []))
-        if rel is None:
+        new = rid not in existing
+        row = created[rid] if new and rid in created else _relation_row(
+            rid, ends[rid], evidence.get(rid, []))
+        if row is None:
             drop.append(rid)
-            continue
-        row = {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
-               "last_seen": _iso(rel.last_seen)}
-        (update if rid in existing else create).append(row)
+        else:
+            (create if new else update).append(row)
     if drop:
         tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() "
                "USING INDEX e:REL(id) DELETE e", ids=drop).consume()
@@ -155,6 +164,9 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         row = evidence[ev_id]
         fresh.setdefault(row["relation_id"], []).append(
             (row["confidence"], row["status"], _day(row["date"])))
+    # a relation not stored yet has only this evidence: its row is ready before the work
+    created = {rid: ready for rid, rows in fresh.items()
+               if (ready := _relation_row(rid, ends[rid], rows)) is not None}
     # entities only named by an earlier copy of a repeated document support nothing
     unsupported = {e.id for e in entities} - {x for s, _, o in ends.values() for x in (s, o)}
 
@@ -171,9 +183,10 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         # the evidence of these documents was just deleted and ids include the document
         tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
                rows=[evidence[i] for i in sorted(evidence)]).consume()
-        for rid, rows in fresh.items():
-            kept[rid] = kept.get(rid, []) + rows
-        _refresh_relations(tx, sorted(old_rels | set(ends)), existing, ends, kept, unsupported)
+        for rid in existing.intersection(fresh):
+            kept[rid] = kept.get(rid, []) + fresh[rid]
+        _refresh_relations(tx, sorted(old_rels | set(ends)), existing, ends, kept, created,
+                           unsupported)
         return existed
 
     return work
@@ -190,7 +203,7 @@ def remove_work(document_id: str) -> Callable[[ManagedTransaction], bool]:
         ends: dict[str, tuple[str, str, str]] = {}
         existing, kept = _stored_relations(tx, old_rels, old_rels, ends)
         tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
-        _refresh_relations(tx, sorted(old_rels), existing, ends, kept, set())
+        _refresh_relations(tx, sorted(old_rels), existing, ends, kept, {}, set())
         return True
 
     return work
