@@ -158,8 +158,11 @@ class Neo4jStore(Neo4jConnections):
         return [_entity(e) for e in rows[0]["es"]]
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
-        """Return entities whose name or an alias has exactly this ``name_key``."""
+        """Return entities whose name or an alias has exactly this ``name_key``; none for a
+        key-less ``key`` (only punctuation or spaces)."""
         key = name_key(key)
+        if not key:
+            return []
         rows = self._rows("MATCH (a:Alias {head: $head}) WHERE a.key = $key "
                           "WITH DISTINCT a.entity_id AS id "
                           "MATCH (e:Entity {id: id}) RETURN e {.*} AS e "

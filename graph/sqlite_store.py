@@ -214,7 +214,10 @@ class SqliteStore(SqliteConnections):
         return [by_id[i] for i in wanted if i in by_id]
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
-        """Return entities whose name or an alias has exactly this ``name_key``, by name."""
+        """Return entities whose name or an alias has exactly this ``name_key``, by name;
+        none for a key-less ``key`` (only punctuation or spaces)."""
+        if not name_key(key):
+            return []
         rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
                           "(SELECT entity_id FROM aliases WHERE key = ?) "
                           "ORDER BY e.name, e.id LIMIT ?", (name_key(key), limit))

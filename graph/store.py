@@ -73,7 +73,8 @@ class GraphStore(Protocol):
         """Return the entities with these ids (unknown ids are skipped)."""
 
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
-        """Return entities whose name or an alias has exactly this ``name_key``."""
+        """Return entities whose name or an alias has exactly this ``name_key``; none when
+        ``key`` has no key (only punctuation or spaces)."""
 
     def search_entities(self, query: str, type: str | None = None,
                         limit: int = 10) -> list[tuple[Entity, float]]:

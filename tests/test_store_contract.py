@@ -258,6 +258,14 @@ def test_find_by_key(store: GraphStore) -> None:
     assert store.find_by_key("serb") == []
 
 
+def test_find_by_key_ignores_names_without_a_key(store: GraphStore) -> None:
+    shout = Entity.named("!!!", "Organization", aliases=["Shout Collective"])
+    store.upsert_document(*report("Punctuation", date(2024, 5, 1), [(shout, "funds", SERBIA)]))
+    assert name_key("!!!") == ""
+    assert store.find_by_key("!!!") == [] and store.find_by_key("") == []
+    assert [e.id for e in store.find_by_key("shout collective")] == [shout.id]
+
+
 # ---------------------------------------------------------------- relations
 
 
