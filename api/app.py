@@ -56,7 +56,7 @@ class StoreGuard:
 
         try:
             await asyncio.wait_for(run_in_threadpool(check), timeout=self.ping)
-        except (InfluenceError, OSError, asyncio.TimeoutError):
+        except (TimeoutError, InfluenceError, OSError):
             return False
         return True
 

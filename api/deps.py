@@ -133,7 +133,7 @@ def relation_filter_dep() -> Any:
 
     def relation_filter(
         predicates: Annotated[list[Pred], BeforeValidator(_split_commas),  # type: ignore[valid-type]
-                              Query(description="Only these predicates (repeat or comma-separate)")] = [],  # noqa: B006,E501
+                              Query(description="Only these predicates (repeat or comma-separate)")] = [],  # noqa: B006
         types: Annotated[list[Typ], BeforeValidator(_split_commas),  # type: ignore[valid-type]
                          Query(description="Only entities of these types")] = [],  # noqa: B006
         since: Annotated[date | None, Query(description="Only relations seen on or after")] = None,

@@ -84,7 +84,7 @@ class EntityRef(BaseModel):
     type: str
 
     @classmethod
-    def of(cls, e: Entity) -> "EntityRef":
+    def of(cls, e: Entity) -> EntityRef:
         """Return the reference of an entity."""
         return cls(id=e.id, name=e.name, type=e.type)
 

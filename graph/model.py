@@ -4,8 +4,8 @@ Loaders produce them, stores persist them, the API serializes them.
 """
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -26,7 +26,7 @@ class Entity(BaseModel):
 
     @classmethod
     def named(cls, name: str, type: str, aliases: list[str] | None = None,
-              external_ids: dict[str, str] | None = None) -> "Entity":
+              external_ids: dict[str, str] | None = None) -> Entity:
         """Return an entity whose id is derived from its canonical name."""
         return cls(id=entity_id(name), name=name, type=type, aliases=sorted(set(aliases or [])),
                    external_ids=external_ids or {})
@@ -69,7 +69,7 @@ def relation_id(subject_id: str, predicate: str, object_id: str, symmetric: bool
     a, b = (subject_id, object_id)
     if symmetric and b < a:
         a, b = b, a
-    return hashlib.sha1(f"{a}|{predicate}|{b}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha1(f"{a}|{predicate}|{b}".encode()).hexdigest()[:20]
 
 
 class Triple(BaseModel):

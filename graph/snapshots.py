@@ -241,8 +241,9 @@ def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
     vis_edges = []
     for r in relations:
         style = edge_style(r["predicate"], leg)
-        tip = "\n".join([f"{r['number']}. {r['source_name']} — {r['predicate']} → "
-                         f"{r['target_name']}"] + [evidence_text(ev) for ev in r["evidence"]])
+        head = (f"{r['number']}. {r['source_name']} — {r['predicate']} → "
+                f"{r['target_name']}")
+        tip = "\n".join([head] + [evidence_text(ev) for ev in r["evidence"]])
         vis_edges.append({"id": r["id"], "from": r["source"], "to": r["target"],
                           "label": r["predicate"], "title": tip, "color": style["color"],
                           "dashes": style["dashes"], "arrows": style["arrows"]})

@@ -227,10 +227,10 @@ def test_api_shows_hostile_names_literally(
 class _Hostile(BaseHTTPRequestHandler):
     """Answers that a fetcher must give up on; ``/ok`` is a good article."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path == "/ok":
             body = f"<html><head><title>OK</title></head><body><article><p>{GOOD_TEXT}</p>" \
                    "</article></body></html>"

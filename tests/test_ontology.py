@@ -21,8 +21,8 @@ def _core_tables() -> tuple[list[str], list[tuple[str, str, str, str]]]:
     """Return (types, [(predicate, family, influence, polarity)]) of shared/ontology-core.md."""
     text = (SHARED / "ontology-core.md").read_text(encoding="utf-8")
     types_part, preds_part = text.split("## Predicates", 1)
-    types = re.findall(r"^\| (\w+) \|", types_part.split("## Entity types", 1)[1], re.M)
-    preds = re.findall(r"^\| (\w+) \| (\w+) \| (\w+) \| ([+\-0]) \|", preds_part, re.M)
+    types = re.findall(r"^\| (\w+) \|", types_part.split("## Entity types", 1)[1], re.MULTILINE)
+    preds = re.findall(r"^\| (\w+) \| (\w+) \| (\w+) \| ([+\-0]) \|", preds_part, re.MULTILINE)
     return [t for t in types if t != "type"], preds
 
 

@@ -49,13 +49,13 @@ def sample(store: GraphStore) -> GraphStore:
 
 def _data(html: str) -> dict:
     block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html,
-                      flags=re.S)
+                      flags=re.DOTALL)
     assert block is not None
     return json.loads(block.group(1))
 
 
 def _inline_scripts(html: str) -> list[str]:
-    return re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    return re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
 
 
 def test_drawing_is_self_contained_without_cdn(sample: GraphStore) -> None:

@@ -207,7 +207,7 @@ def test_inline_scripts_match_the_csp_hashes(client: TestClient) -> None:
 
     out = _post(client, {"focus": ["Serbia"]})
     page = client.get(f"/s/{out['id']}")
-    scripts = re.findall(r"<script>(.*?)</script>", page.text, flags=re.S)
+    scripts = re.findall(r"<script>(.*?)</script>", page.text, flags=re.DOTALL)
     assert len(scripts) == 2
     for s in scripts:
         assert script_hash(s) in page.headers["content-security-policy"]

@@ -36,7 +36,7 @@ async def health(request: Request) -> HealthOut:
     store = "ok"
     try:
         await asyncio.wait_for(run_in_threadpool(check), timeout=3.0)
-    except (InfluenceError, asyncio.TimeoutError, OSError):
+    except (TimeoutError, InfluenceError, OSError):
         store = "unavailable"
     return HealthOut(status="ok" if store == "ok" else "degraded", store=store,  # type: ignore[arg-type]
                      version=app_version())
