@@ -21,7 +21,7 @@ MAX_FRONTIER = 2000      # entities expanded per level of a path search
 MAX_EXPANSIONS = 100000  # partial paths popped before the search stops looking further
 MAX_QUEUED = 1000000     # partial paths queued before it stops looking further
 TIE = 1e-9               # scores closer than this are equal (products in another order)
-STRONG = 0.9             # first pass of a path search: only relations this confident
+STAGES = (0.95, 0.8, 0.6)  # floors of confidence a path search tries before all relations
 
 
 class Hop(BaseModel):
@@ -194,14 +194,12 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
     ``flt.types``, the entities a path may pass through (its ends always may).
 
     A path scores at most its weakest hop, so once k paths scoring θ are known no relation
-    weaker than θ can be on a better one: the search first walks only relations of at least
-    STRONG confidence; when that finds k paths whose k-th scores above STRONG it is the
-    answer, else a second search walks the relations of at least that k-th score (or all,
-    when fewer than k were found). Each search reads the store level by level from both
-    ends (see ``_explore``), keeps the
-    entities that lie on some short enough walk, then enumerates simple paths best first
-    (A* on the score, bounded by the best completion of each entity), so the first ``k``
-    found are the best ``k``.
+    weaker than θ can be on a better one: the search walks the strongest relations first
+    and lowers the floor only as far as needed (``_staged_search``). Each search reads the
+    store level by level from both ends (see ``_explore``), keeps the entities that lie on
+    some short enough walk, then enumerates simple paths best first (A* on the score,
+    bounded by the best completion of each entity), so the first ``k`` found are the best
+    ``k``.
 
     Raises InputError for a bad mode, k or max_hops.
     """
@@ -211,22 +209,38 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
         raise InputError("k and max_hops must be at least 1")
     if source_id == target_id:
         return []
-    done = None
-    if flt.min_confidence < STRONG:
-        done = _search(store, source_id, target_id, k, max_hops, mode,
-                       flt.model_copy(update={"min_confidence": STRONG}))
-        floor = done[k - 1][0] - 2 * TIE if len(done) >= k else 0.0
-        if floor <= flt.min_confidence:
-            done = None
-        elif floor < STRONG:
-            done = _search(store, source_id, target_id, k, max_hops, mode,
-                           flt.model_copy(update={"min_confidence": floor}))
-    if done is None:
-        done = _search(store, source_id, target_id, k, max_hops, mode, flt)
+    done = _staged_search(store, source_id, target_id, k, max_hops, mode, flt)
     on_paths = sorted({st.relation.id for _score, p in done for st in p})
     best = store.best_evidence(on_paths)
     full = {r.id: r for r in store.get_relations(on_paths)}
     return [_path(p, best, full) for _score, p in done]
+
+
+def _staged_search(store: GraphStore, source: str, target: str, k: int, max_hops: int,
+                   mode: str, flt: RelationFilter) -> list[tuple[float, list[Step]]]:
+    """Return (score, steps) of the best ``k`` paths, searching the strong relations first.
+
+    A search walking only relations of confidence >= f finds every path whose hops all
+    are; when it finds k paths, any path with a weaker hop scores below f, so if the k-th
+    scores s >= f the answer is found, and if it scores s < f one more search from s is
+    exact. When it finds fewer than k, the next (lower) floor of STAGES is tried, then all
+    relations the filter passes.
+    """
+    for floor in STAGES:
+        if floor <= flt.min_confidence:
+            break
+        done = _search(store, source, target, k, max_hops, mode,
+                       flt.model_copy(update={"min_confidence": floor}))
+        if len(done) < k:
+            continue
+        kth = done[k - 1][0] - 2 * TIE
+        if kth >= floor:
+            return done
+        if kth > flt.min_confidence:
+            return _search(store, source, target, k, max_hops, mode,
+                           flt.model_copy(update={"min_confidence": kth}))
+        break
+    return _search(store, source, target, k, max_hops, mode, flt)
 
 
 def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, mode: str,
