@@ -99,7 +99,8 @@ def measure_writes(uri: str | None, batches: Batches, naive_batches: Batches, ru
     baseline runs on the smaller ``naive_batches`` (its rate does not depend on size).
 
     Runs are interleaved (an untimed warm-up of per-row, per-row, an untimed warm-up of peer
-    and ours on the small set, then rounds of peer, ours) so that load from other processes hits every writer alike;
+    and ours on the small set, then rounds of peer, ours) so that load from other processes
+    hits every writer alike;
     Neo4j is left holding the graph our loader wrote.
     Without ``uri`` only the embedded store is measured.
     """

@@ -106,20 +106,19 @@ def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str
                        evidence: dict[str, list[tuple[float, str, date | None]]],
                        created: dict[str, dict[str, Any]], unsupported: set[str]) -> None:
     """Write the aggregates of the relations ``ids`` from their ``evidence`` rows, inside
-    ``tx``: update the ``existing`` ones, create the others (their rows aggregated
-    beforehand in ``created`` when there), delete those left without evidence, then the
-    entities (their ends or the ``unsupported`` ones) left without any relation."""
+    ``tx``: update the ``existing`` ones, create the others (their rows, aggregated
+    beforehand, in ``created``), delete those left without evidence, then the entities
+    (their ends or the ``unsupported`` ones) left without any relation."""
     update: list[dict[str, Any]] = []
     create: list[dict[str, Any]] = []
     drop: list[str] = []
     for rid in ids:
-        new = rid not in existing
-        row = created[rid] if new and rid in created else _relation_row(
-            rid, ends[rid], evidence.get(rid, []))
-        if row is None:
+        if rid not in existing:  # only this transaction's evidence: aggregated already
+            create.append(created[rid])
+        elif (row := _relation_row(rid, ends[rid], evidence.get(rid, []))) is None:
             drop.append(rid)
         else:
-            (create if new else update).append(row)
+            update.append(row)
     if drop:
         tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() "
                "USING INDEX e:REL(id) DELETE e", ids=drop).consume()
@@ -160,7 +159,7 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
                 "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
                 "confidence": ev.confidence, "attribution": ev.attribution,
                 "status": ev.status}
-    for ev_id in sorted(evidence):  # the order in which the stored evidence is read back
+    for ev_id in sorted(evidence):  # by id, as stored evidence is read back
         row = evidence[ev_id]
         fresh.setdefault(row["relation_id"], []).append(
             (row["confidence"], row["status"], _day(row["date"])))
@@ -175,7 +174,9 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         existed = {r["id"] for r in tx.run(
             "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
         old_rels = {r["rid"] for r in tx.run(DELETE_EVIDENCE, ids=ids)}
-        existing, kept = _stored_relations(tx, old_rels | set(ends), old_rels, ends)
+        touched = old_rels | set(ends)
+        known = dict(ends)  # this attempt's copy: a retry starts from the prepared ends
+        existing, kept = _stored_relations(tx, touched, old_rels, known)
         tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
                rows=[{**final[i][0].model_dump(exclude_none=True),
                       "published": _iso(final[i][0].published)} for i in ids]).consume()
@@ -185,8 +186,7 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
                rows=[evidence[i] for i in sorted(evidence)]).consume()
         for rid in existing.intersection(fresh):
             kept[rid] = kept.get(rid, []) + fresh[rid]
-        _refresh_relations(tx, sorted(old_rels | set(ends)), existing, ends, kept, created,
-                           unsupported)
+        _refresh_relations(tx, sorted(touched), existing, known, kept, created, unsupported)
         return existed
 
     return work

@@ -216,11 +216,12 @@ class SqliteStore(SqliteConnections):
     def find_by_key(self, key: str, limit: int = 20) -> list[Entity]:
         """Return entities whose name or an alias has exactly this ``name_key``, by name;
         none for a key-less ``key`` (only punctuation or spaces)."""
-        if not name_key(key):
+        key = name_key(key)
+        if not key:
             return []
         rows = self._read(f"SELECT {_ENTITY_COLS} FROM entities e WHERE e.id IN "
                           "(SELECT entity_id FROM aliases WHERE key = ?) "
-                          "ORDER BY e.name, e.id LIMIT ?", (name_key(key), limit))
+                          "ORDER BY e.name, e.id LIMIT ?", (key, limit))
         return [_entity(r) for r in rows]
 
     def search_entities(self, query: str, type: str | None = None,
