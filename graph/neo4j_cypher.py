@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -42,7 +43,10 @@ FRESH_PLAN = "CYPHER replan=force "
 DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
                    "USING INDEX ev:Evidence(document_id) "
                    "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
-EVIDENCE_VIEW = ("OPTIONAL MATCH (d:Document {id: ev.document_id}) "
+# Reads are read-committed: evidence a concurrent write deletes after the match comes back
+# without properties; the view skips it (here, and in ``_evidence_views`` for the rest).
+EVIDENCE_VIEW = ("WITH * WHERE ev.id IS NOT NULL "
+                 "OPTIONAL MATCH (d:Document {id: ev.document_id}) "
                  "RETURN ev {.*, document_title: coalesce(d.title, ''), document_url: d.url} "
                  "AS ev")
 REL_FILTER = ("($flagged OR r.status = 'asserted') AND r.confidence >= $min_confidence "
@@ -134,6 +138,12 @@ def _evidence(props: dict[str, Any]) -> EvidenceView:
     fields = {k: v for k, v in props.items() if k not in ("date", "start_offset", "end_offset")}
     return EvidenceView(**fields, start=props.get("start_offset"), end=props.get("end_offset"),
                         date=_day(props.get("date")))
+
+
+def _evidence_views(rows: Iterable[Any]) -> list[EvidenceView]:
+    """Return the EvidenceView of each row's ``ev``, skipping evidence that a concurrent
+    write deleted while it was read (its properties come back empty)."""
+    return [_evidence(r["ev"]) for r in rows if r["ev"].get("id") is not None]
 
 
 def _filter_params(flt: RelationFilter | None, include_flagged: bool) -> dict[str, Any]:

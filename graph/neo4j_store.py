@@ -51,6 +51,7 @@ from graph.neo4j_cypher import (
     _document,
     _entity,
     _evidence,
+    _evidence_views,
     _filter_params,
     _lucene,
     _relation,
@@ -255,7 +256,7 @@ class Neo4jStore(Neo4jConnections):
                           " ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
                           "coalesce(ev.date, '') DESC, ev.id LIMIT $limit",
                           id=relation_id, limit=limit)
-        return [_evidence(r["ev"]) for r in rows]
+        return _evidence_views(rows)
 
     def best_evidence(self, relation_ids: Sequence[str]) -> dict[str, EvidenceView]:
         """Return the best evidence of each relation in one query, by relation id."""
@@ -267,8 +268,7 @@ class Neo4jStore(Neo4jConnections):
                           "coalesce(ev.date, '') DESC, ev.id "
                           "WITH id, head(collect(ev)) AS ev " + EVIDENCE_VIEW,
                           ids=list(dict.fromkeys(relation_ids)))
-        found = [_evidence(r["ev"]) for r in rows]
-        return {e.relation_id: e for e in found}
+        return {e.relation_id: e for e in _evidence_views(rows)}
 
     def adjacent(self, entity_ids: Sequence[str], flt: RelationFilter,
                  include_flagged: bool = False, limit: int = 10000) -> list[Relation]:
