@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 from pydantic import BeforeValidator
 
 from api.errors import Forbidden, Unauthorized
@@ -58,14 +59,16 @@ class StoreHolder:
             self._store = None
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     """Return the settings of the app serving this request."""
     return request.app.state.settings
 
 
-def get_store(request: Request) -> GraphStore:
-    """Return the app's store (StoreUnavailable → 503)."""
-    return request.app.state.store_holder.get()
+async def get_store(request: Request) -> GraphStore:
+    """Return the app's store (StoreUnavailable → 503); opening it, when the first open
+    failed, is done on a worker thread."""
+    holder: StoreHolder = request.app.state.store_holder
+    return holder.peek() or await run_in_threadpool(holder.get)
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -81,7 +84,7 @@ def _matches(key: str, keys: list[str]) -> bool:
     return found
 
 
-def require_write(settings: SettingsDep,
+async def require_write(settings: SettingsDep,
                   key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a write when no write key is configured or the X-API-Key is a write key.
 
@@ -96,7 +99,7 @@ def require_write(settings: SettingsDep,
         raise Forbidden("the X-API-Key is not a write key")
 
 
-def require_read(settings: SettingsDep,
+async def require_read(settings: SettingsDep,
                  key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a read when no read key is configured, or the X-API-Key is a read or write key."""
     read_keys = settings.read_key_list()
@@ -131,7 +134,7 @@ def relation_filter_dep() -> Any:
     Pred = predicate_enum()
     Typ = type_enum()
 
-    def relation_filter(
+    async def relation_filter(
         predicates: Annotated[list[Pred], BeforeValidator(_split_commas),  # type: ignore[valid-type]
                               Query(description="Only these predicates (repeat or comma-separate)")] = [],  # noqa: B006
         types: Annotated[list[Typ], BeforeValidator(_split_commas),  # type: ignore[valid-type]

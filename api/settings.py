@@ -1,8 +1,10 @@
 """Every INFLUENCE_* environment variable, read in one place."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +28,13 @@ class Settings(BaseSettings):
     public_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    read_concurrency: int = Field(default=0, ge=0)
+
+    def read_slots(self, remote: bool) -> int:
+        """Return how many API reads may work at once: ``read_concurrency``, or when it is 0
+        one per CPU core for the embedded store (its reads are CPU work in this process) and
+        eight per core for a ``remote`` one (Neo4j; its reads mostly wait on the server)."""
+        return self.read_concurrency or (os.cpu_count() or 1) * (8 if remote else 1)
 
     def api_key_list(self) -> list[str]:
         """Return the configured write keys."""

@@ -147,6 +147,14 @@ class GraphStore(Protocol):
         """Return snapshots, newest first (payloads included)."""
 
 
+NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
+
+
+def is_neo4j(location: str) -> bool:
+    """Return True when ``location`` is a Neo4j URI rather than the path of a store file."""
+    return location.split("://", 1)[0] in NEO4J_SCHEMES
+
+
 def open_store(location: str | None = None, settings: Settings | None = None) -> GraphStore:
     """Return the store named by ``location`` (or ``INFLUENCE_STORE``).
 
@@ -158,7 +166,7 @@ def open_store(location: str | None = None, settings: Settings | None = None) ->
 
     settings = settings or get_settings()
     location = location or settings.store
-    if location.split("://", 1)[0] in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+    if is_neo4j(location):
         from graph.neo4j_store import Neo4jStore
 
         return Neo4jStore(location, settings.neo4j_user, settings.neo4j_password,

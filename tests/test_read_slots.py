@@ -1,0 +1,128 @@
+"""ReadSlots: at most N reads work at once, the rest wait; writes, /health and static files
+never wait; a slot is freed when the answer starts; the app's default follows the store."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+from starlette.types import Receive, Scope, Send
+
+from api.app import ReadSlots, create_app
+from api.settings import Settings
+from graph.sqlite_store import SqliteStore
+
+
+class Counting:
+    """An ASGI app that records how many requests it serves at once; a request for
+    ``/stream`` starts its answer, then waits for ``finish`` before ending it."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+        self.finish = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            if scope["path"] == "/stream":
+                await self.finish.wait()
+            else:
+                await asyncio.sleep(0.05)
+            await send({"type": "http.response.body", "body": b"ok"})
+        finally:
+            self.now -= 1
+
+
+class Holding(Counting):
+    """Like Counting, but works (sleeps) before it starts its answer."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.05)
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+        finally:
+            self.now -= 1
+
+
+def _client(app: object) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+                             base_url="http://test")
+
+
+def test_reads_beyond_the_slots_wait_and_all_are_answered() -> None:
+    inner = Holding()
+
+    async def main() -> list[int]:
+        async with _client(ReadSlots(inner, slots=2)) as client:
+            answers = await asyncio.gather(*(client.get(f"/api/paths?n={i}") for i in range(8)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(main()) == [200] * 8
+    assert inner.most == 2
+
+
+def test_writes_health_and_static_files_never_wait() -> None:
+    inner = Holding()
+
+    async def main() -> None:
+        async with _client(ReadSlots(inner, slots=1)) as client:
+            await asyncio.gather(client.post("/api/documents", content=b"x"),
+                                 client.post("/api/documents", content=b"y"),
+                                 client.get("/health"), client.get("/static/app.js"))
+
+    asyncio.run(main())
+    assert inner.most == 4
+
+
+def test_a_slot_is_freed_when_the_answer_starts() -> None:
+    # at the ASGI level: httpx's ASGI transport waits for a whole answer before returning
+    assert asyncio.run(_started_answer_frees_slot()) == 200
+
+
+async def _started_answer_frees_slot() -> int:
+    """Serve one answer that starts and then stalls, and a second read meanwhile, through
+    ReadSlots(slots=1) at the ASGI level; return the second read's status."""
+    inner = Counting()
+    slots = ReadSlots(inner, slots=1)
+    statuses: list[int] = []
+
+    def scope(path: str) -> Scope:
+        return {"type": "http", "method": "GET", "path": path, "headers": []}
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def sink(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(int(message["status"]))  # type: ignore[call-overload]
+
+    stalled = asyncio.ensure_future(slots(scope("/stream"), receive, sink))  # type: ignore[arg-type]
+    while not statuses:
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(slots(scope("/api/stats"), receive, sink), timeout=5.0)  # type: ignore[arg-type]
+    inner.finish.set()
+    await stalled
+    return statuses[-1]
+
+
+def test_default_slots_follow_the_store(tmp_path: Path) -> None:
+    settings = Settings(store=str(tmp_path / "a.db"))
+    assert settings.read_slots(remote=False) >= 1
+    assert settings.read_slots(remote=True) == 8 * settings.read_slots(remote=False)
+    assert Settings(read_concurrency=3).read_slots(remote=True) == 3
+    store = SqliteStore(str(tmp_path / "a.db"))
+    try:
+        app = create_app(settings, store=store)
+        layer: object = app.build_middleware_stack()
+        while layer is not None and not isinstance(layer, ReadSlots):
+            layer = getattr(layer, "app", None)
+        assert isinstance(layer, ReadSlots)
+        assert layer.slots._value == settings.read_slots(remote=False)  # type: ignore[attr-defined]
+    finally:
+        store.close()
