@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader
-from starlette.concurrency import run_in_threadpool
 from pydantic import BeforeValidator
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Forbidden, Unauthorized
 from api.settings import Settings
