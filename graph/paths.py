@@ -209,7 +209,8 @@ def find_paths(store: GraphStore, source_id: str, target_id: str, k: int, max_ho
         raise InputError("k and max_hops must be at least 1")
     if source_id == target_id:
         return []
-    done = _staged_search(store, source_id, target_id, k, max_hops, mode, flt)
+    done = _by_names(store, _staged_search(store, source_id, target_id, k, max_hops, mode,
+                                           flt))[:k]
     on_paths = sorted({st.relation.id for _score, p in done for st in p})
     best = store.best_evidence(on_paths)
     full = {r.id: r for r in store.get_relations(on_paths)}
@@ -245,8 +246,8 @@ def _staged_search(store: GraphStore, source: str, target: str, k: int, max_hops
 
 def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, mode: str,
             flt: RelationFilter) -> list[tuple[float, list[Step]]]:
-    """Return (score, steps) of the best ``k`` paths walking the relations ``flt`` passes,
-    in the order find_paths returns them."""
+    """Return (score, steps) of the best ``k`` paths walking the relations ``flt`` passes
+    and of any others tying the k-th, best first (``_by_names`` breaks ties)."""
     steps = _explore(store, source, target, max_hops, mode, flt)
     useful = _useful(steps, source, target, max_hops, None)
     if flt.types:
@@ -254,13 +255,25 @@ def _search(store: GraphStore, source: str, target: str, k: int, max_hops: int, 
         allowed = {e.id for e in store.get_entities(sorted(nodes))
                    if has_type(e.type, flt.types)}
         useful = _useful(steps, source, target, max_hops, allowed)
-    done = _best_paths(source, target, k, max_hops, useful,
+    return _best_paths(source, target, k, max_hops, useful,
                        _completion_bounds(useful, target, max_hops))
-    on_paths = sorted({st.target for _score, p in done for st in p})
-    names = {e.id: e.name.casefold() for e in store.get_entities(on_paths)}
-    done.sort(key=lambda d: (-round(d[0], 9), len(d[1]), [names.get(st.target, st.target)
-                                                           for st in d[1]]))
-    return done[:k]
+
+
+def _by_names(store: GraphStore, done: list[tuple[float, list[Step]]]
+              ) -> list[tuple[float, list[Step]]]:
+    """Return ``done`` ordered by score (to 9 decimals), then fewer hops, then the names of
+    the entities along each path; names are read only for paths that tie on both."""
+    def rank(d: tuple[float, list[Step]]) -> tuple[float, int]:
+        return -round(d[0], 9), len(d[1])
+
+    counts: dict[tuple[float, int], int] = {}
+    for d in done:
+        counts[rank(d)] = counts.get(rank(d), 0) + 1
+    tied = sorted({st.target for d in done if counts[rank(d)] > 1 for st in d[1]})
+    names = {e.id: e.name.casefold() for e in store.get_entities(tied)} if tied else {}
+    return sorted(done, key=lambda d: (*rank(d), [names.get(st.target, st.target)
+                                                  for st in d[1]] if counts[rank(d)] > 1
+                                                  else []))
 
 
 def _best_paths(source: str, target: str, k: int, max_hops: int,
