@@ -3,6 +3,8 @@ never wait; a slot is freed when the answer starts; the app's default follows th
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -126,3 +128,46 @@ def test_default_slots_follow_the_store(tmp_path: Path) -> None:
         assert layer.slots._value == settings.read_slots(remote=False)  # type: ignore[attr-defined]
     finally:
         store.close()
+
+
+class Hanging:
+    """A store whose every call waits for ``gate`` first (a store that hangs)."""
+
+    def __init__(self, inner: SqliteStore, gate: threading.Event) -> None:
+        self.inner = inner
+        self.gate = gate
+
+    def __getattr__(self, name: str) -> object:
+        attr = getattr(self.inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: object, **kwargs: object) -> object:
+            self.gate.wait(30)
+            return attr(*args, **kwargs)
+
+        return call
+
+
+def test_reads_queued_behind_a_hung_store_get_503_within_5_s(tmp_path: Path) -> None:
+    gate = threading.Event()
+    store = SqliteStore(str(tmp_path / "a.db"))
+    app = create_app(Settings(store=str(tmp_path / "a.db"), read_concurrency=1),
+                     store=Hanging(store, gate))  # type: ignore[arg-type]
+
+    async def main() -> list[tuple[int, float]]:
+        async with _client(app) as client:
+            async def timed(url: str) -> tuple[int, float]:
+                started = time.monotonic()
+                answer = await client.get(url)
+                return answer.status_code, time.monotonic() - started
+
+            return await asyncio.gather(timed("/api/stats"), timed("/api/entities?q=x"))
+
+    try:
+        answers = asyncio.run(main())
+    finally:
+        gate.set()
+        store.close()
+    assert [status for status, _ in answers] == [503, 503]
+    assert max(seconds for _, seconds in answers) < 5.0
