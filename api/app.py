@@ -120,7 +120,17 @@ class ReadSlots:
 
     def __init__(self, app: ASGIApp, slots: int) -> None:
         self.app = app
-        self.slots = asyncio.Semaphore(slots)
+        self.size = slots
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._slots = asyncio.Semaphore(slots)
+
+    def slots(self) -> asyncio.Semaphore:
+        """Return the semaphore of the running event loop (an app served by one loop after
+        another, as test clients do, gets a fresh one for each)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._slots = loop, asyncio.Semaphore(self.size)
+        return self._slots
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -128,21 +138,22 @@ class ReadSlots:
                 or path == "/health" or path.startswith("/static/")):
             await self.app(scope, receive, send)
             return
-        await self.slots.acquire()
+        slots = self.slots()
+        await slots.acquire()
         held = True
 
         async def freeing_send(message: Message) -> None:
             nonlocal held
             if held and message["type"] == "http.response.start":
                 held = False
-                self.slots.release()
+                slots.release()
             await send(message)
 
         try:
             await self.app(scope, receive, freeing_send)
         finally:
             if held:
-                self.slots.release()
+                slots.release()
 
 
 class BodyLimit:

@@ -69,6 +69,19 @@ def test_reads_beyond_the_slots_wait_and_all_are_answered() -> None:
     assert inner.most == 2
 
 
+def test_an_app_served_by_one_event_loop_after_another_keeps_working() -> None:
+    inner = Holding()
+    slots = ReadSlots(inner, slots=1)
+
+    async def main() -> list[int]:
+        async with _client(slots) as client:
+            answers = await asyncio.gather(*(client.get("/api/stats") for _ in range(3)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(main()) == [200] * 3  # requests waited: the semaphore met this loop
+    assert asyncio.run(main()) == [200] * 3  # a new loop, as each TestClient starts one
+
+
 def test_writes_health_and_static_files_never_wait() -> None:
     inner = Holding()
 
@@ -125,7 +138,7 @@ def test_default_slots_follow_the_store(tmp_path: Path) -> None:
         while layer is not None and not isinstance(layer, ReadSlots):
             layer = getattr(layer, "app", None)
         assert isinstance(layer, ReadSlots)
-        assert layer.slots._value == settings.read_slots(remote=False)  # type: ignore[attr-defined]
+        assert layer.size == settings.read_slots(remote=False)
     finally:
         store.close()
 
