@@ -68,7 +68,8 @@ async def get_store(request: Request) -> GraphStore:
     """Return the app's store (StoreUnavailable → 503); opening it, when the first open
     failed, is done on a worker thread."""
     holder: StoreHolder = request.app.state.store_holder
-    return holder.peek() or await run_in_threadpool(holder.get)
+    store = holder.peek()
+    return store if store is not None else await run_in_threadpool(holder.get)
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
@@ -85,7 +86,7 @@ def _matches(key: str, keys: list[str]) -> bool:
 
 
 async def require_write(settings: SettingsDep,
-                  key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
+                        key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a write when no write key is configured or the X-API-Key is a write key.
 
     Raises Unauthorized (401) without a key and Forbidden (403) with a wrong one.
@@ -100,7 +101,7 @@ async def require_write(settings: SettingsDep,
 
 
 async def require_read(settings: SettingsDep,
-                 key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
+                       key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a read when no read key is configured, or the X-API-Key is a read or write key."""
     read_keys = settings.read_key_list()
     if not read_keys:

@@ -271,9 +271,12 @@ def _by_names(store: GraphStore, done: list[tuple[float, list[Step]]]
         counts[rank(d)] = counts.get(rank(d), 0) + 1
     tied = sorted({st.target for d in done if counts[rank(d)] > 1 for st in d[1]})
     names = {e.id: e.name.casefold() for e in store.get_entities(tied)} if tied else {}
-    return sorted(done, key=lambda d: (*rank(d), [names.get(st.target, st.target)
-                                                  for st in d[1]] if counts[rank(d)] > 1
-                                                  else []))
+
+    def key(d: tuple[float, list[Step]]) -> tuple[float, int, list[str]]:
+        along = [names.get(st.target, st.target) for st in d[1]] if counts[rank(d)] > 1 else []
+        return (*rank(d), along)
+
+    return sorted(done, key=key)
 
 
 def _best_paths(source: str, target: str, k: int, max_hops: int,
