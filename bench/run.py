@@ -33,7 +33,7 @@ QUICK: dict[str, Any] = {
 }
 FULL: dict[str, Any] = {
     "write_sizes": [10_000, 100_000], "write_runs": 3, "naive_docs": 50, "naive_runs": 3,
-    "path_sizes": [10_000, 100_000, 1_000_000], "path_pairs": 200, "path_budget": 2.0,
+    "path_sizes": [10_000, 100_000, 1_000_000], "path_pairs": 200, "path_budget": 5.0,
     "neo4j_path_max": 1_000_000,
     "extract_docs": 300, "extract_runs": 5, "ingest_sizes": (1_000, 10_000),
     "api_concurrency": 8, "api_seconds": 10.0, "api_rounds": 3,
