@@ -32,9 +32,12 @@ class Settings(BaseSettings):
 
     def read_slots(self, remote: bool) -> int:
         """Return how many API reads may work at once: ``read_concurrency``, or when it is 0
-        one per CPU core for the embedded store (its reads are CPU work in this process) and
-        eight per core for a ``remote`` one (Neo4j; its reads mostly wait on the server)."""
-        return self.read_concurrency or (os.cpu_count() or 1) * (8 if remote else 1)
+        one per CPU core this process may run on for the embedded store (its reads are CPU
+        work in this process) and eight per core for a ``remote`` one (Neo4j; its reads
+        mostly wait on the server)."""
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+            (os.cpu_count() or 1)
+        return self.read_concurrency or cores * (8 if remote else 1)
 
     def api_key_list(self) -> list[str]:
         """Return the configured write keys."""
