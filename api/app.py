@@ -35,6 +35,14 @@ GUARD_PING = 1.0
 BODY_SLACK = 1024 * 1024
 
 
+def _store_read(scope: Scope) -> bool:
+    """Return True for an HTTP read that may wait on the store: GET or HEAD, except
+    ``/health`` (it checks the store itself, with its own timeout) and static files."""
+    path = scope.get("path", "")
+    return (scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
+            and path != "/health" and not path.startswith("/static/"))
+
+
 class StoreGuard:
     """ASGI middleware: a request that has not started answering after ``GUARD_WAIT`` seconds
     while the store does not answer a ping within ``GUARD_PING`` seconds gets a 503 at once.
@@ -62,8 +70,7 @@ class StoreGuard:
         return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope.get("path") == "/health"
-                or scope.get("method") not in ("GET", "HEAD")):
+        if not _store_read(scope):
             await self.app(scope, receive, send)
             return
         started = asyncio.Event()
@@ -109,8 +116,8 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
 
 
 class ReadSlots:
-    """ASGI middleware: at most ``slots`` reads (GET, HEAD; not ``/health`` nor static files)
-    do their work at once; the others wait their turn on the event loop, holding no thread.
+    """ASGI middleware: at most ``slots`` store reads (``_store_read``) work at once; the
+    others wait their turn on the event loop, holding no thread.
 
     Reads are CPU work in Python between store calls that release the GIL: eight at once on
     two cores spend most of their time handing the GIL to one another (measured: twice the
@@ -122,20 +129,18 @@ class ReadSlots:
         self.app = app
         self.size = slots
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._slots = asyncio.Semaphore(slots)
+        self._slots: asyncio.Semaphore | None = None
 
     def slots(self) -> asyncio.Semaphore:
         """Return the semaphore of the running event loop (an app served by one loop after
         another, as test clients do, gets a fresh one for each)."""
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:
+        if self._slots is None or loop is not self._loop:
             self._loop, self._slots = loop, asyncio.Semaphore(self.size)
         return self._slots
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if (scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD")
-                or path == "/health" or path.startswith("/static/")):
+        if not _store_read(scope):
             await self.app(scope, receive, send)
             return
         slots = self.slots()

@@ -16,10 +16,12 @@ from graph.sqlite_store import SqliteStore
 
 
 class Counting:
-    """An ASGI app that records how many requests it serves at once; a request for
-    ``/stream`` starts its answer, then waits for ``finish`` before ending it."""
+    """An ASGI app that records how many requests it serves at once. With ``work_first`` it
+    works (sleeps) before it starts its answer; otherwise it starts the answer first, and a
+    request for ``/stream`` then waits for ``finish`` before ending it."""
 
-    def __init__(self) -> None:
+    def __init__(self, work_first: bool) -> None:
+        self.work_first = work_first
         self.now = 0
         self.most = 0
         self.finish = asyncio.Event()
@@ -28,25 +30,14 @@ class Counting:
         self.now += 1
         self.most = max(self.most, self.now)
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": []})
-            if scope["path"] == "/stream":
-                await self.finish.wait()
-            else:
+            if self.work_first:
                 await asyncio.sleep(0.05)
-            await send({"type": "http.response.body", "body": b"ok"})
-        finally:
-            self.now -= 1
-
-
-class Holding(Counting):
-    """Like Counting, but works (sleeps) before it starts its answer."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.now += 1
-        self.most = max(self.most, self.now)
-        try:
-            await asyncio.sleep(0.05)
             await send({"type": "http.response.start", "status": 200, "headers": []})
+            if not self.work_first:
+                if scope["path"] == "/stream":
+                    await self.finish.wait()
+                else:
+                    await asyncio.sleep(0.05)
             await send({"type": "http.response.body", "body": b"ok"})
         finally:
             self.now -= 1
@@ -58,7 +49,7 @@ def _client(app: object) -> httpx.AsyncClient:
 
 
 def test_reads_beyond_the_slots_wait_and_all_are_answered() -> None:
-    inner = Holding()
+    inner = Counting(work_first=True)
 
     async def main() -> list[int]:
         async with _client(ReadSlots(inner, slots=2)) as client:
@@ -70,7 +61,7 @@ def test_reads_beyond_the_slots_wait_and_all_are_answered() -> None:
 
 
 def test_an_app_served_by_one_event_loop_after_another_keeps_working() -> None:
-    inner = Holding()
+    inner = Counting(work_first=True)
     slots = ReadSlots(inner, slots=1)
 
     async def main() -> list[int]:
@@ -83,7 +74,7 @@ def test_an_app_served_by_one_event_loop_after_another_keeps_working() -> None:
 
 
 def test_writes_health_and_static_files_never_wait() -> None:
-    inner = Holding()
+    inner = Counting(work_first=True)
 
     async def main() -> None:
         async with _client(ReadSlots(inner, slots=1)) as client:
@@ -103,7 +94,7 @@ def test_a_slot_is_freed_when_the_answer_starts() -> None:
 async def _started_answer_frees_slot() -> int:
     """Serve one answer that starts and then stalls, and a second read meanwhile, through
     ReadSlots(slots=1) at the ASGI level; return the second read's status."""
-    inner = Counting()
+    inner = Counting(work_first=False)
     slots = ReadSlots(inner, slots=1)
     statuses: list[int] = []
 
