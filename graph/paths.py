@@ -8,6 +8,7 @@ whole graph.
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Collection, Sequence
 
 from pydantic import BaseModel
@@ -266,9 +267,7 @@ def _by_names(store: GraphStore, done: list[tuple[float, list[Step]]]
     def rank(d: tuple[float, list[Step]]) -> tuple[float, int]:
         return -round(d[0], 9), len(d[1])
 
-    counts: dict[tuple[float, int], int] = {}
-    for d in done:
-        counts[rank(d)] = counts.get(rank(d), 0) + 1
+    counts = Counter(rank(d) for d in done)
     tied = sorted({st.target for d in done if counts[rank(d)] > 1 for st in d[1]})
     names = {e.id: e.name.casefold() for e in store.get_entities(tied)} if tied else {}
 
