@@ -101,6 +101,16 @@ def test_reupsert_replaces_the_documents_evidence(store: GraphStore) -> None:
     assert [r.predicate for r in store.relations_between(RUSSIA.id, SERBIA.id)] == ["supports"]
 
 
+def test_repeated_evidence_is_stored_once(store: GraphStore) -> None:
+    doubled = OLD_TRIPLES + OLD_TRIPLES[:2]  # the same statements twice in one document
+    store.upsert_documents([(OLD, doubled), (NEW, NEW_TRIPLES), (OLD, doubled)], batch_size=10)
+    store.upsert_documents([(OLD, doubled)])
+    ids = [e.id for e in store.iter_evidence()]
+    assert len(ids) == len(set(ids)) == 6
+    assert store.stats() == Stats(documents=2, entities=7, relations=6, evidence=6)
+    assert all(r.evidence_count == 1 for r in store.iter_relations())
+
+
 def test_invalid_triple_stores_nothing_of_its_document(store: GraphStore) -> None:
     store.upsert_document(NEW, NEW_TRIPLES)
     before, version = store.stats(), store.version()
