@@ -66,8 +66,22 @@ def peer_neo4j(uri: str, batches: Batches) -> float:
     return elapsed
 
 
+def floor_neo4j(uri: str, batches: Batches) -> float:
+    """Write ``batches`` with the plain CREATE floor (``bench.floor``); return seconds.
+    Counts checked."""
+    from bench.floor import write_floor
+    from bench.peer import to_graph
+
+    graph = to_graph(batches)
+    with database.driver(uri) as drv:
+        elapsed = write_floor(drv, graph)
+        _check("plain CREATE floor", database.bench_counts(drv), expected_counts(batches))
+    return elapsed
+
+
 def naive_neo4j(uri: str, batches: Batches) -> float:
-    """Write ``batches`` one MERGE per row, one transaction each; return seconds."""
+    """Write ``batches`` one MERGE per row, one transaction each; return seconds. Counts
+    checked."""
     from bench.naive import write_per_row
 
     with database.driver(uri) as drv:
@@ -93,16 +107,16 @@ def timed_runs(run: Callable[[], float], runs: int, before: Callable[[], None] |
     return out
 
 
-def measure_writes(uri: str | None, batches: Batches, naive_batches: Batches, runs: int,
-                   naive_runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """Return relations/s (median of ``runs``) of each writer on ``batches``; the per-row
-    baseline runs on the smaller ``naive_batches`` (its rate does not depend on size).
+def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
+                   log: Callable[[str], None]) -> dict[str, Any]:
+    """Return relations/s (median of ``runs``) of each writer on ``batches``: ours on SQLite,
+    then on Neo4j ours, the peer, one MERGE per row and the plain CREATE floor, each writing
+    the same graph.
 
-    Runs are interleaved (an untimed warm-up of per-row, per-row, an untimed warm-up of peer
-    and ours on the small set, then rounds of peer, ours) so that load from other processes
-    hits every writer alike;
-    Neo4j is left holding the graph our loader wrote.
-    Without ``uri`` only the embedded store is measured.
+    Each Neo4j writer first writes the first ``warm_docs`` documents untimed (the server
+    compiles and caches its plans), then rounds of peer, per-row, floor, ours run interleaved so
+    that load from other processes hits every writer alike. Neo4j is left holding the graph
+    our loader wrote. Without ``uri`` only the embedded store is measured.
     """
     rels = expected_counts(batches)["relations"]
     out: dict[str, Any] = {"relations": rels, "documents": len(batches),
@@ -112,28 +126,23 @@ def measure_writes(uri: str | None, batches: Batches, naive_batches: Batches, ru
     log(f"  sqlite: {out['sqlite_rel_per_s']:.0f} relations/s {_fmt(secs)}")
     if uri is None:
         return out
-    naive_rels = expected_counts(naive_batches)["relations"]
-    empty_database(uri)
-    naive_neo4j(uri, naive_batches[:10])  # untimed: the server compiles and caches its plan
-    secs = timed_runs(lambda: naive_neo4j(uri, naive_batches), naive_runs,
-                      before=lambda: empty_database(uri))
-    out["naive_relations"] = naive_rels
-    out["naive_rel_per_s"] = naive_rels / statistics.median(secs)
-    log(f"  per-row: {out['naive_rel_per_s']:.0f} relations/s on {naive_rels} {_fmt(secs)}")
-    for warm in (peer_neo4j, ours_neo4j):  # untimed: the server compiles and caches plans
+    writers: dict[str, Callable[[str, Batches], float]] = {
+        "peer": peer_neo4j, "per-row": naive_neo4j, "floor": floor_neo4j, "ours": ours_neo4j}
+    for warm in writers.values():  # untimed
         empty_database(uri)
-        warm(uri, naive_batches)
-    times: dict[str, list[float]] = {"peer": [], "ours": []}
+        warm(uri, batches[:warm_docs])
+    times: dict[str, list[float]] = {name: [] for name in writers}
     for _ in range(runs):
-        for name, fn in (("peer", lambda: peer_neo4j(uri, batches)),
-                         ("ours", lambda: ours_neo4j(uri, batches))):
+        for name, fn in writers.items():
             empty_database(uri)
-            times[name].append(fn())
+            times[name].append(fn(uri, batches))
     for name, secs in times.items():
-        out[f"{name}_rel_per_s"] = rels / statistics.median(secs)
-        log(f"  {name}: {out[f'{name}_rel_per_s']:.0f} relations/s {_fmt(secs)}")
+        key = "naive" if name == "per-row" else name
+        out[f"{key}_rel_per_s"] = rels / statistics.median(secs)
+        log(f"  {name}: {out[f'{key}_rel_per_s']:.0f} relations/s {_fmt(secs)}")
     out["ingest_speedup_vs_peer"] = out["ours_rel_per_s"] / out["peer_rel_per_s"]
     out["ingest_speedup_vs_per_row"] = out["ours_rel_per_s"] / out["naive_rel_per_s"]
+    out["ingest_vs_floor"] = out["ours_rel_per_s"] / out["floor_rel_per_s"]
     return out
 
 
