@@ -21,7 +21,19 @@ from graph.aggregate import (
 )
 from graph.model import Document, Entity, Triple
 from graph.names import name_key
-from graph.neo4j_cypher import BUMP, DELETE_EVIDENCE, FRESH_PLAN, HEAD, _day, _entity, _iso
+from graph.neo4j_cypher import (
+    BUMP,
+    CREATE_RELATIONS,
+    DELETE_EVIDENCE,
+    DROP_RELATIONS,
+    HEAD,
+    RELATION_ENDS,
+    STORED_EVIDENCE,
+    UPDATE_RELATIONS,
+    _day,
+    _entity,
+    _iso,
+)
 
 
 def _entity_row(entity_id: str, state: EntityState) -> dict[str, Any]:
@@ -78,15 +90,10 @@ def _stored_relations(tx: ManagedTransaction, ids: set[str], old: set[str],
     other stored relation has evidence (a relation without evidence is deleted), so the
     evidence index answers for them.
     """
-    evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]] for r in tx.run(
-        "UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
-        "USING INDEX ev:Evidence(relation_id) "
-        "WITH id, ev ORDER BY ev.id "
-        "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs", ids=sorted(ids))}
+    evidence = {r["id"]: [(c, st, _day(d)) for c, st, d in r["evs"]]
+                for r in tx.run(STORED_EVIDENCE, ids=sorted(ids))}
     unknown = sorted(rid for rid in old if rid not in ends)
-    for r in tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
-                    "USING INDEX r:REL(id) "
-                    "RETURN id, r.subject AS s, r.predicate AS p, r.object AS o", ids=unknown):
+    for r in tx.run(RELATION_ENDS, ids=unknown):
         ends[r["id"]] = (r["s"], r["p"], r["o"])
     return old | set(evidence), evidence
 
@@ -120,15 +127,11 @@ def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str
         else:
             update.append(row)
     if drop:
-        tx.run(FRESH_PLAN + "UNWIND $ids AS id MATCH ()-[e:REL {id: id}]->() "
-               "USING INDEX e:REL(id) DELETE e", ids=drop).consume()
+        tx.run(DROP_RELATIONS, ids=drop).consume()
     if update:
-        tx.run(FRESH_PLAN + "UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() "
-               "USING INDEX e:REL(id) SET e = row",
-               rows=update).consume()
+        tx.run(UPDATE_RELATIONS, rows=update).consume()
     if create:
-        tx.run("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), (b:Entity {id: row.object}) "
-               "CREATE (a)-[e:REL]->(b) SET e = row", rows=create).consume()
+        tx.run(CREATE_RELATIONS, rows=create).consume()
     loose = sorted({x for rid in drop for x in (ends[rid][0], ends[rid][2])} | unsupported)
     if loose:
         tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) WHERE NOT (e)-[:REL]-() "

@@ -91,6 +91,27 @@ def test_connect_creates_constraints_and_indexes(neo: Neo4jStore, neo4j_server: 
         assert index in indexes
 
 
+def _operators(plan: Any) -> list[str]:
+    return [plan["operatorType"].split("@")[0],
+            *(op for child in plan.get("children", []) for op in _operators(child))]
+
+
+@pytest.mark.parametrize("name", ["STORED_EVIDENCE", "RELATION_ENDS", "DROP_RELATIONS",
+                                  "UPDATE_RELATIONS", "CREATE_RELATIONS", "DELETE_EVIDENCE"])
+def test_write_look_ups_are_index_seeks_even_planned_on_an_empty_graph(
+        neo: Neo4jStore, neo4j_server: str, name: str) -> None:
+    import graph.neo4j_cypher as cypher
+
+    neo.ping()  # creates the schema
+    with GraphDatabase.driver(neo4j_server, auth=("neo4j", "neo4j")) as driver, \
+            driver.session() as session:
+        plan = session.run("EXPLAIN " + getattr(cypher, name), ids=["x"],
+                           rows=[{"id": "x", "subject": "a", "object": "b"}]).consume().plan
+    operators = _operators(plan)
+    assert any("IndexSeek" in op for op in operators), operators
+    assert not any("Scan" in op or "Join" in op for op in operators), operators
+
+
 def test_lucene_special_characters_in_queries_do_not_error(neo: Neo4jStore,
                                                            neo4j_server: str) -> None:
     for d, triples in SAMPLE:
