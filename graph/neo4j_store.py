@@ -228,7 +228,7 @@ class Neo4jStore(Neo4jConnections):
         if not ids:
             return []
         rows = self._rows("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() "
-                          "USING INDEX r:REL(id) " + REL_FIELDS, ids=ids)[0]["rows"]
+                          "USING INDEX SEEK r:REL(id) " + REL_FIELDS, ids=ids)[0]["rows"]
         by_id = {row[0]: _relation_fields(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -252,7 +252,7 @@ class Neo4jStore(Neo4jConnections):
     def evidence(self, relation_id: str, limit: int = 200) -> list[EvidenceView]:
         """Return the evidence of a relation with document titles and urls, best first."""
         rows = self._rows("MATCH (ev:Evidence {relation_id: $id}) "
-                          "USING INDEX ev:Evidence(relation_id) " + EVIDENCE_VIEW +
+                          "USING INDEX SEEK ev:Evidence(relation_id) " + EVIDENCE_VIEW +
                           " ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
                           "coalesce(ev.date, '') DESC, ev.id LIMIT $limit",
                           id=relation_id, limit=limit)
@@ -263,7 +263,7 @@ class Neo4jStore(Neo4jConnections):
         if not relation_ids:
             return {}
         rows = self._rows("UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
-                          "USING INDEX ev:Evidence(relation_id) "
+                          "USING INDEX SEEK ev:Evidence(relation_id) "
                           "WITH id, ev ORDER BY ev.status = 'asserted' DESC, ev.confidence DESC, "
                           "coalesce(ev.date, '') DESC, ev.id "
                           "WITH id, head(collect(ev)) AS ev " + EVIDENCE_VIEW,
