@@ -47,6 +47,7 @@ BUMP = ("MERGE (m:Meta {id: 'graph'}) ON CREATE SET m.version = 0 "
 # help as the statistics stayed stale.
 STORED_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {relation_id: id}) "
                    "USING INDEX SEEK ev:Evidence(relation_id) "
+                   "WHERE NOT ev.document_id IN $documents "
                    "WITH id, ev ORDER BY ev.id "
                    "RETURN id, collect([ev.confidence, ev.status, ev.date]) AS evs")
 RELATION_ENDS = ("UNWIND $ids AS id MATCH ()-[r:REL {id: id}]->() USING INDEX SEEK r:REL(id) "
@@ -57,9 +58,11 @@ UPDATE_RELATIONS = ("UNWIND $rows AS row MATCH ()-[e:REL {id: row.id}]->() "
                     "USING INDEX SEEK e:REL(id) SET e = row")
 CREATE_RELATIONS = ("UNWIND $rows AS row MATCH (a:Entity {id: row.subject}), "
                     "(b:Entity {id: row.object}) CREATE (a)-[e:REL]->(b) SET e = row")
+EVIDENCE_RELATIONS = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
+                      "USING INDEX SEEK ev:Evidence(document_id) "
+                      "RETURN DISTINCT ev.relation_id AS rid")
 DELETE_EVIDENCE = ("UNWIND $ids AS id MATCH (ev:Evidence {document_id: id}) "
-                   "USING INDEX SEEK ev:Evidence(document_id) "
-                   "WITH ev, ev.relation_id AS rid DELETE ev RETURN DISTINCT rid")
+                   "USING INDEX SEEK ev:Evidence(document_id) DELETE ev")
 # Reads are read-committed: evidence a concurrent write deletes after the match comes back
 # without properties; the view skips it (here, and in ``_evidence_views`` for the rest).
 EVIDENCE_VIEW = ("WITH * WHERE ev.id IS NOT NULL "

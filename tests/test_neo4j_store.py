@@ -97,7 +97,8 @@ def _operators(plan: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["STORED_EVIDENCE", "RELATION_ENDS", "DROP_RELATIONS",
-                                  "UPDATE_RELATIONS", "CREATE_RELATIONS", "DELETE_EVIDENCE"])
+                                  "UPDATE_RELATIONS", "CREATE_RELATIONS", "DELETE_EVIDENCE",
+                                  "EVIDENCE_RELATIONS"])
 def test_write_look_ups_are_index_seeks_even_planned_on_an_empty_graph(
         neo: Neo4jStore, neo4j_server: str, name: str) -> None:
     import graph.neo4j_cypher as cypher
