@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import Driver, ManagedTransaction, Session
 
 if TYPE_CHECKING:
     from neo4j_graphrag.components.types import Neo4jGraph
@@ -23,10 +23,13 @@ CREATE_RELS = ("UNWIND $rows AS row MATCH (a:Entity {id: row.s}), (b:Entity {id:
                "CREATE (a)-[r:REL]->(b) SET r = row.p")
 
 
-def floor_rows(graph: "Neo4jGraph") -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+Rows = list[dict[str, Any]]
+
+
+def floor_rows(graph: Neo4jGraph) -> tuple[dict[str, Rows], Rows]:
     """Return the node properties by label and the relationship rows of ``graph`` (whose
     node ids are the peer's ``e:``/``d:``/``v:`` prefixed ids)."""
-    nodes: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
+    nodes: dict[str, Rows] = {label: [] for label in LABELS}
     for node in graph.nodes:
         nodes[node.label].append(node.properties)
     rels = [{"s": r.start_node_id[2:], "o": r.end_node_id[2:], "p": r.properties}
@@ -34,12 +37,12 @@ def floor_rows(graph: "Neo4jGraph") -> tuple[dict[str, list[dict[str, Any]]], li
     return nodes, rels
 
 
-def write_floor(drv: Driver, graph: "Neo4jGraph") -> float:
+def write_floor(drv: Driver, graph: Neo4jGraph) -> float:
     """Write ``graph`` with plain UNWIND/CREATE into an empty database; return the seconds
     taken (the constraint included, converting the graph to rows not)."""
     nodes, rels = floor_rows(graph)
 
-    def run(query: str, rows: list[dict[str, Any]]) -> None:
+    def run(session: Session, query: str, rows: Rows) -> None:
         def work(tx: ManagedTransaction) -> None:
             tx.run(query, rows=rows).consume()
         session.execute_write(work)
@@ -50,7 +53,7 @@ def write_floor(drv: Driver, graph: "Neo4jGraph") -> float:
     with drv.session() as session:
         for label, items in nodes.items():
             for i in range(0, len(items), CHUNK):
-                run(CREATE_NODES[label], items[i:i + CHUNK])
+                run(session, CREATE_NODES[label], items[i:i + CHUNK])
         for i in range(0, len(rels), CHUNK):
-            run(CREATE_RELS, rels[i:i + CHUNK])
+            run(session, CREATE_RELS, rels[i:i + CHUNK])
     return time.perf_counter() - started
