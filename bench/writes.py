@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from neo4j import Driver
+
 from bench import database
 from bench.generate import expected_counts
 from graph.model import Document, Triple
@@ -55,15 +57,22 @@ def ours_sqlite(batches: Batches) -> float:
     return elapsed
 
 
+def _driver_write(uri: str, name: str, batches: Batches, write: Callable[[Driver], float]
+                  ) -> float:
+    """Return the seconds ``write`` reports for writing ``batches`` through a driver to
+    ``uri``; raises RuntimeError when the graph it left differs from the expected counts."""
+    with database.driver(uri) as drv:
+        elapsed = write(drv)
+        _check(name, database.bench_counts(drv), expected_counts(batches))
+    return elapsed
+
+
 def peer_neo4j(uri: str, batches: Batches) -> float:
     """Write ``batches`` with neo4j-graphrag's ``Neo4jWriter``; return seconds. Counts checked."""
     from bench.peer import to_graph, write_peer
 
     graph = to_graph(batches)
-    with database.driver(uri) as drv:
-        elapsed = write_peer(drv, graph)
-        _check("neo4j-graphrag", database.bench_counts(drv), expected_counts(batches))
-    return elapsed
+    return _driver_write(uri, "neo4j-graphrag", batches, lambda drv: write_peer(drv, graph))
 
 
 def floor_neo4j(uri: str, batches: Batches) -> float:
@@ -73,10 +82,8 @@ def floor_neo4j(uri: str, batches: Batches) -> float:
     from bench.peer import to_graph
 
     graph = to_graph(batches)
-    with database.driver(uri) as drv:
-        elapsed = write_floor(drv, graph)
-        _check("plain CREATE floor", database.bench_counts(drv), expected_counts(batches))
-    return elapsed
+    return _driver_write(uri, "plain CREATE floor", batches,
+                         lambda drv: write_floor(drv, graph))
 
 
 def naive_neo4j(uri: str, batches: Batches) -> float:
@@ -84,10 +91,7 @@ def naive_neo4j(uri: str, batches: Batches) -> float:
     checked."""
     from bench.naive import write_per_row
 
-    with database.driver(uri) as drv:
-        elapsed = write_per_row(drv, batches)
-        _check("per-row MERGE", database.bench_counts(drv), expected_counts(batches))
-    return elapsed
+    return _driver_write(uri, "per-row MERGE", batches, lambda drv: write_per_row(drv, batches))
 
 
 def empty_database(uri: str) -> None:
@@ -96,15 +100,9 @@ def empty_database(uri: str) -> None:
         database.reset(drv)
 
 
-def timed_runs(run: Callable[[], float], runs: int, before: Callable[[], None] | None = None
-               ) -> list[float]:
-    """Return the seconds of ``runs`` calls of ``run`` (``before`` is called untimed first)."""
-    out = []
-    for _ in range(runs):
-        if before:
-            before()
-        out.append(run())
-    return out
+def timed_runs(run: Callable[[], float], runs: int) -> list[float]:
+    """Return the seconds of ``runs`` calls of ``run``."""
+    return [run() for _ in range(runs)]
 
 
 def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
