@@ -43,6 +43,18 @@ def validate_triples(triples: Sequence[Triple]) -> None:
         raise InputError("; ".join(problems[:20]))
 
 
+def placed(t: Triple) -> tuple[str, str, str]:
+    """Return (relation id, subject id, object id) of a triple as stored: symmetric
+    predicates keep the smaller id first (``triple_relation_id`` and ``oriented`` at once)."""
+    from ontology import get_ontology
+
+    a, b = t.subject.id, t.object.id
+    symmetric = get_ontology().predicates[t.predicate].symmetric
+    if symmetric and b < a:
+        a, b = b, a
+    return relation_id(a, t.predicate, b), a, b
+
+
 def triple_relation_id(t: Triple) -> str:
     """Return the relation id of a triple, ordering the ends of symmetric predicates."""
     from ontology import get_ontology

@@ -58,9 +58,11 @@ class Evidence(BaseModel):
     attribution: str | None = None
     status: Status = "asserted"
 
-    def evidence_id(self, relation_id: str) -> str:
-        """Return the id of this evidence for a relation: stable across re-ingests."""
-        raw = f"{relation_id}|{self.document_id}|{self.start}|{self.end}|{self.sentence}|{self.status}"
+    def evidence_id(self, relation_id: str, document_id: str | None = None) -> str:
+        """Return the id of this evidence for a relation, as evidence of ``document_id``
+        (default: its own document): stable across re-ingests."""
+        doc = self.document_id if document_id is None else document_id
+        raw = f"{relation_id}|{doc}|{self.start}|{self.end}|{self.sentence}|{self.status}"
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
 
 

@@ -41,12 +41,20 @@ def _key(name: str) -> str:
 _remembered_key = lru_cache(maxsize=65536)(_key)
 
 
+def _clean(name: str) -> str:
+    return " ".join(_CONTROL.sub("", name).split())
+
+
+_remembered_clean = lru_cache(maxsize=65536)(_clean)
+
+
 def clean_name(name: str) -> str:
     """Return a name with control characters and bidi marks removed and spaces collapsed.
 
-    The result is what is stored and shown; HTML escaping happens at rendering.
+    The result is what is stored and shown; HTML escaping happens at rendering. Names repeat
+    across the triples of a batch: short ones are remembered.
     """
-    return " ".join(_CONTROL.sub("", name).split())
+    return _remembered_clean(name) if len(name) <= CACHED_NAME else _clean(name)
 
 
 def entity_id(name: str) -> str:

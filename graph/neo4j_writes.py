@@ -14,10 +14,8 @@ from neo4j import ManagedTransaction
 from graph.aggregate import (
     EntityState,
     aggregate,
-    entity_state,
     merge_entity,
-    oriented,
-    triple_relation_id,
+    placed,
 )
 from graph.model import Document, Entity, Triple
 from graph.names import name_key
@@ -32,7 +30,6 @@ from graph.neo4j_cypher import (
     STORED_EVIDENCE,
     UPDATE_RELATIONS,
     _day,
-    _entity,
     _iso,
 )
 
@@ -56,10 +53,13 @@ def _read_entities(tx: ManagedTransaction, entities: list[Entity]) -> StoredEnti
     """Return the merge state and the name keys of the stored ``entities``, by id."""
     stored: dict[str, EntityState] = {}
     stored_keys: dict[str, list[str]] = {}
-    for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e {.*} AS e",
+    for r in tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) "
+                    "RETURN e.id AS id, e.name AS name, e.type AS type, e.aliases AS aliases, "
+                    "e.external_ids AS external_ids, e.keys AS keys",
                     ids=sorted({e.id for e in entities})):
-        stored[r["e"]["id"]] = entity_state(_entity(r["e"]))
-        stored_keys[r["e"]["id"]] = list(r["e"].get("keys") or [])
+        stored[r["id"]] = EntityState(r["name"], r["type"], frozenset(r["aliases"] or ()),
+                                      json.loads(r["external_ids"] or "{}"))
+        stored_keys[r["id"]] = list(r["keys"] or [])
     return stored, stored_keys
 
 
@@ -168,12 +168,12 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
     fresh: dict[str, list[tuple[float, str, date | None]]] = {}
     for doc_id in ids:
         for t in final[doc_id][1]:
-            rid = triple_relation_id(t)
-            subject, obj = oriented(t)
+            rid, subject, obj = placed(t)
             ends[rid] = (subject, t.predicate, obj)
-            ev = t.evidence.model_copy(update={"document_id": doc_id})
-            evidence[ev.evidence_id(rid)] = {
-                "id": ev.evidence_id(rid), "relation_id": rid, "document_id": doc_id,
+            ev = t.evidence
+            ev_id = ev.evidence_id(rid, doc_id)
+            evidence[ev_id] = {
+                "id": ev_id, "relation_id": rid, "document_id": doc_id,
                 "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
                 "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
                 "confidence": ev.confidence, "attribution": ev.attribution,

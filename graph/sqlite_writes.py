@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from graph.aggregate import EntityState, merge_entity, oriented, triple_relation_id
+from graph.aggregate import EntityState, merge_entity, placed
 from graph.model import Document, Entity, Triple, UpsertResult
 from graph.names import clean_name, name_key
 from graph.sqlite_sql import _DOC_COLS, _iso
@@ -34,12 +34,12 @@ def write_document(conn: sqlite3.Connection, document: Document,
     write_entities(conn, [e for t in triples for e in (t.subject, t.object)])
     relations, evidence = {}, {}
     for t in triples:
-        rel_id = triple_relation_id(t)
-        subject, obj = oriented(t)
+        rel_id, subject, obj = placed(t)
         relations[rel_id] = (rel_id, subject, t.predicate, obj)
-        ev = t.evidence.model_copy(update={"document_id": document.id})
-        evidence[ev.evidence_id(rel_id)] = (
-            ev.evidence_id(rel_id), rel_id, document.id, ev.sentence, ev.start, ev.end,
+        ev = t.evidence
+        ev_id = ev.evidence_id(rel_id, document.id)
+        evidence[ev_id] = (
+            ev_id, rel_id, document.id, ev.sentence, ev.start, ev.end,
             ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status)
     conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
                      "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "

@@ -42,3 +42,21 @@ def test_copies_merge_alike_in_one_document_and_across_documents(store: GraphSto
     assert got is not None and got.name == "Gazprom Neft" and got.type == "Company"
     assert got.aliases == sorted(["GN", "GPN", "Gazprom Neft PJSC", "Газпром нефть"])
     assert got.external_ids == {"wikidata": "Q1", "ogrn": "1", "inn": "5"}
+
+
+def test_placed_is_the_relation_id_and_the_stored_ends_at_once() -> None:
+    """``placed`` (what the writers use) agrees with ``triple_relation_id`` and ``oriented``,
+    and the evidence id of a document given explicitly is the id of a copy in it."""
+    from graph.aggregate import oriented, placed, triple_relation_id
+    from graph.model import Evidence, Triple
+
+    ev = Evidence(document_id="d1", sentence="Serbia and NIS meet.", start=0, end=20)
+    for predicate in ("owns", "meets_with"):  # meets_with is symmetric
+        for a, b in ((SERBIA, NIS), (NIS, SERBIA)):
+            t = Triple(subject=a, predicate=predicate, object=b, evidence=ev)
+            assert placed(t) == (triple_relation_id(t), *oriented(t))
+    sym = [placed(Triple(subject=a, predicate="meets_with", object=b, evidence=ev))
+           for a, b in ((SERBIA, NIS), (NIS, SERBIA))]
+    assert sym[0] == sym[1]
+    copy = ev.model_copy(update={"document_id": "d2"})
+    assert ev.evidence_id("r", "d2") == copy.evidence_id("r") != ev.evidence_id("r")
