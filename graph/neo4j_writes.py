@@ -76,9 +76,14 @@ def _write_entities(tx: ManagedTransaction, entities: list[Entity],
     rows = [_entity_row(i, states[i]) for i in ids if states[i] != stored.get(i)]
     if not rows:
         return
-    tx.run("UNWIND $rows AS row MERGE (e:Entity {id: row.id}) "
-           "SET e.name = row.name, e.type = row.type, e.aliases = row.aliases, "
-           "e.keys = row.keys, e.external_ids = row.external_ids", rows=rows).consume()
+    # what was read is all there is: writers hold the version lock, so new ones are created
+    created = [row for row in rows if row["id"] not in stored]
+    changed = [row for row in rows if row["id"] in stored]
+    if created:
+        tx.run("UNWIND $rows AS row CREATE (e:Entity) SET e = row", rows=created).consume()
+    if changed:
+        tx.run("UNWIND $rows AS row MATCH (e:Entity {id: row.id}) SET e = row",
+               rows=changed).consume()
     renamed = [row for row in rows if row["id"] not in stored
                or (row["keys"], row["type"], row["name"]) != (
                    stored_keys[row["id"]], stored[row["id"]].type, stored[row["id"]].name)]
@@ -198,9 +203,14 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
         existing, kept = _stored_relations(tx, touched, old_rels, known, ids)
         stored_entities = _read_entities(tx, entities)
         tx.run(DELETE_EVIDENCE, ids=ids).consume()
-        tx.run("UNWIND $rows AS row MERGE (d:Document {id: row.id}) SET d = row",
-               rows=[{**final[i][0].model_dump(exclude_none=True),
-                      "published": _iso(final[i][0].published)} for i in ids]).consume()
+        docs = {i: {**final[i][0].model_dump(exclude_none=True),
+                    "published": _iso(final[i][0].published)} for i in ids}
+        if len(existed) < len(ids):
+            tx.run("UNWIND $rows AS row CREATE (d:Document) SET d = row",
+                   rows=[docs[i] for i in ids if i not in existed]).consume()
+        if existed:
+            tx.run("UNWIND $rows AS row MATCH (d:Document {id: row.id}) SET d = row",
+                   rows=[docs[i] for i in ids if i in existed]).consume()
         _write_entities(tx, entities, stored_entities)
         # the evidence of these documents was just deleted and ids include the document
         tx.run("UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",
