@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse
 from graph.errors import Ambiguous, InfluenceError, InputError, NotFound, StoreUnavailable, TooLarge
 
 log = logging.getLogger("influence.api")
+ECHO_CHARS = 200  # longest string of a request echoed back in a 422
+ECHO_ITEMS = 20  # most items of a list or object echoed back
 
 
 class UnsupportedMediaType(InputError):
@@ -63,13 +65,18 @@ async def _influence_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _finite(value: Any) -> Any:
-    """Return ``value`` with non-finite floats (NaN, Infinity) replaced by their names."""
+    """Return ``value`` fit to echo in an error: non-finite floats (NaN, Infinity) replaced
+    by their names, lone surrogates escaped (JSON cannot encode them), strings cut at
+    ``ECHO_CHARS`` and lists at ``ECHO_ITEMS`` (a 20 MB body is not sent back)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, str):
+        text = value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {_finite(k): _finite(v) for k, v in list(value.items())[:ECHO_ITEMS]}
     if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
+        return [_finite(v) for v in value[:ECHO_ITEMS]]
     return value
 
 

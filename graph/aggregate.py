@@ -7,15 +7,39 @@ from datetime import date
 from typing import NamedTuple
 
 from graph.errors import InputError
-from graph.model import Entity, Relation, Triple, relation_id
+from graph.model import Document, Entity, Relation, Triple, relation_id
 from graph.names import clean_name
 
 MAX_NAME = 10_000
 MAX_SENTENCE = 20_000
+DOCUMENT_TEXTS = ("id", "title", "url", "source", "author")
+
+
+def unicode_problem(text: str | None) -> str | None:
+    """Return why ``text`` cannot be stored as UTF-8 (a lone surrogate, which JSON's
+    ``\\ud800`` escapes let through), or None when it can."""
+    if not text:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"not valid Unicode ({exc.reason} at position {exc.start})"
+    return None
+
+
+def validate_document(document: Document, triples: Sequence[Triple]) -> None:
+    """Return None when the document's fields are valid Unicode and ``validate_triples``
+    accepts its triples; raises InputError naming what is wrong otherwise."""
+    problems = [f"document {name} is {problem}" for name in DOCUMENT_TEXTS
+                if (problem := unicode_problem(getattr(document, name)))]
+    if problems:
+        raise InputError("; ".join(problems))
+    validate_triples(triples)
 
 
 def validate_triples(triples: Sequence[Triple]) -> None:
-    """Return None when every triple names known predicates and types and non-empty names.
+    """Return None when every triple names known predicates and types and non-empty names,
+    all of its text valid Unicode.
 
     Raises InputError listing the offending triples (by position) otherwise.
     """
@@ -24,6 +48,11 @@ def validate_triples(triples: Sequence[Triple]) -> None:
     onto = get_ontology()
     problems: list[str] = []
     for i, t in enumerate(triples, start=1):
+        texts = (("subject name", t.subject.name), ("object name", t.object.name),
+                 ("evidence", t.evidence.sentence), ("attribution", t.evidence.attribution),
+                 *(("alias", a) for e in (t.subject, t.object) for a in e.aliases))
+        problems += [f"triple {i}: {what} is {problem}" for what, text in texts
+                     if (problem := unicode_problem(text))]
         if t.predicate not in onto.predicates:
             problems.append(f"triple {i}: unknown predicate {t.predicate!r}")
         for role, ent in (("subject", t.subject), ("object", t.object)):

@@ -23,7 +23,7 @@ from typing import Any
 from neo4j import ManagedTransaction, Record
 from rapidfuzz import fuzz
 
-from graph.aggregate import validate_triples
+from graph.aggregate import validate_document
 from graph.errors import InputError
 from graph.model import (
     Document,
@@ -88,10 +88,10 @@ class Neo4jStore(Neo4jConnections):
         """Store a document with its triples in one transaction, replacing earlier evidence.
 
         Evidence always belongs to ``document`` (its ``document_id`` is overridden).
-        Raises InputError (nothing written) for unknown predicates or types, StoreUnavailable
-        when Neo4j cannot be reached (nothing written).
+        Raises InputError (nothing written) for unknown predicates or types or text that is
+        not valid Unicode, StoreUnavailable when Neo4j cannot be reached (nothing written).
         """
-        validate_triples(triples)
+        validate_document(document, triples)
         return self._upsert_batch([(document, list(triples))])[0]
 
     def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
@@ -110,7 +110,7 @@ class Neo4jStore(Neo4jConnections):
         held = 0
         for doc, triples in items:
             try:
-                validate_triples(triples)
+                validate_document(doc, triples)
             except InputError as exc:
                 rejected.append(f"document {doc.title or doc.id!r}: {exc}")
                 continue

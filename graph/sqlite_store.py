@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from graph.aggregate import aggregate, validate_triples
+from graph.aggregate import aggregate, validate_document
 from graph.errors import InputError
 from graph.model import (
     Document,
@@ -84,10 +84,10 @@ class SqliteStore(SqliteConnections):
         """Store a document with its triples in one transaction, replacing earlier evidence.
 
         Evidence always belongs to ``document`` (its ``document_id`` is overridden).
-        Raises InputError (nothing written) for unknown predicates or types, StoreUnavailable
-        when the file cannot be written.
+        Raises InputError (nothing written) for unknown predicates or types or text that is
+        not valid Unicode, StoreUnavailable when the file cannot be written.
         """
-        validate_triples(triples)
+        validate_document(document, triples)
         with self._write() as conn:
             result = self._store_document(conn, document, triples)
             conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
@@ -123,7 +123,7 @@ class SqliteStore(SqliteConnections):
 
         for doc, triples in items:
             try:
-                validate_triples(triples)
+                validate_document(doc, triples)
             except InputError as exc:
                 rejected.append(f"document {doc.title or doc.id!r}: {exc}")
                 continue

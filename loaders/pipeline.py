@@ -302,8 +302,9 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
         docs = [_override(d, title, published, source) for d in docs]
         if not docs:
             raise InputError(f"{name}: no text found")
+        _check_sources(name, docs)
         items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
-    return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+    return _store_all(store, name, items)
 
 
 def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None, *,
@@ -323,7 +324,35 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
                                                              else [got])]
     if not docs:
         raise InputError(f"{url}: no text found")
+    _check_sources(url, docs)
     items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
+    return _store_all(store, url, items)
+
+
+def _check_sources(name: str, docs: Sequence[Any]) -> None:
+    """Return None when the text and metadata of every read document are valid Unicode;
+    raise InputError naming the first that is not (before extraction: spaCy fails on it)."""
+    from graph.aggregate import unicode_problem
+
+    for i, d in enumerate(docs, start=1):
+        for attr in ("text", "title", "url", "source", "author"):
+            if problem := unicode_problem(getattr(d, attr, None)):
+                which = f"document {i} of {name}" if len(docs) > 1 else name
+                raise InputError(f"{which}: {attr} is {problem}")
+
+
+def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Triple]]]
+               ) -> list[tuple[Document, list[Triple], UpsertResult]]:
+    """Return (document, triples, result) of each item stored, once every item has been
+    validated: one invalid document of an upload rejects the upload, nothing written."""
+    from graph.aggregate import validate_document
+
+    for i, (d, t) in enumerate(items, start=1):
+        try:
+            validate_document(d, t)
+        except InputError as exc:
+            which = f"document {i} of {name}" if len(items) > 1 else name
+            raise InputError(f"{which}: {exc}") from None
     return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
 
 

@@ -433,3 +433,42 @@ def test_non_finite_numbers_are_422_not_500(client: TestClient) -> None:
     r = client.post("/api/snapshots", content=b'{"focus": ["Russia"], "hops": Infinity}',
                     headers={"content-type": "application/json"})
     assert r.status_code == 422 and "detail" in r.json()
+
+
+# ---------------------------------------------------------------- text that is not Unicode
+SURROGATE_TEXT = '{"text": "Gazprom funds \\ud800 Sputnik Serbia."}'
+
+
+def test_lone_surrogates_are_400_or_422_never_500(client: TestClient) -> None:
+    """JSON's ``\\ud800`` escape yields a string UTF-8 cannot encode: in a posted text, in a
+    field that fails validation (the 422 echoes its input) and in a JSON-lines upload."""
+    before = client.get("/api/stats").json()
+    r = client.post("/api/documents", content=SURROGATE_TEXT.encode(),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "not valid Unicode" in r.json()["detail"], r.text
+    r = client.post("/api/snapshots", content=b'{"focus": ["serbia"], "hops": "\\ud800"}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "\\ud800" in r.json()["detail"][0]["input"], r.text
+    lines = ('{"title": "good", "text": "Fizzcorp Industries funds Sputnik Serbia."}\n'
+             '{"title": "bad", "text": "Blargco funds \\ud800 Sputnik Serbia."}\n')
+    r = client.post("/api/documents", files={"file": ("two.jsonl", lines.encode(),
+                                                      "application/x-ndjson")})
+    assert r.status_code == 400 and "document 2 of two.jsonl" in r.json()["detail"], r.text
+    assert client.get("/api/stats").json() == before
+
+
+def test_an_upload_with_one_bad_document_stores_none_of_them(client: TestClient) -> None:
+    """The second document's title is not valid Unicode: the upload is refused whole."""
+    before = client.get("/api/stats").json()
+    lines = ('{"title": "good", "text": "Fizzcorp Industries funds Sputnik Serbia."}\n'
+             '{"title": "\\ud800", "text": "Blargco Holdings funds Sputnik Serbia."}\n')
+    r = client.post("/api/documents", files={"file": ("two.jsonl", lines.encode(),
+                                                      "application/x-ndjson")})
+    assert r.status_code == 400 and "title is not valid Unicode" in r.json()["detail"], r.text
+    assert client.get("/api/stats").json() == before
+    assert client.get("/api/entities/Fizzcorp Industries").status_code == 404
+
+
+def test_a_422_echoes_at_most_a_short_piece_of_the_input(client: TestClient) -> None:
+    r = client.post("/api/snapshots", json={"focus": ["serbia"], "hops": "x" * 100_000})
+    assert r.status_code == 422 and len(r.content) < 2000, len(r.content)

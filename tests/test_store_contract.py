@@ -590,3 +590,27 @@ def test_adjacent_edges_by_side_predicates_and_far_end(store: GraphStore) -> Non
                for e in store.adjacent_edges([RUSSIA.id], RelationFilter()))
     assert store.adjacent_edges([], RelationFilter()) == []
     assert store.adjacent_edges([RUSSIA.id], RelationFilter(), among=[]) == []
+
+
+@pytest.mark.parametrize("where", ["title", "name", "alias", "sentence"])
+def test_text_that_is_not_unicode_is_rejected_before_anything_is_written(
+        store: GraphStore, where: str) -> None:
+    """A lone surrogate (JSON lets ``\\ud800`` through) in a document's title, an entity's
+    name or alias, or an evidence sentence: InputError naming it, nothing of that document
+    written, the other documents of the batch stored."""
+    from tests.samples import doc
+
+    bad_doc = doc("text of a document with a surrogate",
+                  "Bro\ud800ken title" if where == "title" else "surrogate")
+    broken = (Entity.named("Bro\ud800ken", "Organization") if where == "name" else
+              Entity.named("Broken", "Organization", aliases=["B\ud800"]) if where == "alias"
+              else Entity.named("Broken", "Organization"))
+    sentence = "Broken funds \ud800 Informer." if where == "sentence" else None
+    bad = [triple(bad_doc, broken, "funds", INFORMER, sentence)]
+    with pytest.raises(InputError, match="not valid Unicode"):
+        store.upsert_document(bad_doc, bad)
+    assert store.stats() == Stats(documents=0, entities=0, relations=0, evidence=0)
+    with pytest.raises(InputError, match="surrogate.*not valid Unicode|not valid Unicode"):
+        store.upsert_documents([(OLD, OLD_TRIPLES), (bad_doc, bad), (NEW, NEW_TRIPLES)])
+    assert store.stats() == Stats(documents=2, entities=7, relations=6, evidence=6)
+    assert store.get_document(bad_doc.id) is None

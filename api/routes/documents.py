@@ -13,6 +13,7 @@ from api.deps import SettingsDep, StoreDep, require_read, require_write
 from api.errors import UnsupportedMediaType
 from api.schemas import DeletedOut, DocumentIn, DocumentOut, IngestOut, error_responses
 from api.settings import Settings
+from graph.aggregate import unicode_problem
 from graph.errors import InputError, NotFound, TooLarge
 from graph.store import GraphStore
 
@@ -78,6 +79,8 @@ def _ingest_json(store: GraphStore, settings: Settings, payload: DocumentIn) -> 
     from loaders.pipeline import ingest_upload
 
     if payload.text is not None and payload.text.strip():
+        if problem := unicode_problem(payload.text):
+            raise InputError(f"text is {problem}")
         data = payload.text.encode("utf-8")
         name = (payload.title or "document") + ".txt"
         items = ingest_upload(store, data, name, "text/plain", settings, url=payload.url,
