@@ -172,15 +172,18 @@ def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
                 as_json: JsonOpt = False) -> None:
     """Print the triples extracted from one document; nothing is stored."""
     from loaders.documents import iter_path
-    from loaders.extract import extract_documents, triples_json
+    from loaders.extract import check_extractable, extract_documents, triples_json
     from loaders.pipeline import shared_nlp
 
+    if file.is_dir():
+        raise InputError(f"{file}: is a folder; extract reads one file (ingest reads folders)")
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     docs = []
     for src in iter_path(file, get_settings()):
         if isinstance(src, InfluenceError):
             raise src
+        check_extractable(src, str(file))
         docs.append(src)
     rows: list[dict] = []
     for _document, triples in extract_documents(docs, shared_nlp()):

@@ -236,6 +236,7 @@ def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nl
 
     def sources() -> Iterator[Any]:
         from loaders.documents import fetch_url, iter_path
+        from loaders.extract import check_extractable
 
         for item in items:
             try:
@@ -248,7 +249,13 @@ def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nl
                     if isinstance(src, InfluenceError):
                         writer.reject(_error_input(src, item), str(src))
                         continue
-                    names[content_hash(src.text)] = _source_name(src, item)
+                    name = _source_name(src, item)
+                    try:
+                        check_extractable(src, name)
+                    except InputError as exc:
+                        writer.reject(name, str(exc))
+                        continue
+                    names[content_hash(src.text)] = name
                     yield src
             except InfluenceError as exc:
                 writer.reject(item, str(exc))
@@ -330,15 +337,12 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
 
 
 def _check_sources(name: str, docs: Sequence[Any]) -> None:
-    """Return None when the text and metadata of every read document are valid Unicode;
-    raise InputError naming the first that is not (before extraction: spaCy fails on it)."""
-    from graph.aggregate import unicode_problem
+    """Return None when the extractor can read every document of an upload; raise
+    InputError naming the first it cannot (``check_extractable``)."""
+    from loaders.extract import check_extractable
 
     for i, d in enumerate(docs, start=1):
-        for attr in ("text", "title", "url", "source", "author"):
-            if problem := unicode_problem(getattr(d, attr, None)):
-                which = f"document {i} of {name}" if len(docs) > 1 else name
-                raise InputError(f"{which}: {attr} is {problem}")
+        check_extractable(d, f"document {i} of {name}" if len(docs) > 1 else name)
 
 
 def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Triple]]]

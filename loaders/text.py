@@ -18,6 +18,7 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
 _CONTROL_BYTES = [bytes([b]) for b in (*range(9), 11, *range(14, 32), 127)]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15"}
+_STRAY = re.compile("[\udc80-\udcff]")  # bytes UTF-8 rejects, as surrogateescape keeps them
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -59,7 +60,8 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
     """Return ``data`` decoded; never raises.
 
     Order: a BOM (UTF-8/16/32), UTF-16 without BOM (NULs in every other byte), strict
-    UTF-8, the declared ``charset``, mostly-UTF-8 with a few bad bytes replaced, charset-normalizer's guess, Latin-1.
+    UTF-8, the declared ``charset``, UTF-8 with Windows-1252 punctuation pasted in, mostly-UTF-8
+    with a few bad bytes replaced, charset-normalizer's guess, Latin-1.
     """
     bom = _bom(data)
     if bom:
@@ -76,6 +78,9 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
             return data.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass
+    mixed = _utf8_with_cp1252_punctuation(data)
+    if mixed is not None:
+        return mixed
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
     if bad <= len(replaced) // 100 and any(ord(c) > 127 and c != "\ufffd" for c in replaced):
@@ -92,6 +97,23 @@ def decode_text(data: bytes, charset: str | None = None) -> str:
                      and m.chaos <= matches[0].chaos + 0.01), matches[0])
         return data.decode(best.encoding, errors="replace")
     return data.decode("latin-1")
+
+
+def _utf8_with_cp1252_punctuation(data: bytes) -> str | None:
+    """Return ``data`` read as UTF-8 whose stray bytes are Windows-1252 punctuation (smart
+    quotes, dashes, ellipses: bytes 0x80-0x9F pasted into a UTF-8 text), those bytes read as
+    Windows-1252; None unless it has valid multi-byte UTF-8 and every stray byte is such.
+
+    A legacy single-byte text has its letters at 0xC0-0xFF, which UTF-8 rejects: it is left
+    to the detector. Detecting the whole text instead misread every UTF-8 letter.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = _STRAY.findall(text)
+    if not stray or any(ord(c) > 0xDC9F for c in stray):
+        return None
+    if not any(127 < ord(c) < 0xDC80 or ord(c) > 0xDCFF for c in text):
+        return None
+    return _STRAY.sub(lambda m: bytes([ord(m[0]) - 0xDC00]).decode("cp1252", "replace"), text)
 
 
 def clean_text(text: str) -> str:

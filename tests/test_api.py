@@ -472,3 +472,12 @@ def test_an_upload_with_one_bad_document_stores_none_of_them(client: TestClient)
 def test_a_422_echoes_at_most_a_short_piece_of_the_input(client: TestClient) -> None:
     r = client.post("/api/snapshots", json={"focus": ["serbia"], "hops": "x" * 100_000})
     assert r.status_code == 422 and len(r.content) < 2000, len(r.content)
+
+
+def test_a_text_too_long_for_the_model_is_400(client: TestClient) -> None:
+    from loaders.extract import MAX_CHARS
+
+    before = client.get("/api/stats").json()
+    r = client.post("/api/documents", json={"text": "Serbia buys jets. " * (MAX_CHARS // 18 + 1)})
+    assert r.status_code == 400 and "over the limit" in r.json()["detail"], r.text[:300]
+    assert client.get("/api/stats").json() == before

@@ -97,6 +97,18 @@ def test_extract_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "missing.txt" in err and "Traceback" not in out + err
 
 
+def test_extract_of_a_folder_or_a_text_too_long_is_one_line_exit_2(tmp_path: Path) -> None:
+    from loaders.extract import MAX_CHARS
+
+    code, out, err = run("extract", str(tmp_path), "--json")
+    assert code == 2 and "is a folder" in err and "Traceback" not in out + err
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Serbia buys jets. " * (MAX_CHARS // 18 + 1), encoding="utf-8")
+    code, out, err = run("extract", str(huge), "--json")
+    assert code == 2 and "huge.txt" in err and "over the limit" in err, err[-500:]
+    assert "Traceback" not in out + err
+
+
 def test_paths_show_each_hop_with_its_sentence(db: str, folder: Path) -> None:
     run("ingest", str(folder / "links.csv"), "--store", db)
     code, out, _ = run("paths", "Russia", "Informer", "--store", db)

@@ -209,6 +209,19 @@ def test_encodings_are_detected(tmp_path: Path, settings: Settings) -> None:
         .startswith("Señor Pérez")
 
 
+def test_utf8_with_windows_smart_quotes_keeps_its_letters(settings: Settings) -> None:
+    """A UTF-8 text with Windows-1252 quotes pasted in (many of them, in a short text) is
+    read as UTF-8 with those bytes as Windows-1252; a Latin-1 text is still detected."""
+    text = "Aleksandar Vučić leads Serbia. The \u201cdeal\u201d was signed \u2013 twice. " * 3
+    data = text.encode("utf-8")
+    for quote in ("\u201c", "\u201d", "\u2013"):
+        data = data.replace(quote.encode("utf-8"), quote.encode("cp1252"))
+    assert one(read_bytes(data, "m.txt", None, None, settings)).text == text.strip()
+    legacy = "Ça coûte très cher à l'État \u2013 «président»".encode("cp1252")
+    assert one(read_bytes(legacy, "l.txt", None, None, settings)).text == \
+        "Ça coûte très cher à l'État \u2013 «président»"
+
+
 def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
     f = hostile.oversize(tmp_path, 1000)
     with pytest.raises(TooLarge, match=r"huge\.txt: .*over the limit of 1000 bytes"):

@@ -102,6 +102,20 @@ def test_bad_file_is_reported_and_the_rest_stored(store: GraphStore, mixed: Path
     assert report.documents_stored == 6 and store.stats().documents == 6
 
 
+def test_a_document_too_long_for_the_model_is_rejected_by_name(store: GraphStore,
+                                                               mixed: Path) -> None:
+    """A text over the extractor's limit (spaCy's max_length) is one rejected file, not a
+    crash of the run: the other files, before and after it, are stored."""
+    from loaders.extract import MAX_CHARS
+
+    (mixed / "huge.txt").write_text("Serbia buys jets. " * (MAX_CHARS // 18 + 1),
+                                    encoding="utf-8")
+    report = ingest(store, [str(mixed), str(mixed / "huge.txt")])
+    reasons = {Path(name).name: why for name, why in report.rejected}
+    assert "huge.txt" in reasons and "over the limit" in reasons["huge.txt"]
+    assert report.documents_stored == 6 and store.stats().documents == 6
+
+
 def test_triple_file_is_stored_as_is(store: GraphStore, tmp_path: Path) -> None:
     f = tmp_path / "links.csv"
     f.write_text("subject,subject_type,predicate,object,object_type,source,date,evidence\n"
