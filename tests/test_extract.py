@@ -21,6 +21,7 @@ from loaders.extract import (
     triples_json,
 )
 from loaders.source import SourceDocument
+from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -524,6 +525,30 @@ def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path
     got = _score(nlp, OWN_EVAL / "docs", OWN_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
     assert got["precision"] >= 0.95 and got["recall"] >= 0.95, got
+
+
+def test_a_long_document_is_read_in_pieces_with_the_same_triples(
+        nlp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model reads at most PIECE_CHARS at once (its memory grows ~1 GB per 100,000
+    characters read together); the pieces are joined into one Doc, so the triples, their
+    offsets and the names resolved across the document are those of reading it whole."""
+    ex = extract
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    src = SourceDocument(text="\n\n".join(texts * 2), title="long")
+
+    def read(piece: int) -> list[tuple[Any, ...]]:
+        monkeypatch.setattr(ex, "PIECE_CHARS", piece)
+        _, triples = next(ex.extract_documents([src], nlp))
+        for t in triples:
+            assert src.text[t.evidence.start:t.evidence.end] == t.evidence.sentence
+        return sorted((t.subject.id, t.predicate, t.object.id, t.evidence.start,
+                       t.evidence.status) for t in triples)
+
+    pieces = ex.text_pieces(src.text, 1200)
+    assert "".join(pieces) == src.text and len(pieces) > 3
+    assert max(map(len, pieces)) <= 1200
+    whole = read(10**9)
+    assert whole and read(1200) == whole
 
 
 def test_an_unpunctuated_run_over_the_evidence_limit_is_skipped_not_fatal(nlp: Any) -> None:
