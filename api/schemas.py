@@ -133,6 +133,10 @@ class EntityDetail(Entity):
 
     relations_out: list[RelationSummary]
     relations_in: list[RelationSummary]
+    relations_truncated: bool = Field(
+        False, description="True when the entity has more relations than the 500 with "
+                           "the most evidence listed here; `/neighbors` reaches 2,000 "
+                           "entities")
 
 
 class SubgraphOut(BaseModel):

@@ -300,16 +300,19 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
     if _upload_is_triples(data, name):
         from loaders.triples import read_triple_bytes
 
-        items = [read_triple_bytes(data, name)]
+        document, triples = read_triple_bytes(data, name)
+        document = _override(document, title, published, source, url)
+        items = [(_keep_stored(store, document, title, published, source, url), triples)]
     else:
         from loaders.documents import read_bytes
         from loaders.extract import extract_documents
 
         docs = read_bytes(data, name, content_type, url, settings)
-        docs = [_override(d, title, published, source) for d in docs]
         if not docs:
             raise InputError(f"{name}: no text found")
         _check_sources(name, docs)
+        docs = [_keep_stored(store, _override(d, title, published, source), title, published,
+                             source, url) for d in docs]
         items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
     return _store_all(store, name, items)
 
@@ -327,11 +330,12 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
 
     settings = settings or get_settings()
     got = fetch_url(url, settings)
-    docs = [_override(d, title, published, source) for d in (got if isinstance(got, list)
-                                                             else [got])]
+    docs = got if isinstance(got, list) else [got]
     if not docs:
         raise InputError(f"{url}: no text found")
     _check_sources(url, docs)
+    docs = [_keep_stored(store, _override(d, title, published, source), title, published,
+                         source, url) for d in docs]
     items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
     return _store_all(store, url, items)
 
@@ -360,15 +364,33 @@ def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Tr
     return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
 
 
-def _override(src: Any, title: str | None, published: date | None, source: str | None) -> Any:
+def _override(src: Any, title: str | None, published: date | None, source: str | None,
+              url: str | None = None) -> Any:
     """Return the source document with the caller's metadata where given."""
+    given = {"title": title, "published": published, "source": source, "url": url}
+    return _with(src, {k: v for k, v in given.items() if v})
+
+
+def _keep_stored(store: GraphStore, src: Any, title: str | None, published: date | None,
+                 source: str | None, url: str | None) -> Any:
+    """Return the document with the metadata already stored for the same text where the
+    caller gave none: posting a text again without its title, date or link keeps them
+    (the date also dates the evidence)."""
+    stored = store.get_document(src.id)
+    if stored is None:
+        return src
     changes: dict[str, Any] = {}
-    if title:
-        changes["title"] = title
-    if published:
-        changes["published"] = published
-    if source:
-        changes["source"] = source
+    if not title and stored.title:
+        changes["title"] = stored.title
+    for name, given in (("published", published), ("source", source), ("url", url),
+                        ("author", None)):
+        if not given and not getattr(src, name, None) and getattr(stored, name):
+            changes[name] = getattr(stored, name)
+    return _with(src, changes)
+
+
+def _with(src: Any, changes: dict[str, Any]) -> Any:
+    """Return ``src`` (a SourceDocument or a Document) with ``changes``."""
     if not changes:
         return src
     if hasattr(src, "model_copy"):

@@ -481,3 +481,59 @@ def test_a_text_too_long_for_the_model_is_400(client: TestClient) -> None:
     r = client.post("/api/documents", json={"text": "Serbia buys jets. " * (MAX_CHARS // 18 + 1)})
     assert r.status_code == 400 and "over the limit" in r.json()["detail"], r.text[:300]
     assert client.get("/api/stats").json() == before
+
+
+def test_posting_a_text_again_without_metadata_keeps_what_was_stored(
+        client: TestClient) -> None:
+    text = "Zorbatron Holdings funds Sputnik Serbia."
+    first = client.post("/api/documents", json={"text": text, "title": "Orig",
+                                                "url": "https://example.org/z",
+                                                "date": "2020-05-05"})
+    assert first.status_code == 201, first.text
+    again = client.post("/api/documents", json={"text": text})
+    assert again.status_code == 201, again.text
+    doc = client.get(f"/api/documents/{first.json()['document_id']}").json()
+    assert (doc["title"], doc["url"], doc["published"]) == \
+        ("Orig", "https://example.org/z", "2020-05-05"), doc
+    assert again.json()["triples"][0]["date"] == "2020-05-05"
+    renamed = client.post("/api/documents", json={"text": text, "title": "New title"})
+    assert renamed.json()["document"]["title"] == "New title"
+
+
+def test_multipart_metadata_applies_to_triple_files(client: TestClient) -> None:
+    r = client.post("/api/documents", files={"file": ("nis.csv", CSV.encode(), "text/csv")},
+                    data={"title": "My report", "date": "2023-03-03", "source": "Reuters",
+                          "url": "https://example.org/r"})
+    assert r.status_code == 201, r.text
+    doc = r.json()["document"]
+    assert (doc["title"], doc["published"], doc["source"], doc["url"]) == \
+        ("My report", "2023-03-03", "Reuters", "https://example.org/r"), doc
+
+
+def test_neighbors_are_truncated_only_when_more_were_left_out(client: TestClient) -> None:
+    every = client.get("/api/entities/Russia/neighbors", params={"hops": 2}).json()
+    n = len(every["entities"])
+    assert n >= 3 and not every["truncated"]
+    exact = client.get("/api/entities/Russia/neighbors", params={"hops": 2, "limit": n}).json()
+    assert len(exact["entities"]) == n and not exact["truncated"]
+    cut = client.get("/api/entities/Russia/neighbors",
+                     params={"hops": 2, "limit": n - 1}).json()
+    kept = {e["id"] for e in cut["entities"]}
+    assert len(kept) == n - 1 and cut["truncated"]
+    assert all(r["subject"] in kept and r["object"] in kept for r in cut["relations"])
+
+
+def test_entity_detail_says_when_it_lists_only_some_relations(
+        graph_store: GraphStore) -> None:
+    from api.routes.entities import MAX_RELATIONS
+
+    text = "Feeders fund the hub."
+    doc = _doc(text, "feeders", date(2024, 1, 1))
+    hub = Entity.named("Megahub Agency", "Organization")
+    feeders = [Entity.named(f"Feeder Org {i}", "Organization") for i in range(MAX_RELATIONS + 1)]
+    graph_store.upsert_document(doc, [_triple(doc, f, "funds", hub, f"{f.name} funds the hub.")
+                                      for f in feeders])
+    with make_client(graph_store) as c:
+        detail = c.get("/api/entities/Megahub Agency").json()
+        assert len(detail["relations_in"]) == MAX_RELATIONS and detail["relations_truncated"]
+        assert not c.get("/api/entities/Russia").json()["relations_truncated"]

@@ -49,7 +49,9 @@ def brief(e: EvidenceView | None) -> EvidenceBrief | None:
 def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:
     """Return an entity with its relations in and out, each with its best sentence."""
     rels: list[Relation] = store.relations_of(entity.id, include_flagged=True,
-                                              limit=MAX_RELATIONS)
+                                              limit=MAX_RELATIONS + 1)
+    cut = len(rels) > MAX_RELATIONS
+    rels = rels[:MAX_RELATIONS]
     others = {e.id: e for e in store.get_entities(
         sorted({r.object if r.subject == entity.id else r.subject for r in rels}))}
     best = store.best_evidence([r.id for r in rels])
@@ -65,7 +67,8 @@ def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:
             first_seen=r.first_seen, last_seen=r.last_seen, evidence_count=r.evidence_count,
             best_evidence=brief(best.get(r.id)))
         (out if outgoing else inn).append(summary)
-    return EntityDetail(**entity.model_dump(), relations_out=out, relations_in=inn)
+    return EntityDetail(**entity.model_dump(), relations_out=out, relations_in=inn,
+                        relations_truncated=cut)
 
 
 @router.get("", response_model=SearchOut, summary="Search entities by name or alias",
@@ -115,7 +118,10 @@ def neighbors(store: StoreDep, entity: EntityParam,
     from graph.traversal import neighbors as walk
 
     center = resolve(store, entity)
-    sub = walk(store, center.id, hops, flt, limit)
+    sub = walk(store, center.id, hops, flt, limit + 1)  # one more: were there more?
+    entities = sub.entities[:limit]  # in the order the walk kept them
+    kept = {e.id for e in entities}
+    relations = [r for r in sub.relations if r.subject in kept and r.object in kept]
     return json_response(SubgraphOut(center=EntityRef.of(center), hops=hops,
-                                     entities=sub.entities, relations=sub.relations,
-                                     truncated=len(sub.entities) >= limit))
+                                     entities=entities, relations=relations,
+                                     truncated=len(sub.entities) > limit))
