@@ -80,11 +80,18 @@ def settings_for(store: str | None) -> Settings:
 
 
 @contextmanager
-def open_cli_store(store: str | None) -> Iterator[GraphStore]:
-    """Open the store named by ``--store`` (or INFLUENCE_STORE) and close it afterwards."""
-    from graph.store import open_store
+def open_cli_store(store: str | None, existing: bool = False) -> Iterator[GraphStore]:
+    """Open the store named by ``--store`` (or INFLUENCE_STORE) and close it afterwards.
+
+    With ``existing`` (commands that only read), an embedded store file that does not exist
+    is an InputError instead of a new empty store: a mistyped path is reported, not created.
+    """
+    from graph.store import is_neo4j, open_store
 
     settings = settings_for(store)
+    if existing and not is_neo4j(settings.store) and not Path(settings.store).exists():
+        raise InputError(f"{settings.store}: no store there (ingest documents first, or name "
+                         "the store with --store or INFLUENCE_STORE)")
     s = open_store(settings.store, settings)
     try:
         yield s
@@ -227,7 +234,10 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .js
         out.print(f"imported {report.documents_stored} documents, {report.triples} triples "
                   f"from {file}")
     if report.rejected:
-        raise fail("; ".join(f"{n}: {r}" for n, r in report.rejected))
+        raise fail("; ".join(r if r.startswith(f"{n}: ") else f"{n}: {r}"
+                             for n, r in report.rejected))
+    if not report.triples:
+        raise fail(f"{file}: no relations of the ontology in it; nothing imported")
 
 
 # ---------------------------------------------------------------- reads
@@ -236,7 +246,7 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .js
 @command("stats")
 def stats_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Print the numbers of documents, entities, relations and evidence."""
-    with open_cli_store(store) as s:
+    with open_cli_store(store, existing=True) as s:
         stats = s.stats()
     if as_json:
         print_json(stats.model_dump())
@@ -257,7 +267,7 @@ def search_cmd(text: Annotated[str, typer.Argument(help="Name or part of a name"
         from ontology import get_ontology
 
         get_ontology().type(type)
-    with open_cli_store(store) as s:
+    with open_cli_store(store, existing=True) as s:
         hits = s.search_entities(text, type=type, limit=limit)
     if as_json:
         print_json([{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases,
@@ -277,7 +287,7 @@ def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
     """Show an entity with its relations and their best sentences."""
     from api.routes.entities import entity_detail, resolve
 
-    with open_cli_store(store) as s:
+    with open_cli_store(store, existing=True) as s:
         detail = entity_detail(s, resolve(s, entity))
     if as_json:
         print_json(dump(detail))
@@ -319,7 +329,7 @@ def paths_cmd(source: Annotated[str, typer.Argument(help="Where paths start")],
     if mode not in {"influence", "any"}:
         raise InputError(f"--mode must be influence or any, not {mode!r}")
     flt = _filter(predicates, _date("--since", since), _date("--until", until), min_confidence)
-    with open_cli_store(store) as s:
+    with open_cli_store(store, existing=True) as s:
         result = paths_between(s, source, target, k, max_hops, mode, flt)
     if as_json:
         print_json(dump(result))
@@ -372,7 +382,7 @@ def rank_cmd(metric: Annotated[str, typer.Option(help="pagerank, betweenness or 
 
         get_ontology().type(type)
     flt = RelationFilter(since=_date("--since", since), until=_date("--until", until))
-    with open_cli_store(store) as s:
+    with open_cli_store(store, existing=True) as s:
         result = ranking(s, metric, type, limit, flt)
     if as_json:
         print_json(dump(result))
@@ -397,17 +407,22 @@ def export_cmd(format: Annotated[str, typer.Option(
     formats = ("ttl", "jsonld", "graphml", "gexf", "ftm", "csv")
     if format not in formats:
         raise InputError(f"--format must be one of {', '.join(formats)}, not {format!r}")
-    with open_cli_store(store) as s:
+    if output is not None and output.is_dir():
+        raise InputError(f"{output}: is a folder; give the file to write")
+    with open_cli_store(store, existing=True) as s:
         if output is None:
             for chunk in export(s, format):
                 sys.stdout.write(chunk)
             sys.stdout.flush()
             return
         tmp = output.with_name(output.name + ".part")
-        with tmp.open("w", encoding="utf-8") as fh:
-            for chunk in export(s, format):
-                fh.write(chunk)
-        tmp.replace(output)
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                for chunk in export(s, format):
+                    fh.write(chunk)
+            tmp.replace(output)
+        finally:
+            tmp.unlink(missing_ok=True)  # a failed export leaves nothing half-written
     err.print(f"wrote {output}", highlight=False)
 
 
@@ -421,7 +436,9 @@ def draw_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
     """Draw an entity's neighbourhood with pyvis as one self-contained HTML file (no CDN)."""
     from graph.render import visualize
 
-    with open_cli_store(store) as s:
+    if output.is_dir():
+        raise InputError(f"{output}: is a folder; give the HTML file to write")
+    with open_cli_store(store, existing=True) as s:
         html, _csp = visualize(s, entity, hops)
     output.write_text(html, encoding="utf-8")
     err.print(f"wrote {output}", highlight=False)

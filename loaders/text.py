@@ -19,7 +19,9 @@ _CONTROL_BYTES = [bytes([b]) for b in (*range(9), 11, *range(14, 32), 127)]
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 _STRAY = re.compile("[\udc80-\udcff]")  # bytes UTF-8 rejects, as surrogateescape keeps them
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# a date, or an ISO datetime (its time and offset are dropped); nothing after it
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})"
+                   r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
 def input_error(name: str | Path, message: str, cls: type[InputError] = InputError
@@ -133,7 +135,7 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _DATE.match(value.strip()) if isinstance(value, str) else None
+    match = _DATE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match:
         try:
             return dt.date(*(int(g) for g in match.groups()))

@@ -41,9 +41,22 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_stats_json_has_exactly_the_four_counts(db: str) -> None:
+    from graph.sqlite_store import SqliteStore
+
+    SqliteStore(db).close()
     code, out, _ = run("stats", "--store", db, "--json")
     assert code == 0
     assert json.loads(out) == {"documents": 0, "entities": 0, "relations": 0, "evidence": 0}
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "-f", "csv"], ["search", "x"],
+                                     ["show", "Serbia"], ["rank"]])
+def test_reading_a_store_that_is_not_there_is_exit_2_and_creates_nothing(
+        tmp_path: Path, command: list[str]) -> None:
+    typo = tmp_path / "typo" / "mian.db"
+    code, out, err = run(*command, "--store", str(typo))
+    assert code == 2 and "mian.db: no store there" in err, (code, out, err)
+    assert not typo.parent.exists()
 
 
 def test_ingest_twice_gives_the_same_stats(db: str, folder: Path) -> None:
@@ -146,6 +159,31 @@ def test_export_then_import_round_trips(db: str, folder: Path, tmp_path: Path) -
     code, out, err = run("import", str(target), "--store", other)
     assert code == 0, out + err
     assert json.loads(run("stats", "--store", other, "--json")[1])["relations"] == 2
+
+
+def test_import_of_nothing_or_of_broken_rdf_is_one_clear_line_exit_2(db: str,
+                                                                     tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    code, _, err = run("import", str(empty), "--store", db)
+    assert code == 2 and "nothing imported" in err, err
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix ig: <x> .\nthis is not turtle", encoding="utf-8")
+    code, _, err = run("import", str(broken), "--store", db)
+    assert code == 2 and err.count("broken.ttl") == 1, err
+
+
+def test_export_or_draw_into_a_folder_is_exit_2_and_writes_nothing(
+        db: str, folder: Path, tmp_path: Path) -> None:
+    run("ingest", str(folder / "links.csv"), "--store", db)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    code, _, err = run("export", "-f", "csv", "-o", str(out_dir), "--store", db)
+    assert code == 2 and "is a folder" in err, err
+    code, _, err = run("draw", "Russia", "-o", str(out_dir), "--store", db)
+    assert code == 2 and "is a folder" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == ["out"]
+    assert not any(out_dir.iterdir())
 
 
 def test_bad_option_values_are_exit_2(db: str) -> None:

@@ -225,3 +225,20 @@ def test_jsonl_round_trips_any_text_or_rejects_it(subject: str, obj: str, eviden
     assert triple.subject.name == clean_name(subject) != ""
     assert triple.object.name == clean_name(obj) != ""
     assert 0.0 <= triple.evidence.confidence <= 1.0
+
+
+@pytest.mark.parametrize("value, want", [
+    ("2023-01-02", "2023-01-02"), ("2023-01-02T10:00:00", "2023-01-02"),
+    ("2023-01-02T10:00:00.5+02:00", "2023-01-02"), (" 2023-01-02 10:00Z ", "2023-01-02"),
+    ("2023-01-02xyz", None), ("2023-01-02T10:00:00 garbage", None), ("2023-13-01", None),
+    ("02/01/2023", None)])
+def test_dates_are_a_day_or_an_iso_datetime_and_nothing_more(value: str,
+                                                             want: str | None) -> None:
+    from loaders.text import parse_date
+
+    if want is None:
+        with pytest.raises(ValueError, match="expected YYYY-MM-DD"):
+            parse_date(value)
+    else:
+        got = parse_date(value)
+        assert got is not None and got.isoformat() == want
