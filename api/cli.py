@@ -177,24 +177,29 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
 @command("extract")
 def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
                 as_json: JsonOpt = False) -> None:
-    """Print the triples extracted from one document; nothing is stored."""
+    """Print the triples extracted from one document (or read from a triple or RDF file, as
+    ingest would store them); nothing is stored."""
     from loaders.documents import iter_path
     from loaders.extract import check_extractable, extract_documents, triples_json
-    from loaders.pipeline import shared_nlp
+    from loaders.pipeline import is_structured_input, read_structured, shared_nlp
 
     if file.is_dir():
         raise InputError(f"{file}: is a folder; extract reads one file (ingest reads folders)")
     if not file.is_file():
         raise InputError(f"{file}: no such file")
-    docs = []
-    for src in iter_path(file, get_settings()):
-        if isinstance(src, InfluenceError):
-            raise src
-        check_extractable(src, str(file))
-        docs.append(src)
     rows: list[dict] = []
-    for _document, triples in extract_documents(docs, shared_nlp()):
-        rows.extend(triples_json(triples))
+    if is_structured_input(str(file)):  # its triples are read as they are, not extracted
+        for _document, triples in read_structured(str(file)):
+            rows.extend(triples_json(triples))
+    else:
+        docs = []
+        for src in iter_path(file, get_settings()):
+            if isinstance(src, InfluenceError):
+                raise src
+            check_extractable(src, str(file))
+            docs.append(src)
+        for _document, triples in extract_documents(docs, shared_nlp()):
+            rows.extend(triples_json(triples))
     if as_json:
         print_json(rows)
         return

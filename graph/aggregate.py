@@ -62,6 +62,8 @@ def validate_triples(triples: Sequence[Triple]) -> None:
                 problems.append(f"triple {i}: empty {role} name")
             elif len(ent.name) > MAX_NAME:
                 problems.append(f"triple {i}: {role} name longer than {MAX_NAME} characters")
+        if t.subject.id == t.object.id:
+            problems.append(f"triple {i}: {t.subject.name!r} {t.predicate} itself")
         if len(t.evidence.sentence) > MAX_SENTENCE:
             problems.append(f"triple {i}: evidence longer than {MAX_SENTENCE} characters")
         if not 0.0 <= t.evidence.confidence <= 1.0:

@@ -12,7 +12,9 @@ _FOLD = str.maketrans({"đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ø": "o", "�
                        "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th",
                        "Þ": "th", "ð": "d", "Ð": "d", "ħ": "h", "Ħ": "h"})
 CACHED_NAME = 200  # longest name whose key is remembered
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# control characters, bidi marks, zero-width space, word joiner and BOM (the joiners U+200C/D
+# stay: Persian and Indic names need them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 def name_key(name: str) -> str:

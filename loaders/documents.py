@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -253,6 +254,9 @@ _NO_NAME = {"untitled", "anonymous", "unknown", "none"}
 
 def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
     from pypdf import PdfReader
+
+    # pypdf warns about broken files without naming them; the error raised here names it
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)

@@ -157,8 +157,8 @@ class _Writer:
             self.progress(name, self.report)
 
 
-def _structured(path: str) -> Iterator[tuple[Document, list[Triple]]]:
-    """Yield the documents of a triple file or an RDF file."""
+def read_structured(path: str) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield the (document, triples) of a triple file or an RDF file."""
     if Path(path).suffix.lower() in RDF_SUFFIXES:
         from graph.rdf import rdf_to_documents
 
@@ -169,7 +169,9 @@ def _structured(path: str) -> Iterator[tuple[Document, list[Triple]]]:
     yield read_triple_file(path)
 
 
-def _is_structured(path: str) -> bool:
+def is_structured_input(path: str) -> bool:
+    """Return True for a triple file (CSV/TSV, JSON lines of triples) or an RDF file: read
+    as it is, not extracted. Raises InputError when the file cannot be read."""
     if Path(path).suffix.lower() in RDF_SUFFIXES:
         return True
     from loaders.documents import is_structured
@@ -209,7 +211,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
             to_extract.append(item)
             continue
         try:
-            structured = _is_structured(item)
+            structured = is_structured_input(item)
         except InfluenceError as exc:
             writer.reject(item, str(exc))
             continue
@@ -217,7 +219,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
             to_extract.append(item)
             continue
         try:
-            for document, triples in _structured(item):
+            for document, triples in read_structured(item):
                 writer.write(item, document, triples)
         except InfluenceError as exc:
             writer.reject(item, str(exc))

@@ -80,6 +80,29 @@ def test_ingest_names_the_rejected_file_and_exits_2(db: str, folder: Path) -> No
     assert stats["documents"] == 2  # the good files of the same batch are stored
 
 
+def test_extract_of_a_triple_file_prints_its_triples_as_read(folder: Path) -> None:
+    code, out, err = run("extract", str(folder / "links.csv"), "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {(r["subject"]["name"], r["predicate"], r["object"]["name"]) for r in rows} == {
+        ("Russia", "funds", "Sputnik Serbia"), ("Informer", "amplifies", "Sputnik Serbia")}
+
+
+def test_a_broken_pdf_is_reported_once_by_name(db: str, tmp_path: Path) -> None:
+    import random
+
+    (tmp_path / "broken.pdf").write_bytes(b"\x12" + random.Random(7).randbytes(5000))
+    import subprocess
+    import sys
+
+    # a real process: pypdf's warnings reach stderr there (pytest captures logging)
+    done = subprocess.run([sys.executable, "-c", "from api.cli import app; app()", "ingest",
+                           str(tmp_path / "broken.pdf"), "--store", db],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "broken.pdf" in done.stderr
+    assert all("broken.pdf" in line for line in done.stderr.strip().splitlines()), done.stderr
+
+
 def test_ingest_missing_path_exits_2(db: str, tmp_path: Path) -> None:
     code, out, err = run("ingest", str(tmp_path / "nope.txt"), "--store", db)
     assert code == 2 and "nope.txt" in out + err

@@ -614,3 +614,10 @@ def test_text_that_is_not_unicode_is_rejected_before_anything_is_written(
         store.upsert_documents([(OLD, OLD_TRIPLES), (bad_doc, bad), (NEW, NEW_TRIPLES)])
     assert store.stats() == Stats(documents=2, entities=7, relations=6, evidence=6)
     assert store.get_document(bad_doc.id) is None
+
+
+def test_a_relation_of_an_entity_with_itself_is_refused(store: GraphStore) -> None:
+    d, triples = report("Loop", date(2024, 5, 1), [(RUSSIA, "funds", RUSSIA)])
+    with pytest.raises(InputError, match="'Russia' funds itself"):
+        store.upsert_document(d, triples)
+    assert store.stats() == Stats(documents=0, entities=0, relations=0, evidence=0)

@@ -242,3 +242,15 @@ def test_dates_are_a_day_or_an_iso_datetime_and_nothing_more(value: str,
     else:
         got = parse_date(value)
         assert got is not None and got.isoformat() == want
+
+
+def test_zero_width_characters_are_no_name() -> None:
+    """A zero-width space or word joiner is removed from names (a name of only those is
+    empty); the joiners Persian and Indic names need are kept."""
+    assert clean_name("\u200b\u200e\u2060\ufeff") == ""
+    assert clean_name("Nis\u200b Petrol") == "Nis Petrol"
+    assert clean_name("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == \
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    with pytest.raises(InputError, match="empty object name"):
+        read_triple_bytes((",".join(TRIPLE_HEADER) + "\nRussia,Country,funds,\u200b\u200e,"
+                           "Organization,,,Russia funds someone.\n").encode(), "zw.csv")
