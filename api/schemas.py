@@ -245,10 +245,10 @@ class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = None
-    url: str | None = None
-    title: str | None = None
+    url: str | None = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=500)
     date: dt.date | None = None
-    source: str | None = None
+    source: str | None = Field(None, max_length=200)
 
 
 class IngestOut(BaseModel):

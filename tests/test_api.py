@@ -537,3 +537,16 @@ def test_entity_detail_says_when_it_lists_only_some_relations(
         detail = c.get("/api/entities/Megahub Agency").json()
         assert len(detail["relations_in"]) == MAX_RELATIONS and detail["relations_truncated"]
         assert not c.get("/api/entities/Russia").json()["relations_truncated"]
+
+
+def test_document_metadata_has_length_limits(client: TestClient) -> None:
+    before = client.get("/api/stats").json()
+    r = client.post("/api/documents",
+                    json={"text": "Russia funds Informer.", "title": "T" * 100_000})
+    assert r.status_code == 400 and "title" in r.json()["detail"], r.text[:300]
+    assert len(r.content) < 2000
+    r = client.post("/api/documents", files={"file": ("a.txt", b"Russia funds Informer.",
+                                                      "text/plain")},
+                    data={"url": "https://example.org/" + "x" * 5000})
+    assert r.status_code == 400 and "url" in r.json()["detail"], r.text[:300]
+    assert client.get("/api/stats").json() == before
