@@ -160,6 +160,7 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
         for label, value in (("documents read", report.documents_read),
                              ("documents stored", report.documents_stored),
                              ("new documents", report.documents_created),
+                             ("earlier versions removed", report.documents_replaced),
                              ("triples", report.triples), ("entities", report.entities),
                              ("relations", report.relations),
                              ("inputs skipped", len(report.rejected))):

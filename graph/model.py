@@ -42,6 +42,9 @@ class Document(BaseModel):
     source: str | None = None
     author: str | None = None
     length: int = 0
+    # where it was read from, as a key: its URL, or "file:" and a hash of the file's path (the
+    # path itself is not stored). A new version from the same origin replaces the old one.
+    origin: str | None = None
 
 
 class Evidence(BaseModel):

@@ -146,6 +146,12 @@ class Neo4jStore(Neo4jConnections):
         rows = self._rows("MATCH (d:Document {id: $id}) RETURN d {.*} AS d", id=document_id)
         return _document(rows[0]["d"]) if rows else None
 
+    def document_ids_from(self, origin: str) -> list[str]:
+        """Return the ids of the stored documents read from ``origin``, sorted."""
+        rows = self._rows("MATCH (d:Document {origin: $origin}) RETURN d.id AS id "
+                          "ORDER BY id", origin=origin)
+        return [r["id"] for r in rows]
+
     def get_entity(self, entity_id: str) -> Entity | None:
         """Return the entity with this id or None."""
         found = self.get_entities([entity_id])

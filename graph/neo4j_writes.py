@@ -209,7 +209,9 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
             tx.run("UNWIND $rows AS row CREATE (d:Document) SET d = row",
                    rows=[docs[i] for i in ids if i not in existed]).consume()
         if existed:
-            tx.run("UNWIND $rows AS row MATCH (d:Document {id: row.id}) SET d = row",
+            tx.run("UNWIND $rows AS row MATCH (d:Document {id: row.id}) "
+                   "WITH d, row, d.origin AS origin SET d = row "
+                   "SET d.origin = coalesce(row.origin, origin)",
                    rows=[docs[i] for i in ids if i in existed]).consume()
         _write_entities(tx, entities, stored_entities)
         # the evidence of these documents was just deleted and ids include the document

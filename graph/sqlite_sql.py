@@ -14,7 +14,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('version', 0)",
     """CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, title TEXT NOT NULL,
-        url TEXT, published TEXT, source TEXT, author TEXT, length INTEGER NOT NULL)""",
+        url TEXT, published TEXT, source TEXT, author TEXT, length INTEGER NOT NULL,
+        origin TEXT)""",
     """CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, name TEXT NOT NULL,
         type TEXT NOT NULL, key TEXT NOT NULL, external_ids TEXT NOT NULL DEFAULT '{}')""",
     """CREATE TABLE IF NOT EXISTS aliases (
@@ -57,7 +58,12 @@ _EV_COLS = ('v.id, v.relation_id, v.document_id, v.sentence, v."start", v."end",
             "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url")
 _EV_FROM = "evidence v JOIN documents d ON d.id = v.document_id"
 _EV_ORDER = "(v.status = 'asserted') DESC, v.confidence DESC, v.date DESC, v.id"
-_DOC_COLS = "id, title, url, published, source, author, length"
+_DOC_COLS = "id, title, url, published, source, author, length, origin"
+# what a file created before a column existed gets (ALTER TABLE, then its index)
+MIGRATIONS = (
+    ("documents", "origin", "TEXT",
+     "CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin)"),
+)
 
 
 def _entity(row: Sequence[Any]) -> Entity:

@@ -39,6 +39,7 @@ from graph.sqlite_sql import (
     _EV_FROM,
     _EV_ORDER,
     _REL_COLS,
+    MIGRATIONS,
     SCHEMA,
     _adjacent_sql,
     _document,
@@ -69,6 +70,10 @@ class SqliteStore(SqliteConnections):
         with self._write() as conn:
             for statement in SCHEMA:
                 conn.execute(statement)
+            for table, column, kind, index in MIGRATIONS:
+                if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                conn.execute(index)
 
     def ping(self) -> None:
         """Return None when the file answers a query; raise StoreUnavailable otherwise."""
@@ -195,6 +200,11 @@ class SqliteStore(SqliteConnections):
         """Return the document or None."""
         rows = self._read(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (document_id,))
         return _document(rows[0]) if rows else None
+
+    def document_ids_from(self, origin: str) -> list[str]:
+        """Return the ids of the stored documents read from ``origin``, sorted."""
+        return [r[0] for r in self._read(
+            "SELECT id FROM documents WHERE origin = ? ORDER BY id", (origin,))]
 
     def get_entity(self, entity_id: str) -> Entity | None:
         """Return the entity with this id or None."""

@@ -24,12 +24,13 @@ def write_document(conn: sqlite3.Connection, document: Document,
     existed = conn.execute("SELECT 1 FROM documents WHERE id = ?",
                            (document.id,)).fetchone() is not None
     conn.execute(
-        f"INSERT INTO documents ({_DOC_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        f"INSERT INTO documents ({_DOC_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET title = excluded.title, url = excluded.url, "
         "published = excluded.published, source = excluded.source, "
-        "author = excluded.author, length = excluded.length",
+        "author = excluded.author, length = excluded.length, "
+        "origin = coalesce(excluded.origin, documents.origin)",
         (document.id, document.title, document.url, _iso(document.published),
-         document.source, document.author, document.length))
+         document.source, document.author, document.length, document.origin))
     touched = drop_evidence(conn, document.id)
     write_entities(conn, [e for t in triples for e in (t.subject, t.object)])
     relations, evidence = {}, {}

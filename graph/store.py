@@ -66,6 +66,9 @@ class GraphStore(Protocol):
     def get_document(self, document_id: str) -> Document | None:
         """Return the document or None."""
 
+    def document_ids_from(self, origin: str) -> list[str]:
+        """Return the ids of the stored documents read from ``origin``, sorted."""
+
     def get_entity(self, entity_id: str) -> Entity | None:
         """Return the entity with this id or None."""
 

@@ -25,7 +25,7 @@ from api.settings import Settings, get_settings
 from graph.errors import InfluenceError, InputError, TooLarge
 from loaders.chrome import strip_chrome
 from loaders.html import declared_charset, read_html
-from loaders.source import SourceDocument
+from loaders.source import SourceDocument, origin_of
 from loaders.text import (
     clean_text,
     decode_text,
@@ -216,7 +216,7 @@ def _documents(data: bytes, name: str, content_type: str | None, url: str | None
     _, charset = _mime(content_type)
     if kind == HTML and not charset:
         charset = declared_charset(data)
-    meta: dict[str, Any] = {"url": url, "path": path}
+    meta: dict[str, Any] = {"url": url, "path": path, "origin": origin_of(url, path)}
     if kind == PDF:
         return [_guarded(_read_pdf, data, name, meta)]
     if looks_binary(data):
@@ -339,7 +339,8 @@ def _record_document(record: Any, meta: dict[str, Any]) -> SourceDocument:
     published = parse_date(record.get("date", record.get("published")))
     return SourceDocument(text=clean_text(text).strip(), title=fields["title"] or "",
                           url=fields["url"] or meta["url"], published=published,
-                          source=fields["source"], author=fields["author"], path=meta["path"])
+                          source=fields["source"], author=fields["author"], path=meta["path"],
+                          origin=fields["url"] or None)  # a record of many: its own URL only
 
 
 def _read_jsonl(text: str, name: str, meta: dict[str, Any], lenient: bool

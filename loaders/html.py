@@ -66,7 +66,8 @@ def read_html(text: str, name: str, meta: dict[str, Any]) -> SourceDocument:
         published = None
     return SourceDocument(text=body, title=field("title") or page_title or text_title(body, name),
                           url=meta["url"] or field("url"), published=published,
-                          source=field("sitename"), author=field("author"), path=meta["path"])
+                          source=field("sitename"), author=field("author"), path=meta["path"],
+                          origin=meta.get("origin"))
 
 
 def html_plain_text(html: str) -> str:

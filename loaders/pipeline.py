@@ -38,6 +38,7 @@ class IngestReport:
     relation_ids: set[str] = field(default_factory=set)
     document_ids: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    documents_replaced: int = 0  # earlier versions from the same origin, removed
 
     @property
     def entities(self) -> int:
@@ -57,7 +58,8 @@ class IngestReport:
     def as_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-able data."""
         return {"documents_read": self.documents_read, "documents_stored": self.documents_stored,
-                "documents_created": self.documents_created, "triples": self.triples,
+                "documents_created": self.documents_created,
+                "documents_replaced": self.documents_replaced, "triples": self.triples,
                 "entities": self.entities, "relations": self.relations,
                 "rejected": [{"input": i, "reason": r} for i, r in self.rejected]}
 
@@ -146,6 +148,11 @@ class _Writer:
                 return
             self.store_down = False
             _record(self.report, document, triples, result)
+            try:
+                self.report.documents_replaced += len(drop_earlier_versions(self.store,
+                                                                            document))
+            except StoreUnavailable as exc:
+                self.reject(name, f"stored, but its earlier version is still stored: {exc}")
             if self.progress:
                 self.progress(name, self.report)
             return
@@ -363,7 +370,10 @@ def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Tr
         except InputError as exc:
             which = f"document {i} of {name}" if len(items) > 1 else name
             raise InputError(f"{which}: {exc}") from None
-    return [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+    stored = [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+    for d, _, _ in stored:
+        drop_earlier_versions(store, d)
+    return stored
 
 
 def _override(src: Any, title: str | None, published: date | None, source: str | None,
@@ -410,6 +420,18 @@ def _upload_is_triples(data: bytes, name: str) -> bool:
         head = data.lstrip()[:2000].split(b"\n", 1)[0]
         return b'"subject"' in head and b'"predicate"' in head
     return False
+
+
+def drop_earlier_versions(store: GraphStore, document: Document) -> list[str]:
+    """Remove the other stored documents of ``document``'s origin (earlier versions of the
+    same file or URL; this one is stored already, so a crash in between leaves both, as
+    before); return their ids."""
+    if not document.origin:
+        return []
+    earlier = [i for i in store.document_ids_from(document.origin) if i != document.id]
+    for doc_id in earlier:
+        store.remove_document(doc_id)
+    return earlier
 
 
 def upsert_with_retry(store: GraphStore, document: Document, triples: Sequence[Triple],

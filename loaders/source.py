@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from graph.model import Document
 from graph.names import content_hash
@@ -13,7 +15,8 @@ class SourceDocument:
     """One readable document: its main text (page chrome removed) and metadata.
 
     ``pages`` maps PDF pages to text: ``(start offset in text, page number)`` pairs in
-    order, empty for documents without pages. ``path`` is the file it was read from.
+    order, empty for documents without pages. ``path`` is the file it was read from;
+    ``origin`` the key of where it came from (``origin_of``), None when nothing names it.
     """
 
     text: str
@@ -24,6 +27,7 @@ class SourceDocument:
     author: str | None = None
     path: str | None = None
     pages: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    origin: str | None = None
 
     @property
     def id(self) -> str:
@@ -33,7 +37,8 @@ class SourceDocument:
     def document(self) -> Document:
         """Return the stored ``Document`` of this source."""
         return Document(id=self.id, title=self.title, url=self.url, published=self.published,
-                        source=self.source, author=self.author, length=len(self.text))
+                        source=self.source, author=self.author, length=len(self.text),
+                        origin=self.origin)
 
     def page_at(self, offset: int) -> int | None:
         """Return the page number holding character ``offset``, or None without pages."""
@@ -43,3 +48,15 @@ class SourceDocument:
                 break
             page = number
         return page
+
+
+def origin_of(url: str | None, path: str | Path | None) -> str | None:
+    """Return the origin of a document fetched from ``url`` or read from the file ``path``:
+    the URL, or "file:" and a hash of the absolute path (a path may say more about the
+    person who ingested it than a published graph should); None without either."""
+    if url:
+        return url
+    if path:
+        where = str(Path(path).resolve()).encode("utf-8", "surrogateescape")
+        return "file:" + hashlib.sha256(where).hexdigest()[:32]
+    return None

@@ -21,6 +21,7 @@ from graph.errors import InputError, TooLarge
 from graph.model import Document, Entity, Evidence, Status, Triple
 from graph.names import clean_name, content_hash
 from loaders.documents import read_file_bytes
+from loaders.source import origin_of
 from loaders.text import clean_text, decode_text, parse_date, suffix_of
 
 REQUIRED = ("subject", "subject_type", "predicate", "object", "object_type", "source", "date",
@@ -43,7 +44,8 @@ def read_triple_file(path: Path | str) -> tuple[Document, list[Triple]]:
     path = Path(path)
     if not path.is_file():
         raise _error(str(path), "no such file")
-    return read_triple_bytes(read_file_bytes(path, get_settings()), str(path))
+    document, triples = read_triple_bytes(read_file_bytes(path, get_settings()), str(path))
+    return document.model_copy(update={"origin": origin_of(None, path)}), triples
 
 
 def read_triple_bytes(data: bytes, name: str) -> tuple[Document, list[Triple]]:

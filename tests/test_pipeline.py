@@ -154,3 +154,38 @@ def test_store_hiccups_are_retried(store: GraphStore, tmp_path: Path,
     assert report.rejected == [] and store.stats().documents == 1
     down = ingest(FlakyStore(store, 100), [str(f)])  # type: ignore[arg-type]
     assert down.rejected and "store unavailable" in down.rejected[0][1]
+
+
+def test_an_edited_file_ingested_again_replaces_its_earlier_version(
+        store: GraphStore, tmp_path: Path) -> None:
+    """The document id hashes the text, so an edited file is a new document; its origin (a
+    hash of the file's path) names the earlier version, which is removed: one sentence is
+    not counted twice. A file of the same name elsewhere is another origin."""
+    article = tmp_path / "a" / "article.txt"
+    article.parent.mkdir()
+    article.write_text("Russia funds Sputnik Serbia.", encoding="utf-8")
+    twin = tmp_path / "b" / "article.txt"
+    twin.parent.mkdir()
+    twin.write_text("Aleksandar Vučić leads Serbia.", encoding="utf-8")
+    ingest(store, [str(article), str(twin)])
+    before = {r.id: r.evidence_count for r in store.iter_relations(include_flagged=True)}
+    article.write_text("Russia funds Sputnik Serbia. Gazprom Neft owns a majority stake in NIS.",
+                       encoding="utf-8")
+    report = ingest(store, [str(article)])
+    assert report.ok and report.documents_replaced == 1
+    assert store.stats().documents == 2
+    after = {r.id: r.evidence_count for r in store.iter_relations(include_flagged=True)}
+    assert all(after[rid] == count for rid, count in before.items())  # nothing counted twice
+    assert len(after) == len(before) + 1
+    stored = [store.get_document(i) for i in report.document_ids]
+    assert all(d is not None and d.origin and str(tmp_path) not in d.origin for d in stored)
+
+
+def test_records_of_one_json_lines_file_are_not_versions_of_each_other(
+        store: GraphStore, tmp_path: Path) -> None:
+    lines = tmp_path / "briefs.jsonl"
+    lines.write_text(json.dumps({"title": "one", "text": "Russia funds Sputnik Serbia."}) + "\n"
+                     + json.dumps({"title": "two", "text": "Gazprom Neft owns NIS."}) + "\n",
+                     encoding="utf-8")
+    report = ingest(store, [str(lines)])
+    assert report.ok and report.documents_stored == 2 and store.stats().documents == 2

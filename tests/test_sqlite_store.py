@@ -298,3 +298,22 @@ def test_text_that_is_not_unicode_is_rejected_alone(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="surrogates.*not valid Unicode"):
         store.upsert_documents([(OLD, OLD_TRIPLES), (bad_doc, bad), (NEW, NEW_TRIPLES)])
     assert store.stats() == Stats(documents=2, entities=7, relations=6, evidence=6)
+
+
+def test_a_file_from_before_documents_had_an_origin_is_upgraded_when_opened(
+        tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    store = SqliteStore(path)
+    store.upsert_document(OLD, OLD_TRIPLES)
+    store.close()
+    with sqlite3.connect(path) as conn:  # the documents table as it was before the column
+        conn.execute("DROP INDEX documents_origin")
+        conn.execute("ALTER TABLE documents DROP COLUMN origin")
+    store = SqliteStore(path)
+    try:
+        assert store.get_document(OLD.id) is not None
+        store.upsert_document(NEW.model_copy(update={"origin": "file:x"}), NEW_TRIPLES)
+        assert store.document_ids_from("file:x") == [NEW.id]
+        assert store.stats().documents == 2
+    finally:
+        store.close()

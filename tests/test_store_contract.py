@@ -621,3 +621,18 @@ def test_a_relation_of_an_entity_with_itself_is_refused(store: GraphStore) -> No
     with pytest.raises(InputError, match="'Russia' funds itself"):
         store.upsert_document(d, triples)
     assert store.stats() == Stats(documents=0, entities=0, relations=0, evidence=0)
+
+
+def test_documents_are_found_by_origin_which_a_write_without_one_keeps(
+        store: GraphStore) -> None:
+    first = OLD.model_copy(update={"origin": "https://example.org/story"})
+    second = NEW.model_copy(update={"origin": "https://example.org/story"})
+    store.upsert_document(first, OLD_TRIPLES)
+    store.upsert_document(second, NEW_TRIPLES)
+    assert store.document_ids_from("https://example.org/story") == sorted([OLD.id, NEW.id])
+    assert store.document_ids_from("file:other") == []
+    store.upsert_documents([(OLD, OLD_TRIPLES)])  # no origin given: the stored one stays
+    found = store.get_document(OLD.id)
+    assert found is not None and found.origin == "https://example.org/story"
+    store.remove_document(NEW.id)
+    assert store.document_ids_from("https://example.org/story") == [OLD.id]
