@@ -42,8 +42,8 @@ class Document(BaseModel):
     source: str | None = None
     author: str | None = None
     length: int = 0
-    # where it was read from, as a key: its URL, or "file:" and a hash of the file's path (the
-    # path itself is not stored). A new version from the same origin replaces the old one.
+    # where it was read from, as a key: a fetched page's URL, or "file:" and a hash of the
+    # file's path (the path itself is not stored). A new version from it replaces the old.
     origin: str | None = None
 
 

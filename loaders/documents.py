@@ -216,7 +216,8 @@ def _documents(data: bytes, name: str, content_type: str | None, url: str | None
     _, charset = _mime(content_type)
     if kind == HTML and not charset:
         charset = declared_charset(data)
-    meta: dict[str, Any] = {"url": url, "path": path, "origin": origin_of(url, path)}
+    # a file is its own origin; a body with a URL is one only when fetched (the caller says)
+    meta: dict[str, Any] = {"url": url, "path": path, "origin": origin_of(None, path)}
     if kind == PDF:
         return [_guarded(_read_pdf, data, name, meta)]
     if looks_binary(data):
@@ -339,8 +340,7 @@ def _record_document(record: Any, meta: dict[str, Any]) -> SourceDocument:
     published = parse_date(record.get("date", record.get("published")))
     return SourceDocument(text=clean_text(text).strip(), title=fields["title"] or "",
                           url=fields["url"] or meta["url"], published=published,
-                          source=fields["source"], author=fields["author"], path=meta["path"],
-                          origin=fields["url"] or None)  # a record of many: its own URL only
+                          source=fields["source"], author=fields["author"], path=meta["path"])
 
 
 def _read_jsonl(text: str, name: str, meta: dict[str, Any], lenient: bool

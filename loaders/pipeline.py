@@ -20,6 +20,7 @@ from graph.errors import InfluenceError, InputError, StoreUnavailable
 from graph.model import Document, Triple, UpsertResult
 from graph.names import content_hash
 from graph.store import GraphStore
+from loaders.source import origin_of
 
 RDF_SUFFIXES = {".ttl", ".jsonld", ".nt", ".n3", ".rdf", ".owl", ".trig", ".nq"}
 RETRIES = 3
@@ -250,8 +251,7 @@ def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nl
         for item in items:
             try:
                 if is_url(item):
-                    got = fetch_url(item, settings)
-                    found: Iterable[Any] = got if isinstance(got, list) else [got]
+                    found: Iterable[Any] = fetched_pages(fetch_url(item, settings), item)
                 else:
                     found = iter_path(Path(item), settings)
                 for src in found:
@@ -338,8 +338,7 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
     from loaders.extract import extract_documents
 
     settings = settings or get_settings()
-    got = fetch_url(url, settings)
-    docs = got if isinstance(got, list) else [got]
+    docs = fetched_pages(fetch_url(url, settings), url)
     if not docs:
         raise InputError(f"{url}: no text found")
     _check_sources(url, docs)
@@ -347,6 +346,16 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
                          source, url) for d in docs]
     items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
     return _store_all(store, url, items)
+
+
+def fetched_pages(got: Any, url: str) -> list[Any]:
+    """Return the documents ``fetch_url`` read from ``url``; a single one (a page) has the
+    URL as its origin, so fetching it again after it changed replaces it. The records of a
+    fetched JSON-lines body are excerpts, not versions of one another: no origin."""
+    docs = got if isinstance(got, list) else [got]
+    if len(docs) == 1 and not isinstance(docs[0], InfluenceError):
+        return [_with(docs[0], {"origin": origin_of(url, None)})]
+    return docs
 
 
 def _check_sources(name: str, docs: Sequence[Any]) -> None:

@@ -550,3 +550,14 @@ def test_document_metadata_has_length_limits(client: TestClient) -> None:
                     data={"url": "https://example.org/" + "x" * 5000})
     assert r.status_code == 400 and "url" in r.json()["detail"], r.text[:300]
     assert client.get("/api/stats").json() == before
+
+
+def test_two_texts_citing_one_url_are_both_kept(client: TestClient) -> None:
+    """A posted text's URL is a citation, not its identity: excerpts of one report stay."""
+    url = "https://example.org/report"
+    a = client.post("/api/documents", json={"text": "Russia funds Sputnik Serbia.", "url": url})
+    b = client.post("/api/documents", json={"text": "Gazprom Neft owns a majority stake in NIS.",
+                                            "url": url})
+    assert a.status_code == b.status_code == 201
+    for r in (a, b):
+        assert client.get(f"/api/documents/{r.json()['document_id']}").status_code == 200

@@ -25,6 +25,7 @@ PAGE = (b"<!DOCTYPE html><html><head><title>Jets for Serbia</title></head><body>
 TIMEOUT = 2.0
 LIMIT = 100_000
 HOSTS: list[str | None] = []  # the Host header of each request the test server answered
+CHANGING = [b"Russia funds Sputnik Serbia."]  # versions of /changing, the last one served
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -111,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
         elif path == "/empty":
             self.send_body(b"", "text/plain")
+        elif path == "/changing":  # the page as it reads now: the last of CHANGING
+            self.send_body(CHANGING[-1], "text/plain")
         else:
             self.send_body(b"not found", "text/plain", 404)
 
@@ -289,3 +292,20 @@ def test_a_second_dns_answer_cannot_move_the_connection(public_test_server: str,
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
     [doc] = fetch_url(f"{public_test_server}/page.html", Settings(fetch_timeout=TIMEOUT))
     assert "Rafale" in doc.text and asked == ["news.test"]
+
+
+def test_a_page_fetched_again_after_it_changed_replaces_its_earlier_version(
+        server: str, settings: Settings, tmp_path: Path) -> None:
+    from graph.sqlite_store import SqliteStore
+    from loaders.pipeline import ingest_fetched
+
+    store = SqliteStore(str(tmp_path / "pages.db"))
+    try:
+        first = ingest_fetched(store, server + "/changing", settings)
+        CHANGING.append(b"Russia funds Sputnik Serbia. Gazprom Neft owns a majority stake in NIS.")
+        second = ingest_fetched(store, server + "/changing", settings)
+        assert first[0][0].id != second[0][0].id
+        assert [d.id for d in store.iter_documents()] == [second[0][0].id]
+        assert all(r.evidence_count == 1 for r in store.iter_relations(include_flagged=True))
+    finally:
+        store.close()
