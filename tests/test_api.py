@@ -439,6 +439,13 @@ def test_non_finite_numbers_are_422_not_500(client: TestClient) -> None:
 SURROGATE_TEXT = '{"text": "Gazprom funds \\ud800 Sputnik Serbia."}'
 
 
+def _upload_two(client: TestClient, second: str) -> Any:
+    """Return the answer to a JSON-lines upload of a good document, then ``second``."""
+    lines = '{"title": "good", "text": "Fizzcorp Industries funds Sputnik Serbia."}\n' + second
+    return client.post("/api/documents", files={"file": ("two.jsonl", lines.encode(),
+                                                         "application/x-ndjson")})
+
+
 def test_lone_surrogates_are_400_or_422_never_500(client: TestClient) -> None:
     """JSON's ``\\ud800`` escape yields a string UTF-8 cannot encode: in a posted text, in a
     field that fails validation (the 422 echoes its input) and in a JSON-lines upload."""
@@ -449,10 +456,7 @@ def test_lone_surrogates_are_400_or_422_never_500(client: TestClient) -> None:
     r = client.post("/api/snapshots", content=b'{"focus": ["serbia"], "hops": "\\ud800"}',
                     headers={"content-type": "application/json"})
     assert r.status_code == 422 and "\\ud800" in r.json()["detail"][0]["input"], r.text
-    lines = ('{"title": "good", "text": "Fizzcorp Industries funds Sputnik Serbia."}\n'
-             '{"title": "bad", "text": "Blargco funds \\ud800 Sputnik Serbia."}\n')
-    r = client.post("/api/documents", files={"file": ("two.jsonl", lines.encode(),
-                                                      "application/x-ndjson")})
+    r = _upload_two(client, '{"title": "bad", "text": "Blargco funds \\ud800 Sputnik Serbia."}')
     assert r.status_code == 400 and "document 2 of two.jsonl" in r.json()["detail"], r.text
     assert client.get("/api/stats").json() == before
 
@@ -460,10 +464,7 @@ def test_lone_surrogates_are_400_or_422_never_500(client: TestClient) -> None:
 def test_an_upload_with_one_bad_document_stores_none_of_them(client: TestClient) -> None:
     """The second document's title is not valid Unicode: the upload is refused whole."""
     before = client.get("/api/stats").json()
-    lines = ('{"title": "good", "text": "Fizzcorp Industries funds Sputnik Serbia."}\n'
-             '{"title": "\\ud800", "text": "Blargco Holdings funds Sputnik Serbia."}\n')
-    r = client.post("/api/documents", files={"file": ("two.jsonl", lines.encode(),
-                                                      "application/x-ndjson")})
+    r = _upload_two(client, '{"title": "\\ud800", "text": "Blargco Holdings funds Sputnik Serbia."}')
     assert r.status_code == 400 and "title is not valid Unicode" in r.json()["detail"], r.text
     assert client.get("/api/stats").json() == before
     assert client.get("/api/entities/Fizzcorp Industries").status_code == 404

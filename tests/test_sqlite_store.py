@@ -28,9 +28,7 @@ from tests.samples import (
     OLD_TRIPLES,
     RUSSIA,
     corpus,
-    doc,
     report,
-    triple,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,19 +283,6 @@ def test_short_lived_threads_do_not_leak_connections(tmp_path: Path) -> None:
     assert 1 <= open_files() <= sqlite_store.POOL_SIZE
     store.close()
     assert open_files() == 0
-
-
-def test_text_that_is_not_unicode_is_rejected_alone(tmp_path: Path) -> None:
-    store = SqliteStore(str(tmp_path / "t.db"))
-    broken = Entity.named("Bro\ud800ken", "Organization")
-    bad_doc = doc("text of a document with surrogates", "surrogates")
-    bad = [triple(bad_doc, broken, "funds", INFORMER, "Bro? funds Informer.")]
-    with pytest.raises(InputError, match="not valid Unicode"):
-        store.upsert_document(bad_doc, bad)
-    assert store.stats() == Stats(documents=0, entities=0, relations=0, evidence=0)
-    with pytest.raises(InputError, match="surrogates.*not valid Unicode"):
-        store.upsert_documents([(OLD, OLD_TRIPLES), (bad_doc, bad), (NEW, NEW_TRIPLES)])
-    assert store.stats() == Stats(documents=2, entities=7, relations=6, evidence=6)
 
 
 def test_a_file_from_before_documents_had_an_origin_is_upgraded_when_opened(
