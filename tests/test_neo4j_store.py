@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -290,6 +291,28 @@ def test_a_transaction_holds_at_most_batch_triples(neo: Neo4jStore) -> None:
     assert len(results) == 6
     assert neo.version() - before == 3  # one version per write transaction: 2 documents each
     assert neo.stats().documents == 6
+
+
+def test_writes_sliced_into_small_queries_store_the_same_graph(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UNWIND writes run ROWS_PER_QUERY rows at a time: sliced to 2 rows, one transaction of
+    six documents (an upsert, then a changed re-upsert) stores what the SQLite store does."""
+    import graph.neo4j_writes as writes
+    from graph.sqlite_store import SqliteStore
+
+    monkeypatch.setattr(writes, "ROWS_PER_QUERY", 2)
+    docs = corpus(6, facts_per_doc=3, seed=5, pool=12)
+    changed = [(d, t[:-1]) for d, t in docs]
+    neo.upsert_documents(docs)
+    neo.upsert_documents(changed)
+    with tempfile.TemporaryDirectory() as tmp:
+        lite = SqliteStore(str(Path(tmp) / "same.db"))
+        lite.upsert_documents(docs)
+        lite.upsert_documents(changed)
+        assert neo.stats() == lite.stats()
+        assert sorted(e.id for e in neo.iter_evidence()) == \
+            sorted(e.id for e in lite.iter_evidence())
+        lite.close()
 
 
 def test_evidence_deleted_while_read_is_skipped_not_an_error() -> None:
