@@ -12,7 +12,8 @@ from graph.names import clean_name
 
 MAX_NAME = 10_000
 MAX_SENTENCE = 20_000
-DOCUMENT_TEXTS = ("id", "title", "url", "source", "author")
+# the text fields of a document besides its id (and, before extraction, its text)
+METADATA_TEXTS = ("title", "url", "source", "author")
 
 
 def unicode_problem(text: str | None) -> str | None:
@@ -30,7 +31,7 @@ def unicode_problem(text: str | None) -> str | None:
 def validate_document(document: Document, triples: Sequence[Triple]) -> None:
     """Return None when the document's fields are valid Unicode and ``validate_triples``
     accepts its triples; raises InputError naming what is wrong otherwise."""
-    problems = [f"document {name} is {problem}" for name in DOCUMENT_TEXTS
+    problems = [f"document {name} is {problem}" for name in ("id", *METADATA_TEXTS)
                 if (problem := unicode_problem(getattr(document, name)))]
     if problems:
         raise InputError("; ".join(problems))
@@ -76,7 +77,7 @@ def validate_triples(triples: Sequence[Triple]) -> None:
 
 def placed(t: Triple) -> tuple[str, str, str]:
     """Return (relation id, subject id, object id) of a triple as stored: symmetric
-    predicates keep the smaller id first (``triple_relation_id`` and ``oriented`` at once)."""
+    predicates keep the smaller id first."""
     from ontology import get_ontology
 
     a, b = t.subject.id, t.object.id
@@ -88,19 +89,12 @@ def placed(t: Triple) -> tuple[str, str, str]:
 
 def triple_relation_id(t: Triple) -> str:
     """Return the relation id of a triple, ordering the ends of symmetric predicates."""
-    from ontology import get_ontology
-
-    symmetric = get_ontology().predicates[t.predicate].symmetric
-    return relation_id(t.subject.id, t.predicate, t.object.id, symmetric)
+    return placed(t)[0]
 
 
 def oriented(t: Triple) -> tuple[str, str]:
     """Return (subject id, object id) as stored: symmetric predicates keep the smaller id first."""
-    from ontology import get_ontology
-
-    a, b = t.subject.id, t.object.id
-    if get_ontology().predicates[t.predicate].symmetric and b < a:
-        return b, a
+    _, a, b = placed(t)
     return a, b
 
 

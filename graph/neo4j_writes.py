@@ -33,6 +33,8 @@ from graph.neo4j_cypher import (
     _iso,
 )
 
+ROWS_PER_QUERY = 5000  # rows of one UNWIND write (see _write_rows)
+
 
 def _entity_row(entity_id: str, state: EntityState) -> dict[str, Any]:
     aliases = sorted(state.aliases)
@@ -53,7 +55,6 @@ def _bump(tx: ManagedTransaction) -> None:
     tx.run(BUMP).consume()
 
 
-ROWS_PER_QUERY = 5000  # rows of one UNWIND write (see _write_rows)
 StoredEntities = tuple[dict[str, EntityState], dict[str, list[str]]]
 
 

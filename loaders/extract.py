@@ -326,12 +326,12 @@ def check_extractable(src: SourceDocument, name: str) -> None:
     """Return None when the extractor can read ``src``; raise InputError naming ``name``
     when its text is longer than ``MAX_CHARS`` (the model's limit) or it or its metadata is
     not valid Unicode (the model fails on lone surrogates)."""
-    from graph.aggregate import unicode_problem
+    from graph.aggregate import METADATA_TEXTS, unicode_problem
 
     if len(src.text) > MAX_CHARS:
         raise InputError(f"{name}: {len(src.text):,} characters is over the limit of "
                          f"{MAX_CHARS:,} for one document; split it")
-    for attr in ("text", "title", "url", "source", "author"):
+    for attr in ("text", *METADATA_TEXTS):
         if problem := unicode_problem(getattr(src, attr, None)):
             raise InputError(f"{name}: {attr} is {problem}")
 
