@@ -21,6 +21,9 @@ from graph.errors import InputError, StoreUnavailable
 BUSY_TIMEOUT_MS = 60_000
 FETCH = 500  # rows per fetchmany when streaming
 POOL_SIZE = 8  # idle connections kept open for reuse
+# page cache per connection (SQLite's default is 2 MiB): a 100k-relation load in batches of
+# 500 documents ran 5,866-6,132 rel/s with the default, 7,414-7,427 with this
+CACHE_KIB = 32_768
 
 
 def _not_unicode(exc: UnicodeEncodeError) -> InputError:
@@ -62,6 +65,7 @@ class SqliteConnections:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         except sqlite3.Error as exc:
             raise self._unavailable(exc) from exc
         return conn

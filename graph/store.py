@@ -53,8 +53,9 @@ class GraphStore(Protocol):
         """
 
     def upsert_documents(self, items: Iterable[tuple[Document, Sequence[Triple]]],
-                         batch_size: int = 50) -> list[UpsertResult]:
-        """Store many documents, several per transaction (each document all or nothing)."""
+                         batch_size: int = ...) -> list[UpsertResult]:
+        """Store many documents, ``batch_size`` per transaction (each store has its own
+        default), each document all or nothing."""
 
     def remove_document(self, document_id: str) -> bool:
         """Remove a document, its evidence, and the relations and entities only it supported.

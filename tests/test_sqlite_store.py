@@ -19,6 +19,7 @@ import pytest
 from graph import sqlite_store
 from graph.errors import InputError, StoreUnavailable
 from graph.model import Entity, RelationFilter, Stats
+from graph.sqlite_connections import CACHE_KIB
 from graph.sqlite_store import SqliteStore
 from tests.samples import (
     INFORMER,
@@ -229,13 +230,14 @@ def test_readers_see_a_stable_stream_while_writes_commit(tmp_path: Path) -> None
     assert store.stats().relations > expected
 
 
-def test_file_settings_are_wal_with_foreign_keys(tmp_path: Path) -> None:
+def test_file_settings_are_wal_with_foreign_keys_and_a_bigger_page_cache(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "deep" / "er" / "t.db"))
     store.upsert_document(OLD, OLD_TRIPLES)
     with store._conn() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
     store.close()
     assert SqliteStore(str(tmp_path / "deep" / "er" / "t.db")).stats().documents == 1
 
