@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     read_concurrency: int = Field(default=0, ge=0)
+    write_batch: int = Field(default=50, ge=1)  # documents per write transaction of an ingest
 
     def read_slots(self, remote: bool) -> int:
         """Return how many API reads may work at once: ``read_concurrency``, or when it is 0

@@ -2,8 +2,8 @@
 
 ``ingest`` dispatches each input by kind — structured triple files to
 ``loaders.triples``, RDF to ``graph.rdf``, everything else through
-``loaders.documents`` and the streaming extractor — and upserts one document at a
-time. A bad input is reported and skipped; the good ones of the same batch are stored.
+``loaders.documents`` and the streaming extractor — and upserts the documents in batches,
+one transaction each. A bad input is reported and skipped; the good ones are stored.
 """
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from loaders.source import origin_of
 RDF_SUFFIXES = {".ttl", ".jsonld", ".nt", ".n3", ".rdf", ".owl", ".trig", ".nq"}
 RETRIES = 3
 BACKOFF = 0.5
+WRITE_TRIPLES = 5_000  # at most this many triples per write of an ingest ...
+WRITE_SECONDS = 1.0  # ... and a document read waits at most about this long for its write
 
 
 @dataclass
@@ -120,43 +122,82 @@ def _record(report: IngestReport, document: Document, triples: Sequence[Triple],
 
 
 class _Writer:
-    """Upserts documents one by one with retries while the store is unavailable."""
+    """Stores the documents handed to it in batches of up to ``batch`` documents (fewer when
+    they hold ``WRITE_TRIPLES`` triples, or when the first has waited ``WRITE_SECONDS``), one
+    transaction each, retried with backoff while the store is unavailable."""
 
     def __init__(self, store: GraphStore, report: IngestReport, progress: Progress | None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None, batch: int = 1) -> None:
         self.store = store
         self.report = report
         self.progress = progress
         self.sleep = sleep or time.sleep
+        self.batch = max(1, batch)
         self.store_down = False
+        self.pending: list[tuple[str, Document, Sequence[Triple]]] = []
+        self.held = 0
+        self.since = 0.0
 
     def write(self, name: str, document: Document, triples: Sequence[Triple]) -> None:
-        """Store one document; on failure add (name, reason) to the report's rejected."""
+        """Queue one document for storing (rejected at once when invalid); the queue is
+        written when full. Call ``flush`` after the last one."""
+        from graph.aggregate import validate_document
+
         self.report.documents_read += 1
+        try:
+            validate_document(document, triples)
+        except InputError as exc:
+            self.reject(name, str(exc))
+            return
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append((name, document, triples))
+        self.held += len(triples)
+        if len(self.pending) >= self.batch or self.held >= WRITE_TRIPLES or \
+                time.monotonic() - self.since >= WRITE_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the queued documents in one transaction; on failure add (name, reason) of
+        each to the report's rejected."""
+        batch, self.pending, self.held = self.pending, [], 0
+        if not batch:
+            return
         tries = 1 if self.store_down else RETRIES
         for attempt in range(tries):
             try:
-                result = self.store.upsert_document(document, triples)
+                results = self.store.upsert_documents([(d, t) for _, d, t in batch],
+                                                      batch_size=len(batch))
+                break
             except StoreUnavailable as exc:
                 if attempt + 1 < tries:
                     self.sleep(BACKOFF * 2 ** attempt)
                     continue
                 self.store_down = True
-                self.reject(name, f"store unavailable: {exc}")
+                for name, _, _ in batch:
+                    self.reject(name, f"store unavailable: {exc}")
                 return
             except InputError as exc:
-                self.reject(name, str(exc))
+                if len(batch) == 1:
+                    self.reject(batch[0][0], str(exc))
+                    return
+                # validated above, so the store itself refused one: one by one names it
+                for item in batch:
+                    self.pending = [item]
+                    self.flush()
                 return
-            self.store_down = False
+        self.store_down = False
+        for i, ((name, document, triples), result) in enumerate(zip(batch, results)):
             _record(self.report, document, triples, result)
-            try:
-                self.report.documents_replaced += len(drop_earlier_versions(self.store,
-                                                                            document))
-            except StoreUnavailable as exc:
-                self.reject(name, f"stored, but its earlier version is still stored: {exc}")
+            # a later version of the same origin in this batch removes this one
+            if not any(d.origin == document.origin for _, d, _ in batch[i + 1:]):
+                try:
+                    self.report.documents_replaced += len(drop_earlier_versions(self.store,
+                                                                                document))
+                except StoreUnavailable as exc:
+                    self.reject(name, f"stored, but its earlier version is still stored: {exc}")
             if self.progress:
                 self.progress(name, self.report)
-            return
 
     def reject(self, name: str, reason: str) -> None:
         """Record a rejected input."""
@@ -201,7 +242,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
 
     Parameters
     ----------
-    store : the store to write into, one document per transaction.
+    store : the store to write into, ``settings.write_batch`` documents per transaction.
     inputs : files, folders (walked) and http(s) URLs.
     settings : loader limits (sizes, timeouts); the environment's when None.
     progress : called with (input name, report so far) after each document is stored or
@@ -212,7 +253,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
     """
     settings = settings or get_settings()
     report = IngestReport()
-    writer = _Writer(store, report, progress)
+    writer = _Writer(store, report, progress, batch=settings.write_batch)
     to_extract: list[str] = []
     for item in expand(inputs, report):
         if is_url(item):
@@ -235,6 +276,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
             writer.reject(item, f"cannot read: {exc}")
     if to_extract:
         _extract_and_store(to_extract, settings, writer, nlp)
+    writer.flush()
     return report
 
 

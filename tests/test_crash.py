@@ -111,9 +111,11 @@ def kill_mid_ingest(corpus: Path, location: str, at_least: int) -> int:
     Returns the number of documents seen stored just before the kill. Fails when the ingest
     ended before it could be killed (the corpus is then too small for this machine).
     """
+    # small batches: many multi-document transactions for the kill to land in
     proc = subprocess.Popen([str(INFLUENCE), "ingest", str(corpus), "--store", location],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "INFLUENCE_WRITE_BATCH": "3"})
     seen = 0
     watcher: GraphStore | None = None
     try:

@@ -159,7 +159,8 @@ def test_ingest_losing_neo4j_reports_what_it_could_not_store(
     proc = subprocess.Popen([str(INFLUENCE), "ingest", str(tmp_path / "corpus"), "--store", uri,
                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "INFLUENCE_NEO4J_TIMEOUT": "2"})
+                            env={**os.environ, "INFLUENCE_NEO4J_TIMEOUT": "2",
+                                 "INFLUENCE_WRITE_BATCH": "2"})
     watcher = open_store(uri)
     try:
         deadline = time.monotonic() + 120

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from graph.errors import StoreUnavailable
+from graph.model import Document, Entity, Evidence, Triple
 from graph.store import GraphStore
-from loaders.pipeline import ingest
+from loaders.pipeline import IngestReport, _Writer, ingest
 from tests.conftest import SHARED
 
 TEXT = "Gazprom Neft owns a majority stake in NIS. Russia funds Sputnik Serbia.\n"
@@ -139,6 +140,12 @@ class FlakyStore:
             raise StoreUnavailable("connection reset")
         return self.inner.upsert_document(*args, **kwargs)
 
+    def upsert_documents(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.failures > 0:
+            self.failures -= 1
+            raise StoreUnavailable("connection reset")
+        return self.inner.upsert_documents(*args, **kwargs)
+
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self.inner, name)
 
@@ -189,3 +196,79 @@ def test_records_of_one_json_lines_file_are_not_versions_of_each_other(
                      encoding="utf-8")
     report = ingest(store, [str(lines)])
     assert report.ok and report.documents_stored == 2 and store.stats().documents == 2
+
+
+class CountingStore:
+    """Delegates to a store, counting the documents of each write call."""
+
+    def __init__(self, inner: GraphStore, refuse: str = "") -> None:
+        self.inner = inner
+        self.refuse = refuse
+        self.writes: list[int] = []
+
+    def upsert_documents(self, items, batch_size: int = 50):  # type: ignore[no-untyped-def]
+        items = list(items)
+        self.writes.append(len(items))
+        if any(d.title == self.refuse for d, _ in items):
+            from graph.errors import InputError
+            raise InputError(f"document {self.refuse!r} refused by the store")
+        return self.inner.upsert_documents(items, batch_size=batch_size)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+def _triple_file(folder: Path, i: int) -> Path:
+    path = folder / f"links-{i:02d}.csv"
+    path.write_text("subject,subject_type,predicate,object,object_type,source,date,evidence\n"
+                    f"Russia,Country,funds,Outlet {i} Media,MediaOutlet,,,"
+                    f"Russia funds Outlet {i} Media.\n", encoding="utf-8")
+    return path
+
+
+def test_ingest_writes_documents_in_batches_of_the_setting(store: GraphStore,
+                                                          tmp_path: Path) -> None:
+    from api.settings import Settings
+
+    files = [str(_triple_file(tmp_path, i)) for i in range(7)]
+    counting = CountingStore(store)
+    seen: list[str] = []
+    report = ingest(counting, files, Settings(write_batch=3),  # type: ignore[arg-type]
+                    progress=lambda name, _: seen.append(name))
+    assert counting.writes == [3, 3, 1]
+    assert report.ok and report.documents_stored == 7 and store.stats().documents == 7
+    assert sorted(seen) == sorted(files)  # progress once per stored document
+
+
+def test_a_document_the_store_refuses_is_named_and_its_batch_is_stored(
+        store: GraphStore, tmp_path: Path) -> None:
+    from api.settings import Settings
+
+    files = [_triple_file(tmp_path, i) for i in range(4)]
+    counting = CountingStore(store, refuse="links-02.csv")
+    report = ingest(counting, [str(f) for f in files],  # type: ignore[arg-type]
+                    Settings(write_batch=10))
+    assert counting.writes == [4, 1, 1, 1, 1]  # the batch, then one by one
+    assert [name for name, _ in report.rejected] == [str(files[2])]
+    assert report.documents_stored == 3 and store.stats().documents == 3
+
+
+def _version(text: str) -> tuple[Document, list[Triple]]:
+    doc = Document(id=text.replace(" ", "-").lower(), title=text, origin="file:same")
+    triple = Triple(subject=Entity(id="country:russia", name="Russia", type="Country"),
+                    predicate="funds",
+                    object=Entity(id="mediaoutlet:sputnik", name="Sputnik", type="MediaOutlet"),
+                    evidence=Evidence(sentence=text, document_id=doc.id))
+    return doc, [triple]
+
+
+def test_two_versions_of_one_origin_in_one_batch_keep_the_later(store: GraphStore) -> None:
+    """As if written one after the other: the later version removes the earlier one (each
+    removing the other would leave neither)."""
+    report = IngestReport()
+    writer = _Writer(store, report, None, batch=10)
+    for text in ("Russia funds Sputnik", "Russia funds Sputnik again"):
+        writer.write(text, *_version(text))
+    writer.flush()
+    assert [d.title for d in store.iter_documents()] == ["Russia funds Sputnik again"]
+    assert report.documents_replaced == 1 and report.documents_stored == 2
