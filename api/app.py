@@ -85,17 +85,21 @@ class StoreGuard:
 
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
         waiter = asyncio.ensure_future(started.wait())
+
+        def pending() -> bool:
+            return not started.is_set() and not task.done()
+
         try:
             await asyncio.wait({task, waiter}, timeout=self.wait,
                                return_when=asyncio.FIRST_COMPLETED)
-            if not started.is_set() and not task.done() and not await self._store_answers():
-                if not started.is_set() and not task.done():
-                    abandoned = True
-                    task.cancel()
-                    task.add_done_callback(_swallow)
-                    await _send_json(send, 503, {
-                        "detail": "the store did not answer in time", "suggestions": []})
-                    return
+            # asked again after the ping: the answer may have started meanwhile
+            if pending() and not await self._store_answers() and pending():
+                abandoned = True
+                task.cancel()
+                task.add_done_callback(_swallow)
+                await _send_json(send, 503, {
+                    "detail": "the store did not answer in time", "suggestions": []})
+                return
         finally:
             waiter.cancel()
         await task

@@ -4,8 +4,10 @@ No ``from __future__ import annotations`` here: the filter dependency is built a
 from the ontology's enums, and FastAPI must see its annotations as objects.
 """
 
+import enum
 import hmac
 import threading
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -125,6 +127,11 @@ def _split_commas(value: Any) -> Any:
     return value
 
 
+def _names(members: Sequence[enum.Enum]) -> list[str]:
+    """Return the ontology names of the members of a predicate or type enum."""
+    return [m.value for m in members]
+
+
 def relation_filter_dep() -> Any:
     """Return a dependency that parses the shared relation filters from the query string.
 
@@ -145,8 +152,7 @@ def relation_filter_dep() -> Any:
         min_confidence: Annotated[float, Query(ge=0.0, le=1.0,
                                                description="Minimum relation confidence")] = 0.0,
     ) -> RelationFilter:
-        return RelationFilter(predicates=[p.value for p in predicates],
-                              types=[t.value for t in types], since=since, until=until,
-                              min_confidence=min_confidence)
+        return RelationFilter(predicates=_names(predicates), types=_names(types), since=since,
+                              until=until, min_confidence=min_confidence)
 
     return relation_filter

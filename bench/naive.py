@@ -65,10 +65,10 @@ def write_per_row(drv: Driver, batches: Iterable[tuple[Document, Sequence[Triple
     return time.perf_counter() - started
 
 
-def influence_graph(relations: Iterable[Relation]) -> nx.Graph:
+def influence_graph(relations: Iterable[Relation]) -> nx.Graph[str]:
     """Return an undirected networkx graph of the asserted relations; each edge keeps the
     (subject, predicate, confidence) of every relation between its two ends."""
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     for r in relations:
         if r.status != "asserted" or r.subject == r.object:
             continue
@@ -98,7 +98,7 @@ def _out_of_budget(_signum: int, _frame: object) -> None:
     raise _OutOfBudget
 
 
-def naive_paths(g: nx.Graph, source: str, target: str, k: int, max_hops: int,
+def naive_paths(g: nx.Graph[str], source: str, target: str, k: int, max_hops: int,
                 influence: Mapping[str, str], budget: float) -> tuple[list[list[str]], bool]:
     """Return (the ``k`` best influence paths, finished) by enumerating every simple path of
     at most ``max_hops`` hops with networkx, keeping those walkable in the direction

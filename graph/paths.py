@@ -102,9 +102,10 @@ def _explore(store: GraphStore, source: str, target: str, max_hops: int, mode: s
                 continue
             forward, reverse = (True, True) if ways is None else ways.get(predicate,
                                                                           (False, False))
+            sides: tuple[tuple[bool, str, str, Direction], ...] = (
+                (forward, subject, obj, "forward"), (reverse, obj, subject, "reverse"))
             # (near, far, step) for each way that leaves (or, backward, enters) ``here``
-            for ok, u, v, direction in ((forward, subject, obj, "forward"),
-                                        (reverse, obj, subject, "reverse")):
+            for ok, u, v, direction in sides:
                 near, far = (v, u) if backward else (u, v)
                 if not ok or near not in here:
                     continue

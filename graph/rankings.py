@@ -30,8 +30,8 @@ ENTITY_CHUNK = 500
 class _Graphs:
     """The graphs of one store version and filter, and the results computed on them."""
 
-    influence: nx.DiGraph
-    undirected: nx.Graph
+    influence: nx.DiGraph[str]
+    undirected: nx.Graph[str]
     degree: Counter[str]
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     communities: list[list[str]] | None = None
@@ -65,8 +65,8 @@ def _build(store: GraphStore, flt: RelationFilter) -> _Graphs:
         t = types.get(entity_id)
         return t is not None and has_type(t, flt.types)
 
-    influence = nx.DiGraph()
-    undirected = nx.Graph()
+    influence: nx.DiGraph[str] = nx.DiGraph()
+    undirected: nx.Graph[str] = nx.Graph()
     degree: Counter[str] = Counter()
     for r in store.iter_relations(flt, include_flagged=False):
         if r.status != "asserted" or r.subject == r.object:
@@ -86,7 +86,7 @@ def _build(store: GraphStore, flt: RelationFilter) -> _Graphs:
     return _Graphs(influence=influence, undirected=undirected, degree=degree)
 
 
-def _add(g: nx.Graph, u: str, v: str, weight: float) -> None:
+def _add(g: nx.Graph[str], u: str, v: str, weight: float) -> None:
     if g.has_edge(u, v):
         g[u][v]["weight"] += weight
     else:
@@ -138,7 +138,7 @@ def _scores(graphs: _Graphs, metric: str) -> dict[str, float]:
     return scores
 
 
-def pagerank(g: nx.DiGraph, alpha: float = 0.85, tol: float = 1e-10,
+def pagerank(g: nx.DiGraph[str], alpha: float = 0.85, tol: float = 1e-10,
              max_iter: int = 200) -> dict[str, float]:
     """Return the weighted PageRank of ``g`` (sums to 1), by power iteration.
 

@@ -263,7 +263,7 @@ def layout(node_ids: Sequence[str], edges: Iterable[tuple[str, str]],
     ids = list(node_ids)
     if fixed and all(i in fixed for i in ids):
         return {i: [round(fixed[i][0]), round(fixed[i][1])] for i in ids}
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(sorted(ids))
     g.add_edges_from(sorted((a, b) for a, b in edges if a in g and b in g))
     if len(ids) == 1:

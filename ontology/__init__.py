@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Namespace
 from rdflib.namespace import SKOS
+from rdflib.term import Identifier, Node
 
 from graph.errors import InputError
 from graph.names import entity_id, name_key
@@ -133,7 +134,7 @@ class Ontology:
 
     def is_a(self, type_name: str, ancestor: str) -> bool:
         """Return True when ``type_name`` is ``ancestor`` or one of its subtypes."""
-        seen = type_name
+        seen: str | None = type_name
         while seen is not None:
             if seen == ancestor:
                 return True
@@ -142,15 +143,15 @@ class Ontology:
         return False
 
 
-def _local(iri: URIRef | str) -> str:
+def _local(iri: Node | str) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _texts(g: Graph, s: URIRef, p: URIRef) -> tuple[str, ...]:
+def _texts(g: Graph, s: Node, p: Node) -> tuple[str, ...]:
     return tuple(sorted({str(o) for o in g.objects(s, p)}))
 
 
-def _text(g: Graph, s: URIRef, p: URIRef, default: str = "") -> str:
+def _text(g: Graph, s: Node, p: Node, default: str = "") -> str:
     values = _texts(g, s, p)
     return values[0] if values else default
 
@@ -168,7 +169,7 @@ def _classes(g: Graph) -> dict[str, TypeInfo]:
     return out
 
 
-def _expand(g: Graph, cls: URIRef, types: dict[str, TypeInfo]) -> tuple[str, ...]:
+def _expand(g: Graph, cls: Node, types: dict[str, TypeInfo]) -> tuple[str, ...]:
     """Return the entity types that are ``cls`` or below it."""
     name = _local(cls)
     found = []
@@ -215,7 +216,8 @@ def _modalities(g: Graph) -> dict[str, Modality]:
 
 def _actors(g: Graph, types: dict[str, TypeInfo]) -> list[Actor]:
     out: list[Actor] = []
-    for node in sorted(set(g.subjects(SKOS.prefLabel, None))):
+    labelled = {s for s in g.subjects(SKOS.prefLabel, None) if isinstance(s, Identifier)}
+    for node in sorted(labelled):
         kinds = [_local(t) for t in g.objects(node, RDF.type) if _local(t) in types]
         if not kinds:
             continue

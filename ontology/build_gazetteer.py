@@ -7,12 +7,18 @@ Run: ``python -m ontology.build_gazetteer`` (rewrites ontology/gazetteer.ttl).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from graph.names import entity_id, name_key
+
+if TYPE_CHECKING:
+    from countryinfo.countryinfo import CountryInfoDict
+    from rigour.territories.territory import Territory
 
 IG = Namespace("https://influence-graph.org/ontology#")
 ENTITY = "https://influence-graph.org/id/entity/"
@@ -20,11 +26,11 @@ OUT = Path(__file__).with_name("gazetteer.ttl")
 MIN_ALIAS = 4  # shorter alternative spellings are codes ("RS", "SRB") that would match noise
 
 
-def _countryinfo() -> dict[str, dict]:
+def _countryinfo() -> dict[str, CountryInfoDict]:
     """Return countryinfo records by ISO alpha-2 code."""
     from countryinfo import all_countries
 
-    out: dict[str, dict] = {}
+    out: dict[str, CountryInfoDict] = {}
     for country in all_countries():
         info = country.info()
         code = (info.get("ISO") or {}).get("alpha2")
@@ -33,7 +39,7 @@ def _countryinfo() -> dict[str, dict]:
     return out
 
 
-def _territories() -> dict[str, object]:
+def _territories() -> dict[str, Territory]:
     """Return rigour territories (followthemoney's country list) by upper-case code."""
     from rigour.territories import get_territories
 
@@ -52,8 +58,13 @@ def country_rows() -> list[dict]:
     for code in sorted(codes):
         pc = pycountry.countries.get(alpha_2=code)
         t = terr.get(code)
-        ci = info.get(code, {})
-        name = (t.name if t is not None else None) or getattr(pc, "common_name", None) or pc.name
+        ci: Mapping[str, Any] = info.get(code, {})
+        if t is not None and t.name:
+            name = t.name
+        elif pc is not None:
+            name = getattr(pc, "common_name", None) or pc.name
+        else:
+            raise ValueError(f"country {code} has no name in rigour or pycountry")
         aliases = {getattr(pc, attr, None) for attr in ("name", "official_name", "common_name")} if pc else set()
         if t is not None:
             aliases |= {t.full_name, t._in_sentence}
@@ -63,10 +74,11 @@ def country_rows() -> list[dict]:
         if t is not None:
             metonyms |= {p for p in t.places if "," not in p}
         demonym = ci.get("demonym")
+        iso3 = pc.alpha_3 if pc else (t.alpha3 if t is not None else None)
         rows.append({
             "name": name, "aliases": sorted(aliases), "demonyms": [demonym] if demonym else [],
             "metonyms": sorted(m for m in metonyms if m), "iso2": code,
-            "iso3": (pc.alpha_3 if pc else (t.alpha3 if t is not None else "")).upper() or None,
+            "iso3": (iso3 or "").upper() or None,
             "wikidata": t.qid if t is not None else None,
             "population": ci.get("population") or 0,
         })

@@ -489,12 +489,12 @@ def test_a_noun_saying_between_whom_is_not_anaphoric(nlp: Any) -> None:
 # ---------------------------------------------------------------- quality
 
 
-def _score(nlp: Any, docs: Path, gold: Path, out: Path) -> dict:
+def _score(nlp: Any, docs: Path, gold: Path, out: Path) -> dict[str, float]:
     spec = importlib.util.spec_from_file_location("shared_score", SHARED_EVAL / "score.py")
     assert spec and spec.loader
     score = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score)
-    total = {"tp": 0, "fp": 0, "fn": 0, "traps": 0}
+    total: dict[str, float] = {"tp": 0, "fp": 0, "fn": 0, "traps": 0}
     sources = [SourceDocument(text=p.read_text(encoding="utf-8"), title=p.stem)
                for p in sorted(docs.glob("*.txt"))]
     for document, triples in extract_documents(sources, nlp):

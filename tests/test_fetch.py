@@ -32,6 +32,7 @@ class Handler(BaseHTTPRequestHandler):
     """Routes of the test server; ``server.pdf`` holds a small PDF."""
 
     protocol_version = "HTTP/1.1"
+    server: ThreadingHTTPServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -93,7 +93,7 @@ def test_cli_stores_the_good_files_of_the_batch(
         names = [e.name for e in store.iter_entities()]
         scripts = {d.id for d in store.iter_documents() if d.title == "Scripts"}
         from_scripts = [ev for ev in evidence if ev.document_id in scripts]
-        script_entities = set()
+        script_entities: set[str] = set()
         for ev in from_scripts:
             rel = store.get_relation(ev.relation_id)
             assert rel is not None

@@ -116,7 +116,7 @@ def test_communities_group_densely_related_entities(store: GraphStore) -> None:
 def test_pagerank_matches_networkx_definition() -> None:
     import networkx as nx
 
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     g.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", 2.0), ("c", "a", 1.0),
                                ("a", "c", 0.5), ("d", "a", 1.0)])
     mine = pagerank(g)

@@ -159,7 +159,7 @@ def test_reads_queued_behind_a_hung_store_get_503_within_5_s(tmp_path: Path) -> 
     app = create_app(Settings(store=str(tmp_path / "a.db"), read_concurrency=1),
                      store=Hanging(store, gate))  # type: ignore[arg-type]
 
-    async def main() -> list[tuple[int, float]]:
+    async def main() -> tuple[tuple[int, float], tuple[int, float]]:
         async with _client(app) as client:
             async def timed(url: str) -> tuple[int, float]:
                 started = time.monotonic()

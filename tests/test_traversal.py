@@ -276,7 +276,7 @@ def _brute_force(store: GraphStore, source: str, target: str, k: int, max_hops: 
 
     from graph.traversal import steps_of
 
-    g = nx.DiGraph()
+    g: nx.DiGraph[str] = nx.DiGraph()
     for r in store.iter_relations(include_flagged=False):
         for st in steps_of(r, mode):
             old = g.get_edge_data(st.source, st.target)
