@@ -412,7 +412,8 @@ def _check_sources(name: str, docs: Sequence[Any]) -> None:
 def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Triple]]]
                ) -> list[tuple[Document, list[Triple], UpsertResult]]:
     """Return (document, triples, result) of each item stored, once every item has been
-    validated: one invalid document of an upload rejects the upload, nothing written."""
+    validated: one invalid document of an upload rejects the upload, nothing written; the
+    items are written together, so a store failing midway leaves none of them."""
     from graph.aggregate import validate_document
 
     for i, (d, t) in enumerate(items, start=1):
@@ -421,7 +422,7 @@ def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Tr
         except InputError as exc:
             which = f"document {i} of {name}" if len(items) > 1 else name
             raise InputError(f"{which}: {exc}") from None
-    stored = [(d, t, upsert_with_retry(store, d, t)) for d, t in items]
+    stored = [(d, t, r) for (d, t), r in zip(items, upsert_with_retry(store, items))]
     for d, _, _ in stored:
         drop_earlier_versions(store, d)
     return stored
@@ -485,13 +486,15 @@ def drop_earlier_versions(store: GraphStore, document: Document) -> list[str]:
     return earlier
 
 
-def upsert_with_retry(store: GraphStore, document: Document, triples: Sequence[Triple],
-                      sleep: Callable[[float], None] | None = None) -> UpsertResult:
-    """Upsert one document, retrying with backoff while the store is unavailable."""
+def upsert_with_retry(store: GraphStore, items: Sequence[tuple[Document, Sequence[Triple]]],
+                      sleep: Callable[[float], None] | None = None) -> list[UpsertResult]:
+    """Upsert ``items`` in one ``upsert_documents`` call (one transaction while they hold at
+    most a store's batch of triples), retrying with backoff while the store is unavailable;
+    return their results."""
     sleep = sleep or time.sleep
     for attempt in range(RETRIES):
         try:
-            return store.upsert_document(document, triples)
+            return store.upsert_documents(items, batch_size=max(1, len(items)))
         except StoreUnavailable:
             if attempt + 1 == RETRIES:
                 raise

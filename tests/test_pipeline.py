@@ -272,3 +272,17 @@ def test_two_versions_of_one_origin_in_one_batch_keep_the_later(store: GraphStor
     writer.flush()
     assert [d.title for d in store.iter_documents()] == ["Russia funds Sputnik again"]
     assert report.documents_replaced == 1 and report.documents_stored == 2
+
+
+def test_an_upload_of_several_documents_is_written_in_one_call(store: GraphStore) -> None:
+    """Validated together and written together: a store failing midway leaves none."""
+    from loaders.pipeline import ingest_upload
+
+    data = (json.dumps({"title": "one", "text": "Russia funds Sputnik Serbia."}) + "\n"
+            + json.dumps({"title": "two", "text": "Gazprom Neft owns a majority stake in NIS."})
+            + "\n").encode()
+    counting = CountingStore(store)
+    stored = ingest_upload(counting, data, "briefs.jsonl", None)  # type: ignore[arg-type]
+    assert counting.writes == [2]
+    assert [d.title for d, _, _ in stored] == ["one", "two"]
+    assert store.stats().documents == 2
