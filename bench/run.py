@@ -26,13 +26,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 QUICK: dict[str, Any] = {
-    "write_sizes": [5_000], "write_runs": 3, "warm_docs": 150,
+    "write_sizes": [5_000], "write_runs": 3, "warm_docs": 150, "per_row_max": 100_000,
     "path_sizes": [5_000], "path_pairs": 30, "path_budget": 2.0, "neo4j_path_max": 5_000,
     "extract_docs": 60, "extract_runs": 3, "ingest_sizes": (40, 160),
     "api_concurrency": 8, "api_seconds": 4.0, "api_rounds": 1,
 }
 FULL: dict[str, Any] = {
-    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300,
+    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300, "per_row_max": 100_000,
     "path_sizes": [10_000, 100_000, 1_000_000], "path_pairs": 200, "path_budget": 5.0,
     "neo4j_path_max": 1_000_000,
     "extract_docs": 300, "extract_runs": 5, "ingest_sizes": (1_000, 10_000),
@@ -76,8 +76,9 @@ def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, An
         batches = list(graph_batches(size, SEED))
         runs = cfg["write_runs"] if size <= 10_000 else 1
 
-        def writes(b: list[Any] = batches, r: int = runs) -> dict[str, Any]:
-            return measure_writes(uri, b, r, cfg["warm_docs"], log)
+        def writes(b: list[Any] = batches, r: int = runs,
+                   per_row: bool = size <= cfg["per_row_max"]) -> dict[str, Any]:
+            return measure_writes(uri, b, r, cfg["warm_docs"], log, per_row=per_row)
         section(f"writes_{size}", results, writes)
         holds[0] = size if "error" not in results[f"writes_{size}"] else 0
         del batches
@@ -175,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
                              "api")
     parser.add_argument("--sizes", default="",
                         help="comma-separated relation counts replacing the write and path sizes")
+    parser.add_argument("--write-sizes", default="",
+                        help="comma-separated relation counts of the write section, any size "
+                             "(the per-row baseline runs up to 100,000: ~3 min per 100k)")
     parser.add_argument("--out", default="", help="also write all results as JSON here")
     args = parser.parse_args(argv)
     cfg = dict(QUICK if args.quick else FULL)
@@ -182,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(x) for x in args.sizes.split(",") if x]
         cfg["write_sizes"] = [n for n in sizes if n <= 100_000]
         cfg["path_sizes"] = sizes
+    if args.write_sizes:
+        cfg["write_sizes"] = [int(x) for x in args.write_sizes.split(",") if x]
     only = {s for s in args.only.split(",") if s} or {"writes", "paths", "extraction", "ingest",
                                                           "api"}
     from ontology import get_ontology

@@ -106,7 +106,7 @@ def timed_runs(run: Callable[[], float], runs: int) -> list[float]:
 
 
 def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
-                   log: Callable[[str], None]) -> dict[str, Any]:
+                   log: Callable[[str], None], per_row: bool = True) -> dict[str, Any]:
     """Return relations/s (median of ``runs``) of each writer on ``batches``: ours on SQLite,
     then on Neo4j ours, the peer, one MERGE per row and the plain CREATE floor, each writing
     the same graph.
@@ -114,7 +114,8 @@ def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
     Each Neo4j writer first writes the first ``warm_docs`` documents untimed (the server
     compiles and caches its plans), then rounds of peer, per-row, floor, ours run interleaved so
     that load from other processes hits every writer alike. Neo4j is left holding the graph
-    our loader wrote. Without ``uri`` only the embedded store is measured.
+    our loader wrote. Without ``uri`` only the embedded store is measured; without
+    ``per_row`` the per-row baseline is left out (its ratio is then None).
     """
     rels = expected_counts(batches)["relations"]
     out: dict[str, Any] = {"relations": rels, "documents": len(batches),
@@ -126,6 +127,9 @@ def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
         return out
     writers: dict[str, Callable[[str, Batches], float]] = {
         "peer": peer_neo4j, "per-row": naive_neo4j, "floor": floor_neo4j, "ours": ours_neo4j}
+    if not per_row:
+        del writers["per-row"]
+        out["naive_rel_per_s"] = None
     for warm in writers.values():  # untimed
         empty_database(uri)
         warm(uri, batches[:warm_docs])
@@ -139,7 +143,8 @@ def measure_writes(uri: str | None, batches: Batches, runs: int, warm_docs: int,
         out[f"{key}_rel_per_s"] = rels / statistics.median(secs)
         log(f"  {name}: {out[f'{key}_rel_per_s']:.0f} relations/s {_fmt(secs)}")
     out["ingest_speedup_vs_peer"] = out["ours_rel_per_s"] / out["peer_rel_per_s"]
-    out["ingest_speedup_vs_per_row"] = out["ours_rel_per_s"] / out["naive_rel_per_s"]
+    out["ingest_speedup_vs_per_row"] = (out["ours_rel_per_s"] / out["naive_rel_per_s"]
+                                        if per_row else None)
     out["ingest_vs_floor"] = out["ours_rel_per_s"] / out["floor_rel_per_s"]
     return out
 
