@@ -123,8 +123,9 @@ def _record(report: IngestReport, document: Document, triples: Sequence[Triple],
 
 class _Writer:
     """Stores the documents handed to it in batches of up to ``batch`` documents (fewer when
-    they hold ``WRITE_TRIPLES`` triples, or when the first has waited ``WRITE_SECONDS``), one
-    transaction each, retried with backoff while the store is unavailable."""
+    they hold ``WRITE_TRIPLES`` triples, or when the first had waited ``WRITE_SECONDS`` by the
+    time the next one came), one transaction each, retried with backoff while the store is
+    unavailable."""
 
     def __init__(self, store: GraphStore, report: IngestReport, progress: Progress | None,
                  sleep: Callable[[float], None] | None = None, batch: int = 1) -> None:
