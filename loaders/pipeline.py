@@ -196,7 +196,9 @@ class _Writer:
                     self.report.documents_replaced += len(drop_earlier_versions(self.store,
                                                                                 document))
                 except StoreUnavailable as exc:
-                    self.reject(name, f"stored, but its earlier version is still stored: {exc}")
+                    self.store_down = True
+                    self.reject(name, "stored, but its earlier versions (if any) could not be "
+                                      f"removed: {exc}")
             if self.progress:
                 self.progress(name, self.report)
 

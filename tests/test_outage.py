@@ -178,7 +178,9 @@ def test_ingest_losing_neo4j_reports_what_it_could_not_store(
 
     report = json.loads(out)
     rejected = {r["input"]: r["reason"] for r in report["rejected"]}
-    assert report["documents_stored"] + len(rejected) == len(files)
+    # stored, then the look-up of its earlier versions met the dead server: stored and named
+    warned = [i for i, reason in rejected.items() if reason.startswith("stored, but")]
+    assert report["documents_stored"] + len(rejected) - len(warned) == len(files)
     assert rejected and all("unavailable" in reason for reason in rejected.values())
     assert set(rejected) <= {str(f) for f in files}
 

@@ -286,3 +286,25 @@ def test_an_upload_of_several_documents_is_written_in_one_call(store: GraphStore
     assert counting.writes == [2]
     assert [d.title for d, _, _ in stored] == ["one", "two"]
     assert store.stats().documents == 2
+
+
+class LookupDownStore:
+    """Delegates to a store whose look-up of a file's earlier versions fails."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self.inner = inner
+
+    def document_ids_from(self, origin: str) -> list[str]:
+        raise StoreUnavailable("connection reset")
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.inner, name)
+
+
+def test_a_stored_batch_whose_earlier_versions_cannot_be_checked_is_stored_and_named(
+        store: GraphStore, tmp_path: Path) -> None:
+    files = [str(_triple_file(tmp_path, i)) for i in range(2)]
+    report = ingest(LookupDownStore(store), files)  # type: ignore[arg-type]
+    assert report.documents_stored == 2 and store.stats().documents == 2
+    assert [name for name, _ in report.rejected] == files
+    assert all(reason.startswith("stored, but") for _, reason in report.rejected)
