@@ -80,9 +80,36 @@ def _finite(value: Any) -> Any:
     return value
 
 
+async def _key_refused(request: Request) -> InfluenceError | None:
+    """Return the 401/403 error of the key checks of the request's route when the request
+    fails one, else None. FastAPI decodes a JSON body before it runs any dependency, so a
+    malformed body would otherwise answer 422 to a caller without a key."""
+    from api.deps import require_read, require_write
+
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    calls: set[Any] = set()
+    stack = [dependant] if dependant is not None else []
+    while stack:
+        dep = stack.pop()
+        calls.add(dep.call)
+        stack.extend(dep.dependencies)
+    key = request.headers.get("x-api-key")
+    for check in (require_write, require_read):
+        if check in calls:
+            try:
+                await check(request.app.state.settings, key)
+            except InfluenceError as refused:
+                return refused
+    return None
+
+
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
-    """Return the 422 of a request that does not match its schema, whatever its input held."""
+    """Return the 422 of a request that does not match its schema, whatever its input held
+    (the 401/403 of its key check first: a caller without a key learns nothing of it)."""
     assert isinstance(exc, RequestValidationError)
+    refused = await _key_refused(request)
+    if refused is not None:
+        return await _influence_error(request, refused)
     errors = _finite(jsonable_encoder(exc.errors(), custom_encoder={
         bytes: lambda b: b.decode("utf-8", "replace")}))
     return JSONResponse({"detail": errors}, status_code=422)

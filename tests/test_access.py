@@ -87,6 +87,17 @@ def test_every_write_endpoint_needs_a_key(sample_store: GraphStore) -> None:
             wrong = c.request(method, path, json={}, headers={"X-API-Key": OTHER_KEY})
             assert wrong.status_code == 403, (method, path, wrong.text)
             assert OTHER_KEY not in wrong.text
+            # a body that is not JSON says nothing of the schema to a caller without a key
+            broken = c.request(method, path, content=b"{not json",
+                               headers={"content-type": "application/json"})
+            assert broken.status_code == 401, (method, path, broken.text)
+            broken = c.request(method, path, content=b"{not json",
+                               headers={"content-type": "application/json",
+                                        "X-API-Key": OTHER_KEY})
+            assert broken.status_code == 403, (method, path, broken.text)
+        keyed = c.post("/api/snapshots", content=b"{not json",
+                       headers={"content-type": "application/json", "X-API-Key": WRITE_KEY})
+        assert keyed.status_code == 422  # with the key, the body's error
         # the right key gets past the check (404: the document does not exist)
         ok = c.delete("/api/documents/" + "0" * 64, headers={"X-API-Key": "second-key"})
         assert ok.status_code == 404
@@ -111,6 +122,9 @@ def test_read_keys_guard_reads_when_set(sample_store: GraphStore) -> None:
     with client_for(sample_store, api_keys=WRITE_KEY, read_keys="reader") as c:
         assert c.get("/api/stats").status_code == 401
         assert c.get("/api/stats", headers={"X-API-Key": "nope"}).status_code == 403
+        assert c.get("/api/paths?source=Russia&target=Serbia&k=x").status_code == 401
+        assert c.get("/api/paths?source=Russia&target=Serbia&k=x",
+                     headers={"X-API-Key": "reader"}).status_code == 422
         assert c.get("/api/stats", headers={"X-API-Key": "reader"}).status_code == 200
         assert c.get("/api/stats", headers={"X-API-Key": WRITE_KEY}).status_code == 200
         assert c.get("/health").status_code == 200
