@@ -197,8 +197,8 @@ class _Writer:
                                                                                 document))
                 except StoreUnavailable as exc:
                     self.store_down = True
-                    self.reject(name, "stored, but its earlier versions (if any) could not be "
-                                      f"removed: {exc}")
+                    self.reject(name, "stored, but the store became unavailable before its "
+                                      f"earlier versions (if any) were removed: {exc}")
             if self.progress:
                 self.progress(name, self.report)
 

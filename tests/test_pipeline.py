@@ -307,4 +307,5 @@ def test_a_stored_batch_whose_earlier_versions_cannot_be_checked_is_stored_and_n
     report = ingest(LookupDownStore(store), files)  # type: ignore[arg-type]
     assert report.documents_stored == 2 and store.stats().documents == 2
     assert [name for name, _ in report.rejected] == files
-    assert all(reason.startswith("stored, but") for _, reason in report.rejected)
+    assert all(reason.startswith("stored, but") and "unavailable" in reason
+               for _, reason in report.rejected)
