@@ -162,31 +162,26 @@ class _Writer:
         """Store the queued documents in one transaction; on failure add (name, reason) of
         each to the report's rejected."""
         batch, self.pending, self.held = self.pending, [], 0
-        if not batch:
+        if batch:
+            self._store(batch)
+
+    def _store(self, batch: list[tuple[str, Document, Sequence[Triple]]]) -> None:
+        try:
+            results = upsert_with_retry(self.store, [(d, t) for _, d, t in batch], self.sleep,
+                                        tries=1 if self.store_down else RETRIES)
+        except StoreUnavailable as exc:
+            self.store_down = True
+            for name, _, _ in batch:
+                self.reject(name, f"store unavailable: {exc}")
             return
-        tries = 1 if self.store_down else RETRIES
-        for attempt in range(tries):
-            try:
-                results = self.store.upsert_documents([(d, t) for _, d, t in batch],
-                                                      batch_size=len(batch))
-                break
-            except StoreUnavailable as exc:
-                if attempt + 1 < tries:
-                    self.sleep(BACKOFF * 2 ** attempt)
-                    continue
-                self.store_down = True
-                for name, _, _ in batch:
-                    self.reject(name, f"store unavailable: {exc}")
+        except InputError as exc:
+            if len(batch) == 1:
+                self.reject(batch[0][0], str(exc))
                 return
-            except InputError as exc:
-                if len(batch) == 1:
-                    self.reject(batch[0][0], str(exc))
-                    return
-                # validated above, so the store itself refused one: one by one names it
-                for item in batch:
-                    self.pending = [item]
-                    self.flush()
-                return
+            # validated above, so the store itself refused one: one by one names it
+            for item in batch:
+                self._store([item])
+            return
         self.store_down = False
         for i, ((name, document, triples), result) in enumerate(zip(batch, results)):
             _record(self.report, document, triples, result)
@@ -490,16 +485,17 @@ def drop_earlier_versions(store: GraphStore, document: Document) -> list[str]:
 
 
 def upsert_with_retry(store: GraphStore, items: Sequence[tuple[Document, Sequence[Triple]]],
-                      sleep: Callable[[float], None] | None = None) -> list[UpsertResult]:
+                      sleep: Callable[[float], None] | None = None,
+                      tries: int = RETRIES) -> list[UpsertResult]:
     """Upsert ``items`` in one ``upsert_documents`` call (one transaction while they hold at
-    most a store's batch of triples), retrying with backoff while the store is unavailable;
-    return their results."""
+    most a store's batch of triples), tried ``tries`` times with backoff while the store is
+    unavailable; return their results."""
     sleep = sleep or time.sleep
-    for attempt in range(RETRIES):
+    for attempt in range(tries):
         try:
             return store.upsert_documents(items, batch_size=max(1, len(items)))
         except StoreUnavailable:
-            if attempt + 1 == RETRIES:
+            if attempt + 1 == tries:
                 raise
             sleep(BACKOFF * 2 ** attempt)
     raise AssertionError("unreachable")
