@@ -26,13 +26,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 QUICK: dict[str, Any] = {
-    "write_sizes": [5_000], "write_runs": 3, "warm_docs": 150, "per_row_max": 100_000,
+    "write_sizes": [5_000], "write_runs": 3, "warm_docs": 150,
     "path_sizes": [5_000], "path_pairs": 30, "path_budget": 2.0, "neo4j_path_max": 5_000,
     "extract_docs": 60, "extract_runs": 3, "ingest_sizes": (40, 160),
     "api_concurrency": 8, "api_seconds": 4.0, "api_rounds": 1,
 }
 FULL: dict[str, Any] = {
-    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300, "per_row_max": 100_000,
+    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300,
     "path_sizes": [10_000, 100_000, 1_000_000], "path_pairs": 200, "path_budget": 5.0,
     "neo4j_path_max": 1_000_000,
     "extract_docs": 300, "extract_runs": 5, "ingest_sizes": (1_000, 10_000),
@@ -42,6 +42,7 @@ TARGETS = {"ingest_speedup_vs_peer": 1.5, "ingest_speedup_vs_per_row": 20.0,
            "path_speedup_vs_naive": 10.0, "api_paths_vs_trivial_throughput": 0.2}
 MAX_TARGETS = {"extract_overhead_vs_spacy": 1.25, "memory_growth": 1.25}
 SEED = 7
+PER_ROW_MAX = 100_000  # the per-row baseline runs up to this size (~3 min per 100k relations)
 
 
 def log(message: str) -> None:
@@ -77,7 +78,7 @@ def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, An
         runs = cfg["write_runs"] if size <= 10_000 else 1
 
         def writes(b: list[Any] = batches, r: int = runs,
-                   per_row: bool = size <= cfg["per_row_max"]) -> dict[str, Any]:
+                   per_row: bool = size <= PER_ROW_MAX) -> dict[str, Any]:
             return measure_writes(uri, b, r, cfg["warm_docs"], log, per_row=per_row)
         section(f"writes_{size}", results, writes)
         holds[0] = size if "error" not in results[f"writes_{size}"] else 0
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated relation counts replacing the write and path sizes")
     parser.add_argument("--write-sizes", default="",
                         help="comma-separated relation counts of the write section, any size "
-                             "(the per-row baseline runs up to 100,000: ~3 min per 100k)")
+                             f"(the per-row baseline runs up to {PER_ROW_MAX:,})")
     parser.add_argument("--out", default="", help="also write all results as JSON here")
     args = parser.parse_args(argv)
     cfg = dict(QUICK if args.quick else FULL)
