@@ -21,8 +21,9 @@ from ontology import get_ontology
 
 # (evidence id, relation id now, subject, predicate, object as extracted)
 EvidenceEnds = tuple[str, str, str, str, str]
-# (evidence id, relation id, subject, predicate, object where it goes, then as extracted)
-Move = tuple[str, str, str, str, str, str, str, str]
+# (evidence id, relation id now, then relation id, subject, predicate, object where it
+# goes, then subject, predicate, object as extracted)
+Move = tuple[str, str, str, str, str, str, str, str, str]
 MAX_NOTE = 2000
 URL = re.compile(r"^https?://\S+$")
 
@@ -155,7 +156,7 @@ def _replace(tx: ReviewTx, refs: Sequence[EvidenceEnds], overrides: Overrides) -
     for ev_id, now, s, p, o in refs:
         rid, ps, pp, po = overrides.place(s, p, o)
         if rid != now:
-            moves.append((ev_id, rid, ps, pp, po, s, p, o))
+            moves.append((ev_id, now, rid, ps, pp, po, s, p, o))
     if moves:
         tx.move_evidence(moves, overrides)
 

@@ -162,17 +162,15 @@ class SqliteReviewTx:
 
     def move_evidence(self, moves: Sequence[Move], overrides: Overrides) -> None:
         """Move evidence to its new relations (created when missing) and refresh both."""
-        old = {r[0] for r in self.conn.execute(
-            "SELECT relation_id FROM evidence WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps([m[0] for m in moves]),))}
         self.conn.executemany(
             "INSERT OR IGNORE INTO relations (id, subject, predicate, object, confidence, "
             "status, evidence_count) VALUES (?, ?, ?, ?, 0, 'asserted', 0)",
-            sorted({m[1:5] for m in moves}))
+            sorted({m[2:6] for m in moves}))
         self.conn.executemany(
             "UPDATE evidence SET relation_id = ?, src_subject = ?, src_predicate = ?, "
-            "src_object = ? WHERE id = ?", [(*m[1:2], *m[5:8], m[0]) for m in moves])
-        reaggregate(self.conn, old | {m[1] for m in moves}, overrides.reviews)
+            "src_object = ? WHERE id = ?", [(m[2], *m[6:9], m[0]) for m in moves])
+        reaggregate(self.conn, {m[1] for m in moves} | {m[2] for m in moves},
+                    overrides.reviews)
 
     def refresh(self, relation_ids: Sequence[str], overrides: Overrides) -> None:
         """Re-aggregate these relations."""
