@@ -15,15 +15,19 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from graph.errors import Ambiguous, InfluenceError, InputError, NotFound, StoreUnavailable, TooLarge
+from graph.errors import (
+    Ambiguous,
+    InfluenceError,
+    InputError,
+    NotFound,
+    StoreUnavailable,
+    TooLarge,
+    UnsupportedMediaType,
+)
 
 log = logging.getLogger("influence.api")
 ECHO_CHARS = 200  # longest string of a request echoed back in a 422
 ECHO_ITEMS = 20  # most items of a list or object echoed back
-
-
-class UnsupportedMediaType(InputError):
-    """A request body or uploaded file of a type no loader reads. Maps to HTTP 415."""
 
 
 class Unauthorized(InputError):

@@ -14,6 +14,10 @@ class TooLarge(InputError):
     """An input over a configured size limit. Maps to HTTP 413."""
 
 
+class UnsupportedMediaType(InputError):
+    """A request body or uploaded file of a type no loader reads. Maps to HTTP 415."""
+
+
 class NotFound(InfluenceError):
     """An entity, relation, document or snapshot that does not exist. Maps to HTTP 404.
 

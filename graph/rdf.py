@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from graph.dtd import refuse_entity_declarations
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, EvidenceView, Relation, Triple
 from graph.names import clean_name, content_hash
@@ -38,6 +39,13 @@ DCT = "http://purl.org/dc/terms/"
 PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT}
 TYPE = RDF + "type"
 KINDS = ("entity", "relation", "evidence", "document")
+# rdflib's format for each file suffix and media type this project reads as RDF
+RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".n3": "n3", ".rdf": "xml",
+                ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".trix": "trix"}
+RDF_MEDIA_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle",
+                   "application/ld+json": "json-ld", "application/n-triples": "nt",
+                   "text/n3": "n3", "application/rdf+xml": "xml", "application/trig": "trig",
+                   "application/n-quads": "nquads", "application/trix": "trix"}
 
 
 @dataclass(frozen=True)
@@ -154,18 +162,25 @@ def descriptions(store: GraphStore) -> Iterator[Description]:
 # ---------------------------------------------------------------- reading
 
 
-def _read_graph(path: str) -> Any:
-    import rdflib
-    from rdflib.util import guess_format
+def rdf_format(name: str, content_type: str | None = None) -> str | None:
+    """Return rdflib's format name for an RDF body called ``name`` (by its suffix, then its
+    media type), or None when neither says RDF."""
+    fmt = RDF_SUFFIXES.get(Path(name).suffix.lower())
+    if fmt is None and content_type:
+        fmt = RDF_MEDIA_TYPES.get(content_type.split(";", 1)[0].strip().lower())
+    return fmt
 
-    fmt = guess_format(path) or "turtle"
+
+def _read_graph(data: bytes, name: str, fmt: str) -> Any:
+    import rdflib
+
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        refuse_entity_declarations(data, name)
     g = rdflib.Graph()
     try:
-        g.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        g.parse(data=data, format=fmt, publicID=f"file:///{quote(Path(name).name)}")
     except Exception as exc:  # noqa: BLE001 - every parser failure is the file's fault
-        raise InputError(f"{path}: not valid RDF ({fmt}): {exc}") from None
+        raise InputError(f"{name}: not valid RDF ({fmt}): {exc}") from None
     return g
 
 
@@ -274,21 +289,39 @@ class _Reader:
 
 def rdf_to_documents(path: str) -> Iterator[tuple[Document, list[Triple]]]:
     """Yield (document, its triples) read from an RDF file (Turtle, JSON-LD, N-Triples,
-    RDF/XML... by suffix) in the export vocabulary (see the module docstring).
+    RDF/XML... by suffix, Turtle otherwise) in the export vocabulary; see ``rdf_bytes_to_documents``.
+
+    Raises InputError naming the file when it is missing, not valid RDF, declares XML
+    entities or names an unknown predicate, type or status.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    yield from rdf_bytes_to_documents(data, path, rdf_format(path) or "turtle")
+
+
+def rdf_bytes_to_documents(data: bytes, path: str, fmt: str
+                           ) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield (document, its triples) read from the RDF body ``data`` called ``path``, in
+    rdflib's format ``fmt`` (see ``rdf_format``), in the export vocabulary (see the module
+    docstring).
 
     Relation resources bring their evidence, each under its own document. Plain triples
     ``<s> ig:predicate <o>`` not covered by a relation resource become one triple each,
     under a document standing for the file; their ends need an ``rdf:type`` among the
     ontology's types and take ``rdfs:label`` (or ``skos:prefLabel``) as name.
 
-    Raises InputError naming the file when it is not valid RDF or names an unknown
-    predicate, type or status.
+    Raises InputError naming the file when it is not valid RDF, declares XML entities in
+    its DTD (refused before any parsing) or names an unknown predicate, type or status.
     """
-    g = _read_graph(path)
+    g = _read_graph(data, path, fmt)
     r = _Reader(path, g)
     U = r.U
-    file_doc = Document(id=content_hash(Path(path).read_bytes()), title=Path(path).name,
-                        source=str(path), length=Path(path).stat().st_size)
+    file_doc = Document(id=content_hash(data), title=Path(path).name, source=str(path),
+                        length=len(data))
     docs: dict[str, Document] = {}
     for node in g.subjects(U(TYPE), U(IG + "Document")):
         d = r.document(node)

@@ -23,6 +23,7 @@ from typing import Any
 
 from api.settings import Settings, get_settings
 from graph.errors import InfluenceError, InputError, TooLarge
+from graph.rdf import RDF_SUFFIXES
 from loaders.chrome import strip_chrome
 from loaders.html import declared_charset, read_html
 from loaders.source import SourceDocument, origin_of
@@ -48,6 +49,8 @@ MIME_KINDS = {"text/html": HTML, "application/xhtml+xml": HTML, "application/pdf
               "application/x-jsonlines": JSONL, "application/json": JSON,
               "text/plain": TEXT}
 TRIPLE_SUFFIXES = {".csv", ".tsv"}
+ACCEPTED_FORMATS = ("documents " + ", ".join(sorted(SUFFIX_KINDS)) + "; triple files .csv, .tsv, "
+                    ".jsonl; RDF " + ", ".join(sorted(RDF_SUFFIXES)))
 TRIPLE_KEYS = {"subject", "predicate", "object"}
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]",
                          re.IGNORECASE | re.DOTALL)
@@ -122,8 +125,6 @@ def iter_path(path: Path, settings: Settings | None = None
     not documents). A bad file, or a bad line of a JSON-lines file, is yielded as an
     InputError whose ``path`` names it, and the walk goes on.
     """
-    from loaders.pipeline import RDF_SUFFIXES
-
     settings = settings or get_settings()
     path = Path(path)
     if path.is_dir():

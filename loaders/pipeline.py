@@ -16,15 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, InputError, StoreUnavailable
+from graph.errors import InfluenceError, InputError, StoreUnavailable, UnsupportedMediaType
 from graph.model import Document, Triple, UpsertResult
 from graph.names import content_hash
+from graph.rdf import RDF_SUFFIXES, rdf_bytes_to_documents, rdf_format
 from graph.store import GraphStore
+from loaders.documents import ACCEPTED_FORMATS, detect_kind
 from loaders.source import origin_of
 
-RDF_SUFFIXES = {".ttl", ".jsonld", ".nt", ".n3", ".rdf", ".owl", ".trig", ".nq"}
 RETRIES = 3
 BACKOFF = 0.5
+XML_MEDIA_TYPES = {"application/xml", "text/xml"}
 WRITE_TRIPLES = 5_000  # at most this many triples per write of an ingest ...
 WRITE_SECONDS = 1.0  # ... and a document read waits at most about this long for its write
 
@@ -346,7 +348,11 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
         raise TooLarge(f"{name}: {len(data)} bytes is over the limit of "
                        f"{settings.max_upload_bytes} bytes")
     items: list[tuple[Document, list[Triple]]]
-    if _upload_is_triples(data, name):
+    if fmt := _upload_rdf_format(data, name, content_type):
+        items = list(rdf_bytes_to_documents(data, name, fmt))
+        if not items:
+            raise InputError(f"{name}: no relation in the ontology's vocabulary found in the RDF")
+    elif _upload_is_triples(data, name):
         from loaders.triples import read_triple_bytes
 
         document, triples = read_triple_bytes(data, name)
@@ -460,6 +466,24 @@ def _with(src: Any, changes: dict[str, Any]) -> Any:
     import dataclasses
 
     return dataclasses.replace(src, **changes)
+
+
+def _upload_rdf_format(data: bytes, name: str, content_type: str | None) -> str | None:
+    """Return rdflib's format of an uploaded RDF body (by suffix or media type, as the CLI
+    reads files; XML naming the RDF namespace at its root is RDF/XML), or None for a body
+    that is not RDF. Raises UnsupportedMediaType for other XML, which no reader takes."""
+    if fmt := rdf_format(name, content_type):
+        return fmt
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    is_xml = (mime in XML_MEDIA_TYPES or Path(name).suffix.lower() == ".xml"
+              or (head.startswith(b"<?xml") and detect_kind(data, name, content_type) == "text"))
+    if not is_xml:
+        return None
+    if b"http://www.w3.org/1999/02/22-rdf-syntax-ns#" in head and b":RDF" in head:
+        return "xml"
+    raise UnsupportedMediaType(f"{name}: XML that is not RDF/XML is not read; accepted formats: "
+                               f"{ACCEPTED_FORMATS}")
 
 
 def _upload_is_triples(data: bytes, name: str) -> bool:
