@@ -102,6 +102,18 @@ async def require_write(settings: SettingsDep,
         raise Forbidden("the X-API-Key is not a write key")
 
 
+async def editor(settings: SettingsDep,
+                 key: Annotated[str | None, Depends(_api_key_header)] = None) -> str:
+    """Return the name of the write key making a judgement (its author), after the checks
+    of ``require_write``; "anonymous" when no write key is configured."""
+    await require_write(settings, key)
+    names = settings.api_key_names()
+    return names.get(key or "", "anonymous") if names else "anonymous"
+
+
+EditorDep = Annotated[str, Depends(editor)]
+
+
 async def require_read(settings: SettingsDep,
                        key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a read when no read key is configured, or the X-API-Key is a read or write key."""
