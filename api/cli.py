@@ -1,4 +1,4 @@
-"""The ``influence`` command line: ingest, extract, stats, serve, search, show, paths, rank,
+"""The ``influence`` command line: ingest, extract, eval, stats, serve, search, show, paths, rank,
 export, import.
 
 Each command is one function registered with ``@command(...)``; it calls the same
@@ -215,6 +215,38 @@ def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
         table.add_row(*(_cell(row, k) for k in ("subject", "predicate", "object", "status")),
                       _cell(row, "sentence", "evidence"))
     out.print(table)
+
+
+@command("eval")
+def eval_cmd(docs: Annotated[Path, typer.Argument(help="A folder of documents")],
+             gold: Annotated[Path, typer.Argument(help="A folder of gold files (<name>.json)")],
+             as_json: JsonOpt = False) -> None:
+    """Extract every document of DOCS that a gold file of GOLD names and score the triples
+    as ../shared/eval/score.py does: precision, recall, F1 and traps, overall and per
+    document, then the misses and false positives. Nothing is stored."""
+    from loaders.evaluation import evaluate
+    from loaders.pipeline import shared_nlp
+
+    report = evaluate(docs, gold, shared_nlp(), get_settings())
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"Extraction scored against {gold}")
+    for col in ("document", "precision", "recall", "F1", "tp", "fp", "fn", "traps"):
+        table.add_column(col, overflow="fold")
+    for name, res in report["docs"].items():
+        table.add_row(name, f"{res['precision']:.3f}", f"{res['recall']:.3f}",
+                      f"{res['f1']:.3f}", *(str(res[k]) for k in ("tp", "fp", "fn", "traps")))
+    table.add_row("all", f"{report['precision']:.3f}", f"{report['recall']:.3f}",
+                  f"{report['f1']:.3f}", *(str(report[k]) for k in ("tp", "fp", "fn", "traps")))
+    out.print(table)
+    for name, res in report["docs"].items():
+        for line in res["missed"]:
+            out.print(f"{name}: missed: {line}")
+        for line in res["false_positives"]:
+            out.print(f"{name}: false positive: {line}")
+    out.print(f"precision={report['precision']:.3f} recall={report['recall']:.3f} "
+              f"f1={report['f1']:.3f} traps={report['traps']}")
 
 
 def _cell(row: dict, *keys: str) -> str:
