@@ -21,8 +21,10 @@ from graph.snapshots import (
     MAX_PATH_QUERIES,
     build_payload,
     canonical_json,
+    current_payload,
     load_snapshot,
     make_snapshot,
+    rejected_since,
     snapshot_page,
 )
 
@@ -31,6 +33,8 @@ router = APIRouter(tags=["snapshots"])
 SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
 #: Published snapshots never change: caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+#: A snapshot's page says when its relations were rejected later: cached for minutes.
+PAGE_CACHE = "public, max-age=300"
 
 
 def _finite(value: Any) -> Any:
@@ -237,8 +241,22 @@ def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResp
 @router.get("/s/{sid}", response_class=HTMLResponse, summary="A snapshot page",
             responses=error_responses(404))
 def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
-    """Return the self-contained page of a snapshot: graph, legend and cited relations."""
+    """Return the self-contained page of a snapshot: graph, legend and cited relations,
+    and a notice when an editor rejected some of them since (so the page is cached for
+    minutes, not forever: its data stays frozen)."""
     snap = load_snapshot(store, sid)
-    html, csp = snapshot_page(snap.id, snap.payload)
-    return HTMLResponse(html, headers=_headers(csp))
+    html, csp = snapshot_page(snap.id, snap.payload, rejected_since(store, snap.payload))
+    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": PAGE_CACHE})
+
+
+@router.get("/s/{sid}/current", response_class=HTMLResponse,
+            summary="The query of a snapshot on the current graph",
+            description="The same focus, paths and filters as the snapshot, drawn from the "
+                        "graph as it is now (corrections included); not frozen, not stored.",
+            responses=error_responses(404))
+def snapshot_current(store: StoreDep, sid: SidParam) -> HTMLResponse:
+    """Return the page of a snapshot's query on the current graph."""
+    snap = load_snapshot(store, sid)
+    html, csp = snapshot_page(snap.id, current_payload(store, snap.payload), live=True)
+    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": "no-store"})
 
