@@ -169,8 +169,8 @@ def members(token: Any) -> list[Any]:
     for child in token.children:
         if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
             out.extend(members(child))
-        elif child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN" and \
-                token.tag_ == "NNS":  # "three officials — A, B and C", "executives: A and B"
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ in {
+                "NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:  # "three officials — A, B and C", "executives: A and B"
             out.extend(members(child))
         elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
                 child.dep_ == "prep" and child.lower_ == "as" and any(
