@@ -100,8 +100,8 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
     """Return the object tokens of a passive or participle cue verb ("X was funded by Y")."""
     if cue.prep and cue.prep != "by":
         return prep_objects([verb], cue.prep)
-    if participle:
-        return members(verb.head)
+    if participle:  # "Russia-controlled X and Y": X only
+        return members(verb.head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
     if not found and verb.dep_ == "conj":
         found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
@@ -225,7 +225,33 @@ def _through_part(index: MentionIndex, token: Any) -> list[Any]:
              for g in c.children if g.dep_ == "pobj" and (g.i in index.by_token or
                                                           g.pos_ == "PROPN")
              for m in members(g)]
-    return found or [token]
+    return found + _stray_conjuncts(index, token) if found else [token]
+
+
+def _colon_list(index: MentionIndex, verb: Any) -> list[Any]:
+    """Return the first token of each name that opens an item of a list after a colon in
+    the verb's sentence ("include other individuals: A, the deputy of X, B, and C")."""
+    doc = verb.doc
+    colon = next((t.i for t in doc[verb.i:verb.sent.end] if t.text == ":"), None)
+    if colon is None:
+        return []
+    out = []
+    for i in range(colon + 1, verb.sent.end):
+        m = index.by_token.get(i)
+        if m is None or m.start != i or m.kind != "name" or m.actor is not None:
+            continue
+        before = [t for t in doc[colon:i] if not t.is_space][-2:]
+        if before and (before[-1].text in {":", ","} or before[-1].lower_ == "and" and (
+                len(before) == 1 or before[0].text == "," or before[0].i == colon)):
+            out.append(doc[i])
+    return out
+
+
+def _stray_conjuncts(index: MentionIndex, noun: Any) -> list[Any]:
+    """Return the names the parser hung on a noun as conjuncts when they continue its "of"
+    list ("the designation of A, B and C" with B and C read as conjuncts of "designation")."""
+    return [m for c in noun.children if c.dep_ == "conj" and c.pos_ == "PROPN"
+            and c.i in index.by_token for m in members(c)]
 
 
 def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, trigger: Any,
@@ -235,8 +261,11 @@ def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, tr
     agent = implicit_agent()
     rng = range_of(predicate)
     for o_tok in obj_toks:
+        named = index.at(o_tok)
+        if named is None or named.kind != "name":
+            continue  # "Belarus's main producer" is not Belarus: a designee is named
         o = argument(index, o_tok, rng)
-        if o is None or o[0].kind in {"generic", "demonym"}:
+        if o is None:
             continue
         out.append(Candidate(agent, predicate, o[0], trigger, round(conf * o[1], 3), kind))
     return out
@@ -288,9 +317,9 @@ def instrument_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = [m for c in verb.children if c.dep_ in {"dobj", "attr"}
                             for m in members(c)]
             obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
-            agents = [c for c in subj.children if c.dep_ == "poss"] + [
-                c for c in subj.lefts if c.dep_ in {"compound", "nmod"}
-                and (m := index.by_token.get(c.i)) is not None and m.kind == "name"]
+            obj_toks += _colon_list(index, verb)
+            agents = [c for c in subj.children if c.dep_ in {"poss", "compound", "nmod"}
+                      and (m := index.by_token.get(c.i)) is not None and m.kind == "name"]
             if agents:
                 out.extend(_pairs(index, agents, obj_toks, predicate, verb, 0.75, "verb"))
             elif predicate in implicit_agent_predicates():
@@ -376,6 +405,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         if c.dep_ == "prep" and c.lower_ in (SYMMETRIC_PREPS if symmetric_only
                                              else NOUN_OBJECT_PREPS):
             obj_toks.extend(pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
+            if c.lower_ == "of":
+                obj_toks.extend(_stray_conjuncts(index, noun))
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
