@@ -23,8 +23,9 @@ from typing import Any
 from neo4j import ManagedTransaction, Record
 from rapidfuzz import fuzz
 
+from core.errors import InputError
+from core.names import name_key
 from graph.aggregate import validate_document
-from graph.errors import InputError
 from graph.model import (
     Document,
     Entity,
@@ -36,7 +37,6 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import name_key
 from graph.neo4j_connections import Neo4jConnections
 from graph.neo4j_cypher import (
     ADJACENT,

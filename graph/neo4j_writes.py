@@ -11,6 +11,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from core.names import name_key
 from graph.aggregate import (
     EntityState,
     aggregate,
@@ -18,7 +19,6 @@ from graph.aggregate import (
     placed,
 )
 from graph.model import Document, Entity, Triple
-from graph.names import name_key
 from graph.neo4j_cypher import (
     BUMP,
     CREATE_RELATIONS,

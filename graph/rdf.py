@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from graph.errors import InputError
+from core.errors import InputError
+from core.names import clean_name, content_hash
 from graph.model import Document, Entity, Evidence, EvidenceView, Relation, Triple
-from graph.names import clean_name, content_hash
 from graph.store import GraphStore
+from ontology import get_ontology
 
 IG = "https://influence-graph.org/ontology#"
 BASE = "https://influence-graph.org/id/"
@@ -187,7 +188,6 @@ class _Reader:
     def __init__(self, path: str, g: Any) -> None:
         from rdflib import URIRef
 
-        from ontology import get_ontology
 
         self.path = path
         self.g = g

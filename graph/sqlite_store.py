@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from core.errors import InputError
+from core.names import name_key
 from graph.aggregate import aggregate, validate_document
-from graph.errors import InputError
 from graph.model import (
     Document,
     Entity,
@@ -30,7 +31,6 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import name_key
 from graph.sqlite_connections import POOL_SIZE, SqliteConnections, _not_unicode
 from graph.sqlite_sql import (
     _DOC_COLS,

@@ -10,9 +10,9 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
+from core.names import clean_name, name_key
 from graph.aggregate import EntityState, merge_entity, placed
 from graph.model import Document, Entity, Triple, UpsertResult
-from graph.names import clean_name, name_key
 from graph.sqlite_sql import _DOC_COLS, _iso
 
 

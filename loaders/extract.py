@@ -15,8 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from core.errors import InputError
+from core.settings import Settings
 from graph.aggregate import MAX_SENTENCE
-from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.heads import head_noun_index
@@ -67,9 +68,7 @@ def load_nlp(model: str | None = None) -> Any:
     from spacy.language import Language
 
     if model is None:
-        from api.settings import get_settings
-
-        model = get_settings().spacy_model
+        model = Settings().spacy_model
     nlp = None
     for name in (model, FALLBACK_MODEL):
         if name and (_installed(name) or Path(name).is_dir()):
