@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import StoreHolder
 from api.errors import install_error_handlers
-from api.routes import documents, entities, export, health, paths, rankings, relations
+from api.routes import documents, entities, export, health, paths, rankings, relations, review
 from api.settings import Settings, get_settings
 from core.errors import InfluenceError, TooLarge
 from graph.sqlite_store import SqliteStore
@@ -281,7 +281,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store_holder = holder
     install_error_handlers(app)
-    for module in (health, entities, relations, paths, rankings, documents, export):
+    for module in (health, entities, relations, paths, rankings, documents, export, review):
         app.include_router(module.router)
     _include_optional(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_SLACK)

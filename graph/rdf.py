@@ -13,6 +13,11 @@ Vocabulary written for each kind of node (``ig:`` is the ontology namespace):
   ig:statementStatus``
 - document ``<…/id/document/ID> a ig:Document ; dct:title ; ig:url ; dct:date ;
   dct:source ; dct:creator ; dct:extent``
+- judgement (PROV-O) ``<…/id/judgement/ID> a prov:Activity, ig:Judgement ; ig:judgementKind ;
+  prov:endedAtTime ; prov:wasAssociatedWith <…/id/editor/NAME> ; prov:used <entity or
+  relation> ; rdfs:comment ; ig:undoneBy``; the editor ``a prov:Agent ; rdfs:label``; and each
+  entity or relation an active judgement made or changed ``prov:wasAttributedTo`` its editor
+  and ``prov:wasGeneratedBy`` the judgement
 """
 from __future__ import annotations
 
@@ -25,7 +30,9 @@ from urllib.parse import quote, unquote
 
 from core.errors import InputError
 from core.names import clean_name, content_hash
-from graph.model import Document, Entity, Evidence, EvidenceView, Relation, Triple
+from graph.dtd import refuse_entity_declarations
+from graph.judgements import Judgement
+from graph.model import EDITED_OUT, Document, Entity, Evidence, EvidenceView, Relation, Triple
 from graph.store import GraphStore
 from ontology import get_ontology
 
@@ -36,9 +43,18 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
-PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT}
+PROV = "http://www.w3.org/ns/prov#"
+PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT,
+            "prov": PROV}
 TYPE = RDF + "type"
 KINDS = ("entity", "relation", "evidence", "document")
+# rdflib's format for each file suffix and media type this project reads as RDF
+RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".n3": "n3", ".rdf": "xml",
+                ".owl": "xml", ".trig": "trig", ".nq": "nquads", ".trix": "trix"}
+RDF_MEDIA_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle",
+                   "application/ld+json": "json-ld", "application/n-triples": "nt",
+                   "text/n3": "n3", "application/rdf+xml": "xml", "application/trig": "trig",
+                   "application/n-quads": "nquads", "application/trix": "trix"}
 
 
 @dataclass(frozen=True)
@@ -139,34 +155,71 @@ def describe_evidence(ev: EvidenceView) -> list[Description]:
     return [(iri("relation", ev.relation_id), [(IG + "evidence", node)]), (node, pairs)]
 
 
-def descriptions(store: GraphStore) -> Iterator[Description]:
-    """Yield the statements of the whole graph, streaming: documents, entities, relations,
-    evidence."""
+def describe_judgement(j: Judgement) -> list[Description]:
+    """Return the PROV-O statements of a judgement: the activity, its editor, and (while it
+    is active) the attribution of what it made or changed to the editor."""
+    node = iri("judgement", j.id)
+    editor = iri("editor", j.author)
+    used = [iri("entity", e) for e in j.entities] + [iri("relation", r) for r in j.relations]
+    pairs: list[tuple[str, Term]] = [
+        (TYPE, Iri(PROV + "Activity")), (TYPE, Iri(IG + "Judgement")),
+        (IG + "judgementKind", Lit(j.kind)),
+        (PROV + "endedAtTime", Lit(j.at, XSD + "dateTime")),
+        (PROV + "wasAssociatedWith", editor), *((PROV + "used", u) for u in used)]
+    _optional(pairs, RDFS + "comment", j.note)
+    if j.undone_by:
+        pairs.append((IG + "undoneBy", iri("judgement", j.undone_by)))
+    out: list[Description] = [(node, pairs),
+                              (editor, [(TYPE, Iri(PROV + "Agent")), (RDFS + "label",
+                                                                      Lit(j.author))])]
+    if j.active and j.kind != "undo":
+        out += [(u, [(PROV + "wasAttributedTo", editor), (PROV + "wasGeneratedBy", node)])
+                for u in used]
+    return out
+
+
+def descriptions(store: GraphStore, include_rejected: bool = False) -> Iterator[Description]:
+    """Yield the statements of the whole graph, streaming: documents, entities, relations
+    (those an editor rejected only with ``include_rejected``), evidence, judgements."""
+    left_out: set[str] = set()
     for d in store.iter_documents():
         yield describe_document(d)
     for e in store.iter_entities():
         yield describe_entity(e)
     for r in store.iter_relations(None, include_flagged=True):
-        yield from describe_relation(r)
+        if include_rejected or r.status not in EDITED_OUT:
+            yield from describe_relation(r)
+        else:
+            left_out.add(r.id)
     for ev in store.iter_evidence():
-        yield from describe_evidence(ev)
+        if ev.relation_id not in left_out:
+            yield from describe_evidence(ev)
+    for j in store.iter_judgements():
+        yield from describe_judgement(j)
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _read_graph(path: str) -> Any:
-    import rdflib
-    from rdflib.util import guess_format
+def rdf_format(name: str, content_type: str | None = None) -> str | None:
+    """Return rdflib's format name for an RDF body called ``name`` (by its suffix, then its
+    media type), or None when neither says RDF."""
+    fmt = RDF_SUFFIXES.get(Path(name).suffix.lower())
+    if fmt is None and content_type:
+        fmt = RDF_MEDIA_TYPES.get(content_type.split(";", 1)[0].strip().lower())
+    return fmt
 
-    fmt = guess_format(path) or "turtle"
+
+def _read_graph(data: bytes, name: str, fmt: str) -> Any:
+    import rdflib
+
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        refuse_entity_declarations(data, name)
     g = rdflib.Graph()
     try:
-        g.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        g.parse(data=data, format=fmt, publicID=f"file:///{quote(Path(name).name)}")
     except Exception as exc:  # noqa: BLE001 - every parser failure is the file's fault
-        raise InputError(f"{path}: not valid RDF ({fmt}): {exc}") from None
+        raise InputError(f"{name}: not valid RDF ({fmt}): {exc}") from None
     return g
 
 
@@ -274,21 +327,39 @@ class _Reader:
 
 def rdf_to_documents(path: str) -> Iterator[tuple[Document, list[Triple]]]:
     """Yield (document, its triples) read from an RDF file (Turtle, JSON-LD, N-Triples,
-    RDF/XML... by suffix) in the export vocabulary (see the module docstring).
+    RDF/XML... by suffix, Turtle otherwise) in the export vocabulary; see ``rdf_bytes_to_documents``.
+
+    Raises InputError naming the file when it is missing, not valid RDF, declares XML
+    entities or names an unknown predicate, type or status.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from None
+    yield from rdf_bytes_to_documents(data, path, rdf_format(path) or "turtle")
+
+
+def rdf_bytes_to_documents(data: bytes, path: str, fmt: str
+                           ) -> Iterator[tuple[Document, list[Triple]]]:
+    """Yield (document, its triples) read from the RDF body ``data`` called ``path``, in
+    rdflib's format ``fmt`` (see ``rdf_format``), in the export vocabulary (see the module
+    docstring).
 
     Relation resources bring their evidence, each under its own document. Plain triples
     ``<s> ig:predicate <o>`` not covered by a relation resource become one triple each,
     under a document standing for the file; their ends need an ``rdf:type`` among the
     ontology's types and take ``rdfs:label`` (or ``skos:prefLabel``) as name.
 
-    Raises InputError naming the file when it is not valid RDF or names an unknown
-    predicate, type or status.
+    Raises InputError naming the file when it is not valid RDF, declares XML entities in
+    its DTD (refused before any parsing) or names an unknown predicate, type or status.
     """
-    g = _read_graph(path)
+    g = _read_graph(data, path, fmt)
     r = _Reader(path, g)
     U = r.U
-    file_doc = Document(id=content_hash(Path(path).read_bytes()), title=Path(path).name,
-                        source=str(path), length=Path(path).stat().st_size)
+    file_doc = Document(id=content_hash(data), title=Path(path).name, source=str(path),
+                        length=len(data))
     docs: dict[str, Document] = {}
     for node in g.subjects(U(TYPE), U(IG + "Document")):
         d = r.document(node)

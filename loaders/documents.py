@@ -23,6 +23,7 @@ from typing import Any
 
 from core.errors import InfluenceError, InputError, TooLarge
 from core.settings import Settings
+from graph.rdf import RDF_SUFFIXES
 from loaders.chrome import strip_chrome
 from loaders.fetch import download
 from loaders.fetch import input_error as _url_error
@@ -49,7 +50,8 @@ MIME_KINDS = {"text/html": HTML, "application/xhtml+xml": HTML, "application/pdf
               "application/x-jsonlines": JSONL, "application/json": JSON,
               "text/plain": TEXT}
 TRIPLE_SUFFIXES = {".csv", ".tsv"}
-RDF_SUFFIXES = {".ttl", ".jsonld", ".nt", ".n3", ".rdf", ".owl", ".trig", ".nq"}
+ACCEPTED_FORMATS = ("documents " + ", ".join(sorted(SUFFIX_KINDS)) + "; triple files .csv, .tsv, "
+                    ".jsonl; RDF " + ", ".join(sorted(RDF_SUFFIXES)))
 TRIPLE_KEYS = {"subject", "predicate", "object"}
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]",
                          re.IGNORECASE | re.DOTALL)

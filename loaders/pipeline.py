@@ -16,20 +16,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from core.errors import InfluenceError, InputError, StoreUnavailable, TooLarge
+from core.errors import InfluenceError, InputError, StoreUnavailable, TooLarge, UnsupportedMediaType
 from core.names import content_hash
 from core.settings import Settings
 from graph.aggregate import triple_relation_id, validate_document
 from graph.model import Document, Triple, UpsertResult
-from graph.rdf import rdf_to_documents
+from graph.rdf import RDF_SUFFIXES, rdf_bytes_to_documents, rdf_format, rdf_to_documents
 from graph.store import GraphStore
-from loaders.documents import RDF_SUFFIXES, fetch_url, is_structured, iter_path, read_bytes
+from loaders.documents import (
+    ACCEPTED_FORMATS,
+    detect_kind,
+    fetch_url,
+    is_structured,
+    iter_path,
+    read_bytes,
+)
 from loaders.extract import check_extractable, extract_documents, load_nlp
 from loaders.source import origin_of
 from loaders.triples import read_triple_bytes, read_triple_file
 
 RETRIES = 3
 BACKOFF = 0.5
+XML_MEDIA_TYPES = {"application/xml", "text/xml"}
 WRITE_TRIPLES = 5_000  # at most this many triples per write of an ingest ...
 WRITE_SECONDS = 1.0  # ... and a document read waits at most about this long for its write
 
@@ -334,7 +342,11 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
         raise TooLarge(f"{name}: {len(data)} bytes is over the limit of "
                        f"{settings.max_upload_bytes} bytes")
     items: list[tuple[Document, list[Triple]]]
-    if _upload_is_triples(data, name):
+    if fmt := _upload_rdf_format(data, name, content_type):
+        items = list(rdf_bytes_to_documents(data, name, fmt))
+        if not items:
+            raise InputError(f"{name}: no relation in the ontology's vocabulary found in the RDF")
+    elif _upload_is_triples(data, name):
         document, triples = read_triple_bytes(data, name, settings.max_upload_bytes)
         document = _override(document, title, published, source, url)
         items = [(_keep_stored(store, document, title, published, source, url), triples)]
@@ -436,6 +448,24 @@ def _with(src: Any, changes: dict[str, Any]) -> Any:
     if hasattr(src, "model_copy"):
         return src.model_copy(update=changes)
     return dataclasses.replace(src, **changes)
+
+
+def _upload_rdf_format(data: bytes, name: str, content_type: str | None) -> str | None:
+    """Return rdflib's format of an uploaded RDF body (by suffix or media type, as the CLI
+    reads files; XML naming the RDF namespace at its root is RDF/XML), or None for a body
+    that is not RDF. Raises UnsupportedMediaType for other XML, which no reader takes."""
+    if fmt := rdf_format(name, content_type):
+        return fmt
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    is_xml = (mime in XML_MEDIA_TYPES or Path(name).suffix.lower() == ".xml"
+              or (head.startswith(b"<?xml") and detect_kind(data, name, content_type) == "text"))
+    if not is_xml:
+        return None
+    if b"http://www.w3.org/1999/02/22-rdf-syntax-ns#" in head and b":RDF" in head:
+        return "xml"
+    raise UnsupportedMediaType(f"{name}: XML that is not RDF/XML is not read; accepted formats: "
+                               f"{ACCEPTED_FORMATS}")
 
 
 def _upload_is_triples(data: bytes, name: str) -> bool:

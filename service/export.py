@@ -19,12 +19,13 @@ def check_format(format: str, option: str = "format") -> None:
         raise InputError(f"{option} must be one of {', '.join(FORMATS)}, not {format!r}")
 
 
-def export_stream(store: GraphStore, format: str) -> tuple[Iterator[str], str, str]:
+def export_stream(store: GraphStore, format: str, include_rejected: bool = False
+                  ) -> tuple[Iterator[str], str, str]:
     """Return (chunks, content type, file name) of the graph in ``format``. The first chunk
     is read before returning, so that an error (the store down) surfaces here, before an
-    answer starts."""
+    answer starts. Relations an editor rejected are left out unless ``include_rejected``."""
     check_format(format)
-    chunks = export(store, format)
+    chunks = export(store, format, include_rejected)
     first = next(chunks, "")
 
     def stream() -> Iterator[str]:
@@ -34,15 +35,17 @@ def export_stream(store: GraphStore, format: str) -> tuple[Iterator[str], str, s
     return stream(), content_type(format), f"influence-graph.{EXTENSIONS[format]}"
 
 
-def export_file(store: GraphStore, format: str, output: Path) -> None:
+def export_file(store: GraphStore, format: str, output: Path,
+                include_rejected: bool = False) -> None:
     """Write the graph in ``format`` to ``output``; a failed export leaves nothing
-    half-written (it is written beside it, then renamed). Raises InputError for a folder."""
+    half-written (it is written beside it, then renamed). Relations an editor rejected are
+    left out unless ``include_rejected``. Raises InputError for a folder."""
     if output.is_dir():
         raise InputError(f"{output}: is a folder; give the file to write")
     tmp = output.with_name(output.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8") as fh:
-            for chunk in export(store, format):
+            for chunk in export(store, format, include_rejected):
                 fh.write(chunk)
         tmp.replace(output)
     finally:

@@ -10,6 +10,7 @@ from graph.aggregate import unicode_problem
 from graph.model import Document, Triple, UpsertResult
 from graph.store import GraphStore
 from loaders.documents import RDF_SUFFIXES, iter_path
+from loaders.evaluation import evaluate
 from loaders.extract import check_extractable, extract_documents, triples_json
 from loaders.pipeline import (
     IngestReport,
@@ -69,6 +70,12 @@ def extract_file(file: Path, settings: Settings) -> list[dict]:
     for _document, triples in extract_documents(docs, shared_nlp(settings.spacy_model)):
         rows.extend(triples_json(triples))
     return rows
+
+
+def evaluate_folder(docs: Path, gold: Path, settings: Settings) -> dict:
+    """Return the scores of the extraction of every document of ``docs`` that a gold file
+    of ``gold`` names (``loaders.evaluation.evaluate``); nothing is stored."""
+    return evaluate(docs, gold, shared_nlp(settings.spacy_model), settings)
 
 
 def ingest_out(items: Stored) -> IngestOut:

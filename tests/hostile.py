@@ -266,3 +266,51 @@ def rejected_triple_files(folder: Path) -> dict[Path, str]:
         csv_missing_column(folder): "missing column(s) predicate",
         csv_big_cell(folder): "row 2: evidence is over",
     }
+
+
+def billion_laughs(folder: Path, name: str = "laughs.rdf", levels: int = 9) -> Path:
+    """An RDF/XML file whose DTD nests entity declarations ten wide, ``levels`` deep (the
+    "billion laughs" shape): read with its entities expanded, it takes minutes at full CPU."""
+    lines = ['<?xml version="1.0"?>', "<!DOCTYPE rdf:RDF [", '<!ENTITY lol0 "lol">']
+    lines += [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels + 1)]
+    lines += ["]>",
+              '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"',
+              '         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"',
+              '         xmlns:ig="https://influence-graph.org/ontology#">',
+              '  <ig:Country rdf:about="https://influence-graph.org/id/entity/russia">',
+              f"    <rdfs:label>&lol{levels};</rdfs:label>",
+              "  </ig:Country>", "</rdf:RDF>", ""]
+    path = folder / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def external_entity(folder: Path) -> Path:
+    """An RDF/XML file declaring an external entity that names a local file."""
+    path = folder / "external.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+        '  <rdf:Description rdf:about="https://example.org/x"><rdfs:label>&secret;</rdfs:label>'
+        "</rdf:Description>\n</rdf:RDF>\n", encoding="utf-8")
+    return path
+
+
+def rdf_xml(folder: Path) -> Path:
+    """A valid RDF/XML file of one relation in the ontology's vocabulary (Russia funds
+    Sputnik Serbia)."""
+    path = folder / "funds.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+        '         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"\n'
+        '         xmlns:ig="https://influence-graph.org/ontology#">\n'
+        '  <ig:Country rdf:about="https://influence-graph.org/id/entity/russia">\n'
+        "    <rdfs:label>Russia</rdfs:label>\n"
+        '    <ig:funds rdf:resource="https://influence-graph.org/id/entity/sputnik-serbia"/>\n'
+        "  </ig:Country>\n"
+        '  <ig:MediaOutlet rdf:about="https://influence-graph.org/id/entity/sputnik-serbia">\n'
+        "    <rdfs:label>Sputnik Serbia</rdfs:label>\n"
+        "  </ig:MediaOutlet>\n</rdf:RDF>\n", encoding="utf-8")
+    return path

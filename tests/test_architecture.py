@@ -19,17 +19,6 @@ from importlinter.cli import lint_imports
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "ontology", "graph", "loaders", "publish", "service", "api")
 
-# TEMPORARY, named exception: the spaCy extraction modules of loaders/ import each other in
-# one circle. Issue 18 (extraction) breaks it; delete this entry when it has landed, and the
-# test then holds loaders/ to no circle at all. Only a circle within these modules passes.
-KNOWN_CIRCLES: dict[str, frozenset[str]] = {
-    "loaders": frozenset({
-        "loaders.arguments", "loaders.extract", "loaders.heads", "loaders.mentions",
-        "loaders.patterns", "loaders.phrases", "loaders.resolve", "loaders.spans",
-        "loaders.surface",
-    }),
-}
-
 
 @contextmanager
 def _in_root() -> Iterator[None]:
@@ -85,8 +74,7 @@ def import_graph() -> grimp.ImportGraph:
 def test_no_circle_between_the_modules_of_one_package(import_graph: grimp.ImportGraph) -> None:
     found = {}
     for package in _all_packages(import_graph):
-        allowed = KNOWN_CIRCLES.get(package, frozenset())
-        bad = [sorted(c) for c in circles(import_graph, package) if not c <= allowed]
+        bad = [sorted(c) for c in circles(import_graph, package)]
         if bad:
             found[package] = bad
     assert not found, f"modules that import each other in a circle: {found}"

@@ -369,3 +369,77 @@ def test_cli_prints_console_markup_in_names_literally(tmp_path: Path) -> None:
             assert any(name in shown for name in [*RICH_MARKUP, "[/]nobody"]), (args, shown)
     listed = influence("show", "Serbia", "--store", db, env=env).stdout
     assert all(name in listed for name in RICH_MARKUP), listed
+
+
+# ---------------------------------------------------------------- XML entities
+
+
+@pytest.fixture(scope="module")
+def laughs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Return the RDF/XML files declaring entities: nested ones under three suffixes, and
+    an external one."""
+    folder = tmp_path_factory.mktemp("laughs")
+    return [hostile.billion_laughs(folder), hostile.billion_laughs(folder, "laughs.owl"),
+            hostile.billion_laughs(folder, "laughs.trix"), hostile.external_entity(folder)]
+
+
+def test_cli_import_and_ingest_refuse_xml_entity_declarations(
+        laughs: list[Path], tmp_path: Path) -> None:
+    # Read with its entities expanded, laughs.rdf kept rdflib busy for 308 s; refused, the
+    # command ends at once (the timeout is a backstop, not a measurement).
+    db = str(tmp_path / "laughs.db")
+    for path in laughs:
+        for command in ("import", "ingest"):
+            done = influence(command, str(path), "--store", db, env=ENV, timeout=120)
+            out = done.stdout + done.stderr
+            assert done.returncode == 2, (command, path.name, out[-2000:])
+            assert path.name in out and "declares the entity" in out, (command, out[-2000:])
+            assert "Traceback" not in out
+    store = open_store(db)
+    try:
+        assert store.stats().model_dump() == {"entities": 0, "relations": 0, "documents": 0,
+                                              "evidence": 0}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_api_refuses_xml_entity_declarations_and_stores_nothing(
+        api: TestClient, laughs: list[Path], store: GraphStore) -> None:
+    for path in laughs:
+        for ctype in ("application/rdf+xml", "application/octet-stream"):
+            r = api.post("/api/documents", files={"file": (path.name, path.read_bytes(), ctype)})
+            assert r.status_code == 400, (path.name, r.status_code, r.text[:300])
+            assert "declares the entity" in r.json()["detail"], r.json()
+    # the same body named as a plain upload, recognized by its content type alone
+    body = laughs[0].read_bytes()
+    r = api.post("/api/documents", files={"file": ("upload", body, "application/rdf+xml")})
+    assert r.status_code == 400 and "declares the entity" in r.json()["detail"], r.text[:300]
+    assert store.stats().documents == 0 and store.stats().entities == 0
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_api_reads_rdf_xml_uploads_as_rdf(api: TestClient, store: GraphStore,
+                                         tmp_path: Path) -> None:
+    path = hostile.rdf_xml(tmp_path)
+    for name, ctype in ((path.name, "application/octet-stream"), ("graph", "application/rdf+xml"),
+                        ("graph.xml", "application/xml")):
+        r = api.post("/api/documents", files={"file": (name, path.read_bytes(), ctype)})
+        assert r.status_code == 201, (name, r.status_code, r.text[:300])
+        triples = r.json()["triples"]
+        assert [(t["subject"]["name"], t["predicate"], t["object"]["name"]) for t in triples] == [
+            ("Russia", "funds", "Sputnik Serbia")], triples
+        assert not r.json()["document"]["title"].startswith("<?xml")
+    assert store.stats().relations == 1
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_api_refuses_other_xml_with_415_listing_formats(api: TestClient,
+                                                       store: GraphStore) -> None:
+    body = b'<?xml version="1.0"?>\n<catalog><book>Russia funds Sputnik Serbia.</book></catalog>\n'
+    for name, ctype in (("books.xml", "application/octet-stream"), ("books", "text/xml"),
+                        ("books", "application/octet-stream")):
+        r = api.post("/api/documents", files={"file": (name, body, ctype)})
+        assert r.status_code == 415, (name, ctype, r.status_code, r.text[:300])
+        assert ".rdf" in r.json()["detail"] and ".pdf" in r.json()["detail"], r.json()
+    assert store.stats().documents == 0

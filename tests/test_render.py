@@ -15,9 +15,9 @@ from api.app import create_app
 from api.settings import Settings
 from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
+from graph.store import GraphStore
 from publish.render import ADVERSARIAL, layout, safe_url, script_hash, snapshot_svg, visualize
 from publish.snapshots import build_payload
-from graph.store import GraphStore
 from tests.test_snapshots import (
     DOC_A,
     DOC_B,

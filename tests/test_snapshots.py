@@ -15,8 +15,8 @@ from api.settings import Settings
 from core.errors import InputError, NotFound
 from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from publish.snapshots import build_payload, canonical_json, make_snapshot, snapshot_id
 from graph.store import GraphStore
+from publish.snapshots import build_payload, canonical_json, make_snapshot, snapshot_id
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_SENTENCE = "Russia funds <script>alert(1)</script> Sputnik Serbia."
