@@ -85,10 +85,13 @@ def _edge(store: GraphStore, r: Relation, extra: list[dict[str, Any]]) -> dict[s
     for ev in extra:
         if ev not in shown:
             shown.insert(0, ev)
-    return {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
+    edge = {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
             "confidence": round(r.confidence, 4), "status": r.status,
             "first_seen": _date(r.first_seen), "last_seen": _date(r.last_seen),
             "evidence_count": r.evidence_count, "evidence": shown}
+    if r.review == "confirmed":  # only then: payloads of unreviewed graphs keep their ids
+        edge["confirmed"] = True
+    return edge
 
 
 def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
@@ -193,6 +196,25 @@ def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
     return snap
 
 
+def rejected_since(store: GraphStore, payload: dict[str, Any]) -> list[str]:
+    """Return the ids of the relations of a snapshot that an editor rejected since."""
+    ids = [e["id"] for e in payload.get("edges", [])]
+    return [r.id for r in store.get_relations(ids) if r.status == "rejected"]
+
+
+def current_payload(store: GraphStore, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the payload the query of a snapshot gives on the graph as it is now (its
+    title, caption and credit kept; rejected relations left out as in any new snapshot)."""
+    query = payload["query"]
+    return build_payload(
+        store, query["focus"], query["hops"],
+        [(p["source"], p["target"]) for p in query.get("paths", [])],
+        RelationFilter.model_validate(query.get("filters") or {}), payload.get("title", ""),
+        payload.get("caption", ""), payload.get("credit", ""), query.get("k", 3),
+        query.get("max_hops", 4), query.get("mode", "influence"),
+        {n["id"]: (n["x"], n["y"]) for n in payload.get("nodes", [])})
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -242,19 +264,31 @@ def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
         tip = "\n".join([head] + [evidence_text(ev) for ev in r["evidence"]])
         vis_edges.append({"id": r["id"], "from": r["source"], "to": r["target"],
                           "label": r["predicate"], "title": tip, "color": style["color"],
-                          "dashes": style["dashes"], "arrows": style["arrows"]})
+                          "dashes": style["dashes"], "arrows": style["arrows"],
+                          "width": 3 if r.get("confirmed") else 1})
     data = {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
             "options": {"physics": {"enabled": False}}}
     return relations, paths, data
 
 
-def snapshot_page(sid: str, payload: dict[str, Any]) -> tuple[str, str]:
-    """Return (html, csp) of the self-contained page of a snapshot (frameable by any site)."""
+def snapshot_page(sid: str, payload: dict[str, Any], rejected: Sequence[str] = (),
+                  live: bool = False) -> tuple[str, str]:
+    """Return (html, csp) of the self-contained page of a snapshot (frameable by any site).
+
+    ``rejected``: the ids of its relations an editor rejected since it was published (the
+    page says so and links to the same view of the current graph); ``live``: the page is
+    that current view, not a frozen snapshot.
+    """
     relations, paths, data = snapshot_view(payload)
+    later = set(rejected)
+    for r in relations:
+        r["rejected_later"] = r["id"] in later
     scripts = [vis_network_js(), static_text("graph.js")]
     csp = inline_page_csp(scripts, frameable=True)
     html = templates().get_template("snapshot.html").render(
-        id=sid, p=payload, relations=relations, paths=paths, data=data,
+        id=sid, p=payload, relations=relations, paths=paths, data=data, live=live,
+        rejected=[r["number"] for r in relations if r["rejected_later"]],
+        current_url=f"{sid}/current",
         svg_url=f"{sid}.svg", json_url=f"{sid}.json", css=static_text("graph.css"),
         vis_js=scripts[0], page_js=scripts[1])
     return html, csp

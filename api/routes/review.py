@@ -112,6 +112,21 @@ def get_judgement(store: StoreDep,
     return found
 
 
+class ReviewsOut(BaseModel):
+    """The relations an editor confirmed or rejected: review by relation id."""
+
+    reviews: dict[str, str]
+
+
+@router.get("/relations", response_model=ReviewsOut, summary="Reviewed relations",
+            description="The review of every relation an active judgement confirmed or "
+                        "rejected (the explorer styles edges with it).",
+            dependencies=[Depends(require_read)], responses=error_responses(401, 403))
+def get_reviews(store: StoreDep) -> ReviewsOut:
+    """Return the reviews of the reviewed relations."""
+    return ReviewsOut(reviews=dict(store.overrides().reviews))
+
+
 @router.get("/candidates", response_model=CandidatesOut, summary="Likely duplicates",
             description="Pairs of entities likely to be one (shared alias, acronym, similar "
                         "names, same type, shared neighbours), best first, each with its "

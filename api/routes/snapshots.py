@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
 from publish.render import snapshot_svg
-from publish.snapshots import canonical_json, snapshot_page
+from publish.snapshots import canonical_json, current_payload, rejected_since, snapshot_page
 from service import snapshots as snapshot_service
 from service.snapshots import SnapshotIn, get_snapshot
 
@@ -21,6 +21,8 @@ router = APIRouter(tags=["snapshots"])
 SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
 #: Published snapshots never change: caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+#: A snapshot's page says when its relations were rejected later: cached for minutes.
+PAGE_CACHE = "public, max-age=300"
 
 
 class SnapshotOut(BaseModel):
@@ -136,8 +138,22 @@ def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResp
 @router.get("/s/{sid}", response_class=HTMLResponse, summary="A snapshot page",
             responses=error_responses(404))
 def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
-    """Return the self-contained page of a snapshot: graph, legend and cited relations."""
+    """Return the self-contained page of a snapshot: graph, legend and cited relations,
+    and a notice when an editor rejected some of them since (so the page is cached for
+    minutes, not forever: its data stays frozen)."""
     snap = get_snapshot(store, sid)
-    html, csp = snapshot_page(snap.id, snap.payload)
-    return HTMLResponse(html, headers=_headers(csp))
+    html, policy = snapshot_page(snap.id, snap.payload, rejected_since(store, snap.payload))
+    return HTMLResponse(html, headers={**_headers(policy), "Cache-Control": PAGE_CACHE})
+
+
+@router.get("/s/{sid}/current", response_class=HTMLResponse,
+            summary="The query of a snapshot on the current graph",
+            description="The same focus, paths and filters as the snapshot, drawn from the "
+                        "graph as it is now (corrections included); not frozen, not stored.",
+            responses=error_responses(404))
+def snapshot_current(store: StoreDep, sid: SidParam) -> HTMLResponse:
+    """Return the page of a snapshot's query on the current graph."""
+    snap = get_snapshot(store, sid)
+    html, policy = snapshot_page(snap.id, current_payload(store, snap.payload), live=True)
+    return HTMLResponse(html, headers={**_headers(policy), "Cache-Control": "no-store"})
 

@@ -428,6 +428,6 @@
     });
   });
 
-  window.explorer = { network: network, nodes: nodes, edges: edges, state: state };
+  window.explorer = { network: network, nodes: nodes, edges: edges, state: state, choose: choose };
   counts();
 })();
