@@ -322,7 +322,8 @@ def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
             table.add_column(col, overflow="fold")
         for r in rels:
             table.add_row(r.predicate, r.other.name, f"{r.confidence:.2f}",
-                          str(r.evidence_count), r.status,
+                          str(r.evidence_count),
+                          r.status if r.review != "confirmed" else f"{r.status}, confirmed",
                           r.best_evidence.sentence if r.best_evidence else "")
         out.print(table)
 

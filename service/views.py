@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.model import Document, Entity, Relation
+from graph.model import Document, Entity, Relation, Review
 
 ExportFormat = Literal["ttl", "jsonld", "graphml", "gexf", "ftm", "csv"]
 RankMetric = Literal["pagerank", "betweenness", "degree"]
@@ -72,6 +72,7 @@ class RelationSummary(BaseModel):
     first_seen: date | None = None
     last_seen: date | None = None
     evidence_count: int
+    review: Review = "unreviewed"
     best_evidence: EvidenceBrief | None = None
 
 
