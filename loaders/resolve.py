@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.names import clean_name
 from graph.model import Entity
-from graph.names import clean_name
 from loaders.cues import role_of
 from loaders.heads import head_noun_index, head_type
 from loaders.lookups import key_of
