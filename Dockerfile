@@ -9,9 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY core core
 COPY ontology ontology
 COPY graph graph
 COPY loaders loaders
+COPY publish publish
 COPY service service
 COPY api api
 RUN pip install . \

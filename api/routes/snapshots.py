@@ -2,31 +2,19 @@
 snippet, an SVG drawing and JSON, forever the same."""
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from markupsafe import escape
+from pydantic import BaseModel
 
 from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
-from graph.errors import InputError
-from graph.model import RelationFilter
-from graph.render import snapshot_svg
-from graph.snapshots import (
-    MAX_FOCUS,
-    MAX_HOPS,
-    MAX_PATH_QUERIES,
-    build_payload,
-    canonical_json,
-    current_payload,
-    load_snapshot,
-    make_snapshot,
-    rejected_since,
-    snapshot_page,
-)
+from publish.render import snapshot_svg
+from publish.snapshots import canonical_json, current_payload, rejected_since, snapshot_page
+from service import snapshots as snapshot_service
+from service.snapshots import SnapshotIn, get_snapshot
 
 router = APIRouter(tags=["snapshots"])
 
@@ -35,88 +23,6 @@ SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapsho
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: A snapshot's page says when its relations were rejected later: cached for minutes.
 PAGE_CACHE = "public, max-age=300"
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "not a finite number"
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-class PathPair(BaseModel):
-    """Two entities whose best paths go into the snapshot."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    source: str = Field(min_length=1, max_length=1000)
-    target: str = Field(min_length=1, max_length=1000)
-
-
-class FiltersIn(BaseModel):
-    """The relation filters the snapshot was made with (names checked against the ontology)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    predicates: list[str] = Field(default_factory=list, max_length=100)
-    types: list[str] = Field(default_factory=list, max_length=100)
-    since: dt.date | None = None
-    until: dt.date | None = None
-    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
-
-    def to_filter(self) -> RelationFilter:
-        """Return the RelationFilter; raise InputError naming an unknown predicate or type."""
-        from ontology import get_ontology
-
-        onto = get_ontology()
-        for p in self.predicates:
-            onto.predicate(p)
-        for t in self.types:
-            onto.type(t)
-        return RelationFilter(**self.model_dump())
-
-
-class SnapshotIn(BaseModel):
-    """What to freeze: focus entities and their neighbourhood, paths, filters, and the words
-    shown with it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    focus: list[str] = Field(default_factory=list, max_length=MAX_FOCUS,
-                             description="Entity ids, names or aliases")
-    hops: int = Field(1, ge=0, le=MAX_HOPS, description="Neighbourhood depth (0: alone)")
-    paths: list[PathPair] = Field(default_factory=list, max_length=MAX_PATH_QUERIES)
-    k: int = Field(3, ge=1, le=10, description="Paths kept per pair")
-    max_hops: int = Field(4, ge=1, le=6)
-    mode: Literal["influence", "any"] = "influence"
-    filters: FiltersIn = FiltersIn()
-    title: str = Field("", max_length=200)
-    caption: str = Field("", max_length=2000)
-    credit: str = Field("", max_length=300)
-    positions: dict[str, tuple[float, float]] | None = Field(
-        None, description="Layout as shown (entity id → [x, y]); else laid out on the server")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _finite_numbers(cls, data: Any) -> Any:
-        """Turn Infinity/NaN (which Python's JSON reader accepts) into a value that fails
-        validation with a message, so the 422 body stays valid JSON."""
-        return _finite(data)
-
-    @field_validator("positions")
-    @classmethod
-    def _few_positions(cls, v: dict[str, tuple[float, float]] | None
-                       ) -> dict[str, tuple[float, float]] | None:
-        if v is None:
-            return v
-        if len(v) > 1000:
-            raise ValueError("at most 1000 positions")
-        if any(not math.isfinite(c) or abs(c) > 1e6 for xy in v.values() for c in xy):
-            raise ValueError("positions must be finite numbers within ±1e6")
-        return v
 
 
 class SnapshotOut(BaseModel):
@@ -154,8 +60,6 @@ def base_url(request: Request) -> str:
 
 def embed_snippet(url: str, title: str) -> str:
     """Return the responsive ``<iframe>`` snippet embedding the snapshot page at ``url``."""
-    from markupsafe import escape
-
     return (f'<iframe src="{escape(url)}" title="{escape(title)}" loading="lazy" '
             f'style="width:100%;max-width:100%;aspect-ratio:4/3;min-height:420px;border:0" '
             f'allowfullscreen></iframe>')
@@ -171,14 +75,7 @@ def embed_snippet(url: str, title: str) -> str:
              responses=error_responses(400, 401, 403, 404, 409))
 def create_snapshot(store: StoreDep, body: SnapshotIn, request: Request) -> SnapshotOut:
     """Build, store and return a snapshot."""
-    flt = body.filters.to_filter()
-    if not body.focus and not body.paths:
-        raise InputError("give at least one focus entity or one path")
-    payload = build_payload(store, body.focus, body.hops,
-                            [(p.source, p.target) for p in body.paths], flt, body.title,
-                            body.caption, body.credit, body.k, body.max_hops, body.mode,
-                            body.positions)
-    snap = make_snapshot(store, payload)
+    snap = snapshot_service.create_snapshot(store, body)
     url = f"{base_url(request)}/s/{snap.id}"
     return SnapshotOut(id=snap.id, url=url, embed_html=embed_snippet(url, snap.title),
                        title=snap.title, created=snap.created)
@@ -194,7 +91,7 @@ def list_snapshots(store: StoreDep, request: Request,
         SnapshotListItem(id=s.id, url=f"{base}/s/{s.id}", title=s.title, created=s.created,
                          nodes=len(s.payload.get("nodes", [])),
                          edges=len(s.payload.get("edges", [])))
-        for s in store.list_snapshots(limit)])
+        for s in snapshot_service.list_snapshots(store, limit)])
 
 
 def _headers(csp: str | None = None) -> dict[str, str]:
@@ -213,7 +110,7 @@ FRAMEABLE_NO_SCRIPT = ("default-src 'none'; style-src 'unsafe-inline'; img-src '
             responses=error_responses(404))
 def snapshot_json(store: StoreDep, sid: SidParam) -> Response:
     """Return the snapshot record: id, created, title and the frozen payload."""
-    snap = load_snapshot(store, sid)
+    snap = get_snapshot(store, sid)
     body = canonical_json({"id": snap.id, "created": snap.created, "title": snap.title,
                            "payload": snap.payload})
     return Response(body, media_type="application/json",
@@ -224,7 +121,7 @@ def snapshot_json(store: StoreDep, sid: SidParam) -> Response:
             responses=error_responses(404))
 def snapshot_drawing(store: StoreDep, sid: SidParam) -> Response:
     """Return the SVG drawing of a snapshot, laid out on the server."""
-    snap = load_snapshot(store, sid)
+    snap = get_snapshot(store, sid)
     return Response(snapshot_svg(snap.payload), media_type="image/svg+xml",
                     headers=_headers(FRAMEABLE_NO_SCRIPT))
 
@@ -233,7 +130,7 @@ def snapshot_drawing(store: StoreDep, sid: SidParam) -> Response:
             summary="The snippet embedding a snapshot", responses=error_responses(404))
 def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResponse:
     """Return the responsive ``<iframe>`` snippet of a snapshot (paste it into an article)."""
-    snap = load_snapshot(store, sid)
+    snap = get_snapshot(store, sid)
     url = f"{base_url(request)}/s/{snap.id}"
     return HTMLResponse(embed_snippet(url, snap.title), headers=_headers(FRAMEABLE_NO_SCRIPT))
 
@@ -244,9 +141,9 @@ def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
     """Return the self-contained page of a snapshot: graph, legend and cited relations,
     and a notice when an editor rejected some of them since (so the page is cached for
     minutes, not forever: its data stays frozen)."""
-    snap = load_snapshot(store, sid)
-    html, csp = snapshot_page(snap.id, snap.payload, rejected_since(store, snap.payload))
-    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": PAGE_CACHE})
+    snap = get_snapshot(store, sid)
+    html, policy = snapshot_page(snap.id, snap.payload, rejected_since(store, snap.payload))
+    return HTMLResponse(html, headers={**_headers(policy), "Cache-Control": PAGE_CACHE})
 
 
 @router.get("/s/{sid}/current", response_class=HTMLResponse,
@@ -256,7 +153,7 @@ def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
             responses=error_responses(404))
 def snapshot_current(store: StoreDep, sid: SidParam) -> HTMLResponse:
     """Return the page of a snapshot's query on the current graph."""
-    snap = load_snapshot(store, sid)
-    html, csp = snapshot_page(snap.id, current_payload(store, snap.payload), live=True)
-    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": "no-store"})
+    snap = get_snapshot(store, sid)
+    html, policy = snapshot_page(snap.id, current_payload(store, snap.payload), live=True)
+    return HTMLResponse(html, headers={**_headers(policy), "Cache-Control": "no-store"})
 
