@@ -222,11 +222,11 @@ def test_explorer_search_expand_path_and_snapshot_embed(server: str, page: Any,
         edges = int(graph.get_attribute("data-rendered-edges") or -1)
         assert (nodes, edges) == (4, 3)
         assert frame.locator("h1").inner_text() == "How Russia reaches Informer"
-        relations = frame.locator("ol.relations > li")
+        relations = frame.locator("table.relations tbody tr")
         assert relations.count() == 3
-        text = frame.locator("ol.relations").inner_text()
+        text = frame.locator("table.relations").inner_text()
         assert HOSTILE_SENTENCE in text and HOSTILE_NAME in text
-        assert frame.locator(f"ol.relations a[href='{DOC_A.url}']").count() >= 1
+        assert frame.locator(f"table.relations a[href='{DOC_A.url}']").count() >= 1
         reader_watch.check(_host(server), _host(article_url))
     finally:
         article.shutdown()
@@ -313,10 +313,10 @@ def test_snapshot_page_draws_its_graph_from_the_server_only(server: str, page: A
     assert int(graph.get_attribute("data-rendered-nodes") or -1) == len(data["nodes"]) == 4
     assert int(graph.get_attribute("data-rendered-edges") or -1) == len(data["edges"]) == 3
     assert page.locator("h1").inner_text() == "<b>Bold</b> title"
-    text = page.locator("ol.relations").inner_text()
+    text = page.locator("table.relations").inner_text()
     assert HOSTILE_NAME in text and HOSTILE_SENTENCE in text
     assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
-    assert page.locator("ol.relations a[href^='javascript']").count() == 0
+    assert page.locator("table.relations a[href^='javascript']").count() == 0
     watch.check(_host(server))
 
 
@@ -356,3 +356,117 @@ def test_phone_sized_screen(server: str, browser: Any, path: str) -> None:
         watch.check(_host(server))
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- embeds
+
+
+def _serve_folder(folder: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``folder`` on another local port (another origin); return the server."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+HOST_PAGE = ("<!doctype html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
+             "<script>window.got = []; window.addEventListener('message', function (e) "
+             "{ window.got.push(e.data); });</script></head><body><h1>An article</h1>"
+             "<p>Our findings:</p>{embed}<p>The end.</p></body></html>")
+
+
+def test_host_page_sizes_the_oembed_iframe_from_the_height_message(
+        server: str, page: Any, tmp_path: Path) -> None:
+    out = _snapshot(server, {"paths": [{"source": "Russia", "target": "Informer"}],
+                             "title": "How Russia reaches Informer", "credit": "Test Desk"})
+    answer = httpx.get(f"{server}/oembed", params={"url": out["url"], "maxwidth": 700}).json()
+    assert answer["type"] == "rich" and answer["width"] == 700
+    assert answer["title"] == "How Russia reaches Informer"
+    iframe_only = answer["html"][:answer["html"].index("</iframe>") + len("</iframe>")]
+    (tmp_path / "oembed.html").write_text(HOST_PAGE.replace("{embed}", answer["html"]),
+                                          encoding="utf-8")
+    (tmp_path / "bare.html").write_text(HOST_PAGE.replace("{embed}", iframe_only),
+                                        encoding="utf-8")
+    article = _serve_folder(tmp_path)
+    try:
+        host = f"http://127.0.0.1:{article.server_address[1]}"
+        watch = Watch(page)
+        page.goto(f"{host}/oembed.html")
+        frame = page.frame_locator("iframe")
+        frame.locator("#graph[data-ready='true']").wait_for()
+        page.wait_for_function(
+            "() => window.got.some(d => d && d.type === 'influence-graph:height')")
+        page.wait_for_function(
+            "() => window.got.some(d => d && d.sentinel === 'amp' && d.type === 'embed-size')")
+        # the iframe takes the height the page reports: the whole page shows, no scrolling
+        page.wait_for_function(
+            """() => { const f = document.querySelector('iframe');
+                 const sent = window.got.filter(d => d && d.type === 'influence-graph:height');
+                 return f.style.height === sent[sent.length - 1].height + 'px'; }""")
+        height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+        inner = page.frames[1].evaluate(
+            "Math.ceil(document.documentElement.getBoundingClientRect().height)")
+        assert abs(height - inner) <= 1 and height > answer["height"]
+        assert page.frames[1].evaluate("document.documentElement.scrollHeight <= innerHeight")
+        watch.check(_host(server), _host(host))
+
+        # the iframe alone (a CMS that strips scripts) keeps its fallback height
+        bare = page.context.new_page()
+        bare_watch = Watch(bare)
+        bare.goto(f"{host}/bare.html")
+        bare.frame_locator("iframe").locator("#graph[data-ready='true']").wait_for()
+        assert bare.evaluate("document.querySelector('iframe').getBoundingClientRect().height") \
+            == answer["height"]
+        bare_watch.check(_host(server), _host(host))
+    finally:
+        article.shutdown()
+
+
+def test_dark_and_auto_themes(server: str, browser: Any) -> None:
+    out = _snapshot(server, {"focus": ["Informer"], "hops": 1})
+    seen = {}
+    for scheme, flag in (("light", "theme=dark"), ("dark", "theme=auto"),
+                         ("light", "theme=auto"), ("dark", "theme=light")):
+        context = browser.new_context(color_scheme=scheme)
+        p = context.new_page()
+        watch = Watch(p)
+        p.goto(f"{out['url']}?{flag}")
+        p.locator("#graph[data-ready='true']").wait_for()
+        seen[(scheme, flag)] = p.evaluate("getComputedStyle(document.body).backgroundColor")
+        watch.check(_host(server))
+        context.close()
+    dark, white = "rgb(22, 24, 28)", "rgb(255, 255, 255)"
+    assert seen == {("light", "theme=dark"): dark, ("dark", "theme=auto"): dark,
+                    ("light", "theme=auto"): white, ("dark", "theme=light"): white}
+
+
+def test_static_plain_page_reads_without_script(server: str, browser: Any) -> None:
+    out = _snapshot(server, {"focus": ["Informer"], "hops": 1, "title": "Backers"})
+    context = browser.new_context(java_script_enabled=False)
+    p = context.new_page()
+    p.goto(f"{out['url']}?static=1&plain=1")
+    assert p.locator("h1").count() == 0
+    img = p.locator("img.drawing")
+    img.wait_for()
+    p.wait_for_function("() => document.querySelector('img.drawing').complete")
+    assert p.evaluate("document.querySelector('img.drawing').naturalWidth") > 0
+    assert "Informer" in (img.get_attribute("alt") or "")
+    assert p.locator("table.relations tbody tr").count() == 2
+    assert p.locator("a.get-data").get_attribute("href") == f"{out['id']}.csv"
+    context.close()
+
+
+def test_snapshot_page_keyboard_reaches_graph_and_table(server: str, page: Any) -> None:
+    out = _snapshot(server, {"focus": ["Informer"], "hops": 1})
+    watch = Watch(page)
+    page.goto(out["url"])
+    page.locator("#graph[data-ready='true']").wait_for()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#rel-h'")
+    page.focus("#graph")
+    scale = page.evaluate("window.influenceGraph.network.getScale()")
+    page.keyboard.press("Equal")  # vis-network's keyboard zoom in (+ / =)
+    page.wait_for_function(f"() => window.influenceGraph.network.getScale() > {scale}")
+    watch.check(_host(server))

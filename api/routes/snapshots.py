@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
-from graph.errors import InputError
+from graph.errors import InputError, NotFound
 from graph.model import RelationFilter
+from graph.embeds import PNG_SCALES, embed_snippet, oembed, relations_csv, snapshot_png
 from graph.render import snapshot_svg
 from graph.snapshots import (
     MAX_FOCUS,
@@ -23,6 +26,7 @@ from graph.snapshots import (
     canonical_json,
     load_snapshot,
     make_snapshot,
+    republish,
     snapshot_page,
 )
 
@@ -31,6 +35,8 @@ router = APIRouter(tags=["snapshots"])
 SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
 #: Published snapshots never change: caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+#: A page may gain the link to a re-published version: caches check again after 5 minutes.
+PAGE_CACHE = "public, max-age=300"
 
 
 def _finite(value: Any) -> Any:
@@ -148,15 +154,6 @@ def base_url(request: Request) -> str:
     return (public or str(request.base_url)).rstrip("/")
 
 
-def embed_snippet(url: str, title: str) -> str:
-    """Return the responsive ``<iframe>`` snippet embedding the snapshot page at ``url``."""
-    from markupsafe import escape
-
-    return (f'<iframe src="{escape(url)}" title="{escape(title)}" loading="lazy" '
-            f'style="width:100%;max-width:100%;aspect-ratio:4/3;min-height:420px;border:0" '
-            f'allowfullscreen></iframe>')
-
-
 @router.post("/api/snapshots", response_model=SnapshotOut, status_code=201,
              summary="Freeze a subgraph into a snapshot",
              description="Takes the neighbourhood of the focus entities and the best paths "
@@ -234,11 +231,85 @@ def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResp
     return HTMLResponse(embed_snippet(url, snap.title), headers=_headers(FRAMEABLE_NO_SCRIPT))
 
 
-@router.get("/s/{sid}", response_class=HTMLResponse, summary="A snapshot page",
+@router.get("/s/{sid}.csv", summary="The relations of a snapshot with their sources, as CSV",
             responses=error_responses(404))
-def snapshot_html(store: StoreDep, sid: SidParam) -> HTMLResponse:
+def snapshot_csv(store: StoreDep, sid: SidParam) -> Response:
+    """Return the CSV of a snapshot's relations, one row per source shown ("Get the data")."""
+    snap = load_snapshot(store, sid)
+    return Response(relations_csv(snap.payload), media_type="text/csv; charset=utf-8",
+                    headers={**_headers(FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*",
+                             "Content-Disposition": f'attachment; filename="snapshot-{sid[:12]}.csv"'})
+
+
+@router.get("/s/{sid}.png", summary="A PNG image of a snapshot (social cards, print)",
+            responses={**error_responses(404, 422), 200: {"content": {"image/png": {}}}})
+def snapshot_image(store: StoreDep, sid: SidParam,
+                   scale: Annotated[int, Query(description="1 or 2 (twice the pixels)")] = 1
+                   ) -> Response:
+    """Return the PNG of a snapshot's drawing at scale 1 or 2."""
+    if scale not in PNG_SCALES:
+        raise InputError(f"scale must be 1 or 2, not {scale}")
+    snap = load_snapshot(store, sid)
+    return Response(snapshot_png(snap.payload, scale), media_type="image/png",
+                    headers=_headers(FRAMEABLE_NO_SCRIPT))
+
+
+_SNAPSHOT_PATH = re.compile(r"^/s/([0-9a-f]{64})/?$")
+
+
+@router.get("/oembed", summary="oEmbed: the embed code of a snapshot page",
+            description="`url` is a snapshot page (`{base}/s/{id}`). Answers the oEmbed "
+                        "1.0 JSON of type `rich`: html (the iframe and its resizing script), "
+                        "width, height, title, author_name (the credit), provider and the "
+                        "PNG thumbnail. Only `format=json` is served.",
+            responses=error_responses(400, 404, 422))
+def oembed_answer(store: StoreDep, request: Request,
+                  url: Annotated[str, Query(min_length=1, max_length=2000)],
+                  maxwidth: Annotated[int | None, Query(ge=50, le=10000)] = None,
+                  maxheight: Annotated[int | None, Query(ge=50, le=10000)] = None,
+                  format: Annotated[Literal["json"], Query()] = "json") -> JSONResponse:
+    """Return the oEmbed JSON of the snapshot page at ``url``."""
+    base = base_url(request)
+    parts = urlsplit(url)
+    match = _SNAPSHOT_PATH.match(parts.path)
+    if parts.netloc != urlsplit(base).netloc or match is None:
+        raise NotFound(f"{url!r} is not a snapshot page of this service ({base}/s/<id>)")
+    snap = load_snapshot(store, match.group(1))
+    body = oembed(f"{base}/s/{snap.id}", snap.title, snap.payload, base, maxwidth, maxheight)
+    return JSONResponse(body, headers={"Access-Control-Allow-Origin": "*",
+                                       "Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/s/{sid}", response_class=HTMLResponse, summary="A snapshot page",
+            responses=error_responses(404, 422))
+def snapshot_html(store: StoreDep, sid: SidParam, request: Request,
+                  theme: Annotated[Literal["light", "dark", "auto"], Query(
+                      description="auto follows the reader's prefers-color-scheme")] = "light",
+                  plain: Annotated[bool, Query(description="1: no title and credit")] = False,
+                  static: Annotated[bool, Query(description="1: the SVG drawing, no physics "
+                                                            "and no drawing script")] = False,
+                  ) -> HTMLResponse:
     """Return the self-contained page of a snapshot: graph, legend and cited relations."""
     snap = load_snapshot(store, sid)
-    html, csp = snapshot_page(snap.id, snap.payload)
-    return HTMLResponse(html, headers=_headers(csp))
+    html, csp = snapshot_page(snap.id, snap.payload, base_url(request), theme, plain, static,
+                              store.snapshot_successor(snap.id))
+    # what the page shows never changes, but it may gain a link to a newer version
+    return HTMLResponse(html, headers={"Cache-Control": PAGE_CACHE,
+                                       "Content-Security-Policy": csp})
 
+
+@router.post("/api/snapshots/{sid}/republish", response_model=SnapshotOut,
+             summary="Re-publish a snapshot with today's data",
+             description="Builds the snapshot's query again on the current graph. With new "
+                         "data, a new snapshot (a new id) that replaces the old one is stored "
+                         "(201) and the old page links to it; with the same data the old "
+                         "snapshot is answered unchanged (200). Needs a write key.",
+             dependencies=[Depends(require_write)],
+             responses=error_responses(400, 401, 403, 404))
+def republish_snapshot(store: StoreDep, sid: SidParam, request: Request) -> JSONResponse:
+    """Re-publish a snapshot; return the new one (201) or the unchanged one (200)."""
+    snap, changed = republish(store, sid)
+    url = f"{base_url(request)}/s/{snap.id}"
+    out = SnapshotOut(id=snap.id, url=url, embed_html=embed_snippet(url, snap.title),
+                      title=snap.title, created=snap.created)
+    return JSONResponse(out.model_dump(), status_code=201 if changed else 200)
