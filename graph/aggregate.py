@@ -148,11 +148,15 @@ def noisy_or(confidences: Iterable[float]) -> float:
 
 
 def aggregate(rel_id: str, subject: str, predicate: str, obj: str,
-              evidence: Iterable[tuple[float, str, date | None]]) -> Relation | None:
-    """Return the relation aggregated from its (confidence, status, date) evidence rows.
+              evidence: Iterable[tuple[float, str, date | None]],
+              review: str = "unreviewed") -> Relation | None:
+    """Return the relation aggregated from its (confidence, status, date) evidence rows and
+    an editor's ``review`` of it.
 
     Confidence is the noisy-or of asserted evidence (0 when none is asserted); status is
-    "asserted" when any evidence is; dates span the evidence dates. None when no evidence.
+    "asserted" when any evidence is; dates span the evidence dates. A rejected relation has
+    status "rejected", and one whose two ends were merged into one entity "merged". None
+    when no evidence.
     """
     rows = list(evidence)
     if not rows:
@@ -160,8 +164,13 @@ def aggregate(rel_id: str, subject: str, predicate: str, obj: str,
     asserted = [c for c, s, _ in rows if s == "asserted"]
     statuses = [s for _, s, _ in rows]
     status = "asserted" if asserted else max(sorted(set(statuses)), key=statuses.count)
+    if subject == obj:
+        status = "merged"
+    elif review == "rejected":
+        status = "rejected"
     dates = [d for _, _, d in rows if d is not None]
     return Relation(id=rel_id, subject=subject, predicate=predicate, object=obj,
                     confidence=noisy_or(asserted), status=status,  # type: ignore[arg-type]
                     first_seen=min(dates) if dates else None,
-                    last_seen=max(dates) if dates else None, evidence_count=len(rows))
+                    last_seen=max(dates) if dates else None, evidence_count=len(rows),
+                    review=review)  # type: ignore[arg-type]

@@ -13,6 +13,11 @@ from pydantic import BaseModel, Field
 from graph.names import entity_id
 
 Status = Literal["asserted", "negated", "hypothetical", "refused", "alleged"]
+# a relation's status adds two of its own: "rejected" by an editor, and "merged" (its two
+# ends were merged into one entity: kept for an undo, never walked)
+RelationStatus = Literal["asserted", "negated", "hypothetical", "refused", "alleged",
+                         "rejected", "merged"]
+Review = Literal["unreviewed", "confirmed", "rejected"]
 
 
 class Entity(BaseModel):
@@ -91,7 +96,8 @@ class Relation(BaseModel):
 
     ``confidence`` is the noisy-or of its asserted evidence confidences; ``status`` is
     "asserted" when at least one evidence is asserted, otherwise the flag of its evidence.
-    Only asserted relations are walked by paths, neighbors and rankings.
+    Only asserted relations are walked by paths, neighbors and rankings. ``review`` is an
+    editor's judgement; a rejected relation has status "rejected" whatever its evidence.
     """
 
     id: str
@@ -99,10 +105,11 @@ class Relation(BaseModel):
     predicate: str
     object: str
     confidence: float
-    status: Status = "asserted"
+    status: RelationStatus = "asserted"
     first_seen: dt.date | None = None
     last_seen: dt.date | None = None
     evidence_count: int = 0
+    review: Review = "unreviewed"
 
 
 class EvidenceView(Evidence):

@@ -21,7 +21,8 @@ from graph.model import Document, Entity, EvidenceView, Relation, RelationFilter
 # cost ~5-8 % of a 100k load.
 SCHEMA = [
     *(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-      for label in ("Entity", "Document", "Snapshot", "Meta")),
+      for label in ("Entity", "Document", "Snapshot", "Meta", "Judgement")),
+    "CREATE INDEX judgement_seq IF NOT EXISTS FOR (n:Judgement) ON (n.seq)",
     "CREATE INDEX alias_head IF NOT EXISTS FOR (n:Alias) ON (n.head)",
     "CREATE TEXT INDEX alias_head_text IF NOT EXISTS FOR (n:Alias) ON (n.head)",
     "CREATE INDEX alias_entity IF NOT EXISTS FOR (n:Alias) ON (n.entity_id)",
@@ -100,7 +101,7 @@ def _adjacent_edges_query(as_subject: bool, as_object: bool, among: bool) -> str
 
 EDGE_LIST = "[r.id, r.subject, r.predicate, r.object, r.confidence]"
 REL_LIST = ("[r.id, r.subject, r.predicate, r.object, r.confidence, r.status, r.first_seen, "
-            "r.last_seen, r.evidence_count]")
+            "r.last_seen, r.evidence_count, coalesce(r.review, 'unreviewed')]")
 # one record holding a list per relation: far less to decode than a record (and a map of
 # every property) per relation
 REL_FIELDS = f"RETURN collect({REL_LIST}) AS rows"
@@ -144,11 +145,11 @@ def _relation(props: dict[str, Any]) -> Relation:
 
 def _relation_fields(row: list[Any]) -> Relation:
     """Return the relation of a ``REL_FIELDS`` row, unvalidated (we wrote it validated)."""
-    rid, subject, predicate, obj, confidence, status, first, last, count = row
+    rid, subject, predicate, obj, confidence, status, first, last, count, review = row
     return Relation.model_construct(id=rid, subject=subject, predicate=predicate, object=obj,
                                     confidence=confidence, status=status,
                                     first_seen=_day(first), last_seen=_day(last),
-                                    evidence_count=count)
+                                    evidence_count=count, review=review)
 
 
 def _document(props: dict[str, Any]) -> Document:

@@ -17,14 +17,15 @@ and record conversions in ``graph.neo4j_cypher``, the write transactions in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction, Record
 from rapidfuzz import fuzz
 
 from graph.aggregate import validate_document
 from graph.errors import InputError
+from graph.judgements import Overrides
 from graph.model import (
     Document,
     Entity,
@@ -37,7 +38,7 @@ from graph.model import (
     UpsertResult,
 )
 from graph.names import name_key
-from graph.neo4j_connections import Neo4jConnections
+from graph.neo4j_review import Neo4jReview
 from graph.neo4j_cypher import (
     ADJACENT,
     BUMP,
@@ -59,7 +60,7 @@ from graph.neo4j_cypher import (
     _snapshot,
     unless_cut,
 )
-from graph.neo4j_writes import remove_work, upsert_work
+from graph.neo4j_writes import StaleOverrides, remove_work, upsert_work
 
 __all__ = ["Neo4jStore", "_lucene"]
 
@@ -72,7 +73,12 @@ FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 
 
-class Neo4jStore(Neo4jConnections):
+T = TypeVar("T")
+# how many times a write is prepared again when judgements change while it is prepared
+STALE_TRIES = 5
+
+
+class Neo4jStore(Neo4jReview):
     """A GraphStore in a Neo4j 5 database (see the module docstring for the model)."""
 
     def ping(self) -> None:
@@ -128,7 +134,7 @@ class Neo4jStore(Neo4jConnections):
 
     def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
         """Write validated documents in one transaction, as if upserted one after another."""
-        existed = self._write(upsert_work(batch))
+        existed = self._write_judged(lambda overrides: upsert_work(batch, overrides))
         seen: set[str] = set()
         results = []
         for doc, triples in batch:
@@ -139,7 +145,18 @@ class Neo4jStore(Neo4jConnections):
 
     def remove_document(self, document_id: str) -> bool:
         """Remove a document, its evidence, and what only it supported; False if absent."""
-        return self._write(remove_work(document_id))
+        return self._write_judged(lambda overrides: remove_work(document_id, overrides))
+
+    def _write_judged(self, make: Callable[[Overrides], Callable[[ManagedTransaction], T]]
+                      ) -> T:
+        """Run the write ``make`` prepares with the current overrides; prepare it again
+        when a judgement came in between (StaleOverrides)."""
+        for _ in range(STALE_TRIES - 1):
+            try:
+                return self._write(make(self.overrides()))
+            except StaleOverrides:
+                continue
+        return self._write(make(self.overrides()))
 
     def get_document(self, document_id: str) -> Document | None:
         """Return the document or None."""

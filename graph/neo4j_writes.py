@@ -15,8 +15,9 @@ from graph.aggregate import (
     EntityState,
     aggregate,
     merge_entity,
-    placed,
 )
+from graph.errors import InfluenceError
+from graph.judgements import Overrides
 from graph.model import Document, Entity, Triple
 from graph.names import name_key
 from graph.neo4j_cypher import (
@@ -34,6 +35,20 @@ from graph.neo4j_cypher import (
 )
 
 ROWS_PER_QUERY = 5000  # rows of one UNWIND write (see _write_rows)
+JUDGEMENT_STAMP = "MATCH (m:Meta {id: 'graph'}) RETURN coalesce(m.judgements, 0) AS n"
+
+
+class StaleOverrides(InfluenceError):
+    """A judgement was made between reading the overrides and writing with them: the
+    caller prepares the write again."""
+
+
+def _check_stamp(tx: ManagedTransaction, overrides: Overrides) -> None:
+    """Raise StaleOverrides unless ``overrides`` are those of the judgements stored now
+    (call after ``_bump``: the lock keeps them so until the commit)."""
+    record = tx.run(JUDGEMENT_STAMP).single()
+    if (record["n"] if record else 0) != overrides.stamp:
+        raise StaleOverrides("judgements changed while the write was prepared")
 
 
 def _entity_row(entity_id: str, state: EntityState) -> dict[str, Any]:
@@ -128,9 +143,11 @@ def _stored_relations(tx: ManagedTransaction, ids: set[str], old: set[str],
 
 
 def _relation_row(rid: str, ends: tuple[str, str, str],
-                  evidence: list[tuple[float, str, date | None]]) -> dict[str, Any] | None:
-    """Return the properties of a relation aggregated from its evidence; None without any."""
-    rel = aggregate(rid, *ends, evidence)
+                  evidence: list[tuple[float, str, date | None]],
+                  review: str) -> dict[str, Any] | None:
+    """Return the properties of a relation aggregated from its evidence and review; None
+    without any evidence."""
+    rel = aggregate(rid, *ends, evidence, review)
     if rel is None:
         return None
     return {**rel.model_dump(), "first_seen": _iso(rel.first_seen),
@@ -140,7 +157,8 @@ def _relation_row(rid: str, ends: tuple[str, str, str],
 def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str],
                        ends: dict[str, tuple[str, str, str]],
                        evidence: dict[str, list[tuple[float, str, date | None]]],
-                       created: dict[str, dict[str, Any]], unsupported: set[str]) -> None:
+                       created: dict[str, dict[str, Any]], unsupported: set[str],
+                       reviews: dict[str, str]) -> None:
     """Write the aggregates of the relations ``ids`` from their ``evidence`` rows, inside
     ``tx``: update the ``existing`` ones, create the others (their rows, aggregated
     beforehand, in ``created``), delete those left without evidence, then the entities
@@ -151,7 +169,8 @@ def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str
     for rid in ids:
         if rid not in existing:  # only this transaction's evidence: aggregated already
             create.append(created[rid])
-        elif (row := _relation_row(rid, ends[rid], evidence.get(rid, []))) is None:
+        elif (row := _relation_row(rid, ends[rid], evidence.get(rid, []),
+                                   reviews.get(rid, "unreviewed"))) is None:
             drop.append(rid)
         else:
             update.append(row)
@@ -168,41 +187,49 @@ def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str
                "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
 
 
-def upsert_work(batch: list[tuple[Document, list[Triple]]]
+def upsert_work(batch: list[tuple[Document, list[Triple]]], overrides: Overrides
                 ) -> Callable[[ManagedTransaction], set[str]]:
     """Return the work of one write transaction storing validated documents as if upserted
-    one after another (a repeated id: the last copy wins); the work returns the ids of the
-    documents already stored. The rows are prepared here, once, not on every retry."""
+    one after another (a repeated id: the last copy wins), mentions placed where
+    ``overrides`` says; the work returns the ids of the documents already stored, and
+    raises StaleOverrides when a judgement came in between. The rows are prepared here,
+    once, not on every retry."""
     final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
     ids = sorted(final)
-    entities = [e for _, triples in batch for t in triples for e in (t.subject, t.object)]
+    entities = [e if overrides.empty else overrides.entity(e)
+                for _, triples in batch for t in triples for e in (t.subject, t.object)]
     evidence: dict[str, dict[str, Any]] = {}
     ends: dict[str, tuple[str, str, str]] = {}
     fresh: dict[str, list[tuple[float, str, date | None]]] = {}
     for doc_id in ids:
         for t in final[doc_id][1]:
-            rid, subject, obj = placed(t)
-            ends[rid] = (subject, t.predicate, obj)
+            rid, subject, predicate, obj, raw, raw_subject, raw_object = overrides.placed(t)
+            ends[rid] = (subject, predicate, obj)
             ev = t.evidence
-            ev_id = ev.evidence_id(rid, doc_id)
+            ev_id = ev.evidence_id(raw, doc_id)
             evidence[ev_id] = {
                 "id": ev_id, "relation_id": rid, "document_id": doc_id,
                 "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
                 "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
                 "confidence": ev.confidence, "attribution": ev.attribution,
                 "status": ev.status}
+            if rid != raw:  # the ends it was extracted with (an undone merge puts it back)
+                evidence[ev_id].update(src_subject=raw_subject, src_predicate=t.predicate,
+                                       src_object=raw_object)
     for ev_id in sorted(evidence):  # by id, as stored evidence is read back
         row = evidence[ev_id]
         fresh.setdefault(row["relation_id"], []).append(
             (row["confidence"], row["status"], _day(row["date"])))
     # a relation not stored yet has only this evidence: its row is ready before the work
     created = {rid: ready for rid, rows in fresh.items()
-               if (ready := _relation_row(rid, ends[rid], rows)) is not None}
+               if (ready := _relation_row(rid, ends[rid], rows, overrides.review(rid)))
+               is not None}
     # entities only named by an earlier copy of a repeated document support nothing
     unsupported = {e.id for e in entities} - {x for s, _, o in ends.values() for x in (s, o)}
 
     def work(tx: ManagedTransaction) -> set[str]:
         _bump(tx)
+        _check_stamp(tx, overrides)
         existed = {r["id"] for r in tx.run(
             "UNWIND $ids AS id MATCH (d:Document {id: id}) RETURN d.id AS id", ids=ids)}
         old_rels = {r["rid"] for r in tx.run(EVIDENCE_RELATIONS, ids=ids)}
@@ -227,25 +254,31 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]]
                     [evidence[i] for i in sorted(evidence)])
         for rid in existing.intersection(fresh):
             kept[rid] = kept.get(rid, []) + fresh[rid]
-        _refresh_relations(tx, sorted(touched), existing, known, kept, created, unsupported)
+        _refresh_relations(tx, sorted(touched), existing, known, kept, created, unsupported,
+                           overrides.reviews)
         return existed
 
     return work
 
 
-def remove_work(document_id: str) -> Callable[[ManagedTransaction], bool]:
+def remove_work(document_id: str, overrides: Overrides
+                ) -> Callable[[ManagedTransaction], bool]:
     """Return the work of one write transaction removing a document, its evidence and what
-    only it supported; the work returns False when there was no such document."""
+    only it supported (relations keep the reviews of ``overrides``); the work returns False
+    when there was no such document, and raises StaleOverrides when a judgement came in
+    between."""
     def work(tx: ManagedTransaction) -> bool:
         if tx.run("MATCH (d:Document {id: $id}) RETURN d.id", id=document_id).peek() is None:
             return False
         _bump(tx)
+        _check_stamp(tx, overrides)
         old_rels = {r["rid"] for r in tx.run(EVIDENCE_RELATIONS, ids=[document_id])}
         ends: dict[str, tuple[str, str, str]] = {}
         existing, kept = _stored_relations(tx, old_rels, old_rels, ends, [document_id])
         tx.run(DELETE_EVIDENCE, ids=[document_id]).consume()
         tx.run("MATCH (d:Document {id: $id}) DELETE d", id=document_id).consume()
-        _refresh_relations(tx, sorted(old_rels), existing, ends, kept, {}, set())
+        _refresh_relations(tx, sorted(old_rels), existing, ends, kept, {}, set(),
+                           overrides.reviews)
         return True
 
     return work

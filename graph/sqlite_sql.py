@@ -33,6 +33,11 @@ SCHEMA = (
         confidence REAL NOT NULL, attribution TEXT, status TEXT NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS snapshots (id TEXT PRIMARY KEY, created TEXT NOT NULL,
         title TEXT NOT NULL, payload TEXT NOT NULL)""",
+    # an editor's judgements, never deleted; "effect" is what writes consult (graph.judgements)
+    """CREATE TABLE IF NOT EXISTS judgements (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, at TEXT NOT NULL, active INTEGER NOT NULL,
+        effect TEXT NOT NULL, body TEXT NOT NULL)""",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('judgements', 0)",
     # covering what a walk reads (adjacent_edges), so it never visits the table itself
     ("CREATE INDEX IF NOT EXISTS relations_walk_out ON relations(subject, predicate, status, "
      "confidence, object, id)"),
@@ -55,16 +60,23 @@ SCHEMA = (
 
 _ENTITY_COLS = ("e.id, e.name, e.type, e.external_ids, (SELECT json_group_array(a.alias) "
                 "FROM aliases a WHERE a.entity_id = e.id)")
-_REL_COLS = "id, subject, predicate, object, confidence, status, first_seen, last_seen, evidence_count"
+_REL_COLS = ("id, subject, predicate, object, confidence, status, first_seen, last_seen, "
+             "evidence_count, review")
 _EV_COLS = ('v.id, v.relation_id, v.document_id, v.sentence, v."start", v."end", v.page, '
             "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url")
 _EV_FROM = "evidence v JOIN documents d ON d.id = v.document_id"
 _EV_ORDER = "(v.status = 'asserted') DESC, v.confidence DESC, v.date DESC, v.id"
 _DOC_COLS = "id, title, url, published, source, author, length, origin"
-# what a file created before a column existed gets (ALTER TABLE, then its index)
-MIGRATIONS = (
+# what a file created before a column existed gets (ALTER TABLE, then its index if any)
+MIGRATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("documents", "origin", "TEXT",
      "CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin)"),
+    ("relations", "review", "TEXT NOT NULL DEFAULT 'unreviewed'", None),
+    # the ends an evidence was extracted with, when a judgement moved it elsewhere (null:
+    # those of its relation)
+    ("evidence", "src_subject", "TEXT", None),
+    ("evidence", "src_predicate", "TEXT", None),
+    ("evidence", "src_object", "TEXT", None),
 )
 
 

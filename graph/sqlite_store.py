@@ -9,7 +9,6 @@ conversions are in ``graph.sqlite_sql``, what a write does to the tables in
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
-from graph.aggregate import aggregate, validate_document
+from graph.aggregate import validate_document
 from graph.errors import InputError
 from graph.model import (
     Document,
@@ -31,7 +30,7 @@ from graph.model import (
     UpsertResult,
 )
 from graph.names import name_key
-from graph.sqlite_connections import POOL_SIZE, SqliteConnections, _not_unicode
+from graph.sqlite_connections import POOL_SIZE, _not_unicode
 from graph.sqlite_sql import (
     _DOC_COLS,
     _ENTITY_COLS,
@@ -49,7 +48,8 @@ from graph.sqlite_sql import (
     _relation,
     _relation_where,
 )
-from graph.sqlite_writes import drop_evidence, write_document
+from graph.sqlite_review import SqliteReview
+from graph.sqlite_writes import drop_evidence, reaggregate, write_document
 
 T = TypeVar("T")
 
@@ -63,7 +63,7 @@ FUZZY_CUTOFF = 70.0
 FUZZY_CANDIDATES = 300
 
 
-class SqliteStore(SqliteConnections):
+class SqliteStore(SqliteReview):
     """A GraphStore in one SQLite file at ``path`` (its directory is created if missing).
 
     Raises StoreUnavailable naming the file when it cannot be opened or is not a database.
@@ -77,7 +77,8 @@ class SqliteStore(SqliteConnections):
             for table, column, kind, index in MIGRATIONS:
                 if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-                conn.execute(index)
+                if index:
+                    conn.execute(index)
 
     def ping(self) -> None:
         """Return None when the file answers a query; raise StoreUnavailable otherwise."""
@@ -153,7 +154,7 @@ class SqliteStore(SqliteConnections):
                 return False
             touched = drop_evidence(conn, document_id)
             conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            self._reaggregate(conn, touched)
+            reaggregate(conn, touched, self._overrides(conn).reviews)
             conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
         return True
 
@@ -161,42 +162,10 @@ class SqliteStore(SqliteConnections):
                         triples: Sequence[Triple]) -> UpsertResult:
         """Write a document with its triples in ``conn``'s transaction, then re-aggregate
         the relations its earlier and new evidence support."""
-        result, touched = write_document(conn, document, triples)
-        self._reaggregate(conn, touched)
+        overrides = self._overrides(conn)
+        result, touched = write_document(conn, document, triples, overrides)
+        reaggregate(conn, touched, overrides.reviews)
         return result
-
-    @staticmethod
-    def _reaggregate(conn: sqlite3.Connection, relation_ids: set[str]) -> None:
-        """Recompute these relations from their evidence; delete what is left unsupported."""
-        ids = json.dumps(sorted(relation_ids))
-        rels = {r[0]: r[1:] for r in conn.execute(
-            "SELECT id, subject, predicate, object FROM relations WHERE id IN "
-            "(SELECT value FROM json_each(?))", (ids,))}
-        rows: dict[str, list[tuple[float, str, dt.date | None]]] = {i: [] for i in rels}
-        for rel_id, c, status, d in conn.execute(
-                "SELECT relation_id, confidence, status, date FROM evidence WHERE relation_id "
-                "IN (SELECT value FROM json_each(?))", (ids,)):
-            rows[rel_id].append((c, status, dt.date.fromisoformat(d) if d else None))
-        updates, gone = [], []
-        for rel_id, (subject, predicate, obj) in sorted(rels.items()):
-            rel = aggregate(rel_id, subject, predicate, obj, rows[rel_id])
-            if rel is None:
-                gone.append((rel_id,))
-            else:
-                updates.append((rel.confidence, rel.status, _iso(rel.first_seen),
-                                _iso(rel.last_seen), rel.evidence_count, rel_id))
-        conn.executemany("UPDATE relations SET confidence = ?, status = ?, first_seen = ?, "
-                         "last_seen = ?, evidence_count = ? WHERE id = ?", updates)
-        conn.executemany("DELETE FROM relations WHERE id = ?", gone)
-        if not gone:
-            return
-        ends = json.dumps(sorted({e for s, _, o in rels.values() for e in (s, o)}))
-        orphans = conn.execute(
-            "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM relations WHERE "
-            "subject = value) AND NOT EXISTS (SELECT 1 FROM relations WHERE object = value)",
-            (ends,)).fetchall()
-        conn.executemany("DELETE FROM aliases WHERE entity_id = ?", orphans)
-        conn.executemany("DELETE FROM entities WHERE id = ?", orphans)
 
     # ------------------------------------------------------------------ reads
 

@@ -2,25 +2,30 @@
 the document row, its entities and aliases, its relations and evidence.
 
 The relations touched are re-aggregated from their evidence by the caller
-(``SqliteStore._reaggregate``) in the same transaction.
+(``reaggregate``) in the same transaction. An editor's judgements (``Overrides``) decide
+where mentions land and what a relation's review is.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from graph.aggregate import EntityState, merge_entity, placed
+from graph.aggregate import EntityState, aggregate, merge_entity
+from graph.judgements import Overrides
 from graph.model import Document, Entity, Triple, UpsertResult
 from graph.names import clean_name, name_key
 from graph.sqlite_sql import _DOC_COLS, _iso
 
 
 def write_document(conn: sqlite3.Connection, document: Document,
-                   triples: Sequence[Triple]) -> tuple[UpsertResult, set[str]]:
+                   triples: Sequence[Triple],
+                   overrides: Overrides) -> tuple[UpsertResult, set[str]]:
     """Write a document, its entities, relations and evidence (replacing its earlier
-    evidence) in the transaction of ``conn``; return the result and the ids of the relations
-    to re-aggregate (those of its earlier and of its new evidence)."""
+    evidence) in the transaction of ``conn``, mentions placed where ``overrides`` says;
+    return the result and the ids of the relations to re-aggregate (those of its earlier
+    and of its new evidence)."""
     existed = conn.execute("SELECT 1 FROM documents WHERE id = ?",
                            (document.id,)).fetchone() is not None
     conn.execute(
@@ -32,22 +37,27 @@ def write_document(conn: sqlite3.Connection, document: Document,
         (document.id, document.title, document.url, _iso(document.published),
          document.source, document.author, document.length, document.origin))
     touched = drop_evidence(conn, document.id)
-    write_entities(conn, [e for t in triples for e in (t.subject, t.object)])
+    write_entities(conn, [overrides.entity(e) if not overrides.empty else e
+                          for t in triples for e in (t.subject, t.object)])
     relations, evidence = {}, {}
     for t in triples:
-        rel_id, subject, obj = placed(t)
-        relations[rel_id] = (rel_id, subject, t.predicate, obj)
+        rel_id, subject, predicate, obj, raw, raw_subject, raw_object = overrides.placed(t)
+        relations[rel_id] = (rel_id, subject, predicate, obj)
         ev = t.evidence
-        ev_id = ev.evidence_id(rel_id, document.id)
+        ev_id = ev.evidence_id(raw, document.id)
+        moved = rel_id != raw
         evidence[ev_id] = (
             ev_id, rel_id, document.id, ev.sentence, ev.start, ev.end,
-            ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status)
+            ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status,
+            raw_subject if moved else None, t.predicate if moved else None,
+            raw_object if moved else None)
     conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
                      "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "
                      "'asserted', 0)", list(relations.values()))
     conn.executemany('INSERT OR REPLACE INTO evidence (id, relation_id, document_id, '
                      'sentence, "start", "end", page, date, extractor, confidence, '
-                     'attribution, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                     'attribution, status, src_subject, src_predicate, src_object) '
+                     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                      list(evidence.values()))
     return (UpsertResult(document_id=document.id, triples=len(triples), created=not existed),
             touched | set(relations))
@@ -87,3 +97,39 @@ def drop_evidence(conn: sqlite3.Connection, document_id: str) -> set[str]:
         "SELECT DISTINCT relation_id FROM evidence WHERE document_id = ?", (document_id,))}
     conn.execute("DELETE FROM evidence WHERE document_id = ?", (document_id,))
     return touched
+
+
+def reaggregate(conn: sqlite3.Connection, relation_ids: Iterable[str],
+                reviews: Mapping[str, str]) -> None:
+    """Recompute these relations from their evidence and their ``reviews``; delete what is
+    left unsupported, and the entities left without any relation."""
+    ids = json.dumps(sorted(set(relation_ids)))
+    rels = {r[0]: r[1:] for r in conn.execute(
+        "SELECT id, subject, predicate, object FROM relations WHERE id IN "
+        "(SELECT value FROM json_each(?))", (ids,))}
+    rows: dict[str, list[tuple[float, str, dt.date | None]]] = {i: [] for i in rels}
+    for rel_id, c, status, d in conn.execute(
+            "SELECT relation_id, confidence, status, date FROM evidence WHERE relation_id "
+            "IN (SELECT value FROM json_each(?))", (ids,)):
+        rows[rel_id].append((c, status, dt.date.fromisoformat(d) if d else None))
+    updates, gone = [], []
+    for rel_id, (subject, predicate, obj) in sorted(rels.items()):
+        rel = aggregate(rel_id, subject, predicate, obj, rows[rel_id],
+                        reviews.get(rel_id, "unreviewed"))
+        if rel is None:
+            gone.append((rel_id,))
+        else:
+            updates.append((rel.confidence, rel.status, _iso(rel.first_seen),
+                            _iso(rel.last_seen), rel.evidence_count, rel.review, rel_id))
+    conn.executemany("UPDATE relations SET confidence = ?, status = ?, first_seen = ?, "
+                     "last_seen = ?, evidence_count = ?, review = ? WHERE id = ?", updates)
+    conn.executemany("DELETE FROM relations WHERE id = ?", gone)
+    if not gone:
+        return
+    ends = json.dumps(sorted({e for s, _, o in rels.values() for e in (s, o)}))
+    orphans = conn.execute(
+        "SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM relations WHERE "
+        "subject = value) AND NOT EXISTS (SELECT 1 FROM relations WHERE object = value)",
+        (ends,)).fetchall()
+    conn.executemany("DELETE FROM aliases WHERE entity_id = ?", orphans)
+    conn.executemany("DELETE FROM entities WHERE id = ?", orphans)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from graph.judgements import Judgement, JudgementRequest, Overrides
 from graph.model import (
     Document,
     Entity,
@@ -32,7 +33,10 @@ class GraphStore(Protocol):
     same triples twice leaves the store as after the first time. Upserting a document that
     is already stored replaces its evidence (re-extraction) in the same transaction.
     Relations whose evidence is not asserted (negated, hypothetical...) are stored with
-    that status and are never walked by ``adjacent`` unless ``include_flagged``.
+    that status and are never walked by ``adjacent`` unless ``include_flagged``; so are
+    relations an editor rejected (status "rejected"). Writes respect the active judgements:
+    mentions of a merged-away entity land on its survivor, fixed names, types and removed
+    aliases stay, a changed relation stays changed, a rejected one stays rejected.
     """
 
     def ping(self) -> None:
@@ -139,6 +143,28 @@ class GraphStore(Protocol):
 
     def iter_documents(self) -> Iterator[Document]:
         """Yield every document, streaming."""
+
+    # judgements (graph.review says what each kind does)
+    def judge(self, request: JudgementRequest) -> Judgement:
+        """Make a judgement (or undo one) in one transaction; return it as stored.
+
+        Raises InputError (merging an entity with itself, undoing twice, an unknown
+        predicate or type, a hand-added relation without a source...) or NotFound (an
+        unknown entity, relation or judgement id), and then nothing has changed.
+        """
+
+    def get_judgement(self, judgement_id: str) -> Judgement | None:
+        """Return the judgement or None."""
+
+    def judgements(self, limit: int = 100, offset: int = 0) -> list[Judgement]:
+        """Return judgements, newest first (undone ones included, marked)."""
+
+    def iter_judgements(self) -> Iterator[Judgement]:
+        """Yield every judgement, oldest first, streaming."""
+
+    def overrides(self) -> Overrides:
+        """Return the folded effects of the active judgements (merges, distinct pairs,
+        fixed names and types, reviews) that writes respect."""
 
     # snapshots
     def put_snapshot(self, snapshot: Snapshot) -> None:

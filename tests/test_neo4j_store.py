@@ -84,7 +84,7 @@ def test_connect_creates_constraints_and_indexes(neo: Neo4jStore, neo4j_server: 
     neo.ping()
     constraints, indexes = _schema(neo4j_server)
     assert {(kind, label) for kind, label, prop in constraints if prop == "id"} == {
-        ("UNIQUENESS", label) for label in ("Entity", "Document", "Snapshot", "Meta")}
+        ("UNIQUENESS", label) for label in ("Entity", "Document", "Snapshot", "Meta", "Judgement")}
     for index in [("RANGE", "Alias", "head"), ("TEXT", "Alias", "head"),
                   ("RANGE", "Alias", "entity_id"), ("FULLTEXT", "Alias", "key"),
                   ("RANGE", "Evidence", "relation_id"), ("RANGE", "Evidence", "document_id"),

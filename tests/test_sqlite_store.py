@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import sqlite_store
+from graph import sqlite_store, sqlite_writes
 from graph.errors import InputError, StoreUnavailable
 from graph.model import Entity, RelationFilter, Stats
 from graph.sqlite_connections import CACHE_KIB
@@ -184,7 +184,7 @@ def test_a_failure_mid_transaction_rolls_everything_back(tmp_path: Path,
     store.upsert_document(NEW, NEW_TRIPLES)
     before, version = _snapshot(store), store.version()
     calls = 0
-    real = sqlite_store.aggregate
+    real = sqlite_writes.aggregate  # the re-aggregation moved to graph.sqlite_writes
 
     def fail_on_third(*args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal calls
@@ -193,7 +193,7 @@ def test_a_failure_mid_transaction_rolls_everything_back(tmp_path: Path,
             raise sqlite3.OperationalError("disk I/O error")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sqlite_store, "aggregate", fail_on_third)
+    monkeypatch.setattr(sqlite_writes, "aggregate", fail_on_third)
     with pytest.raises(StoreUnavailable, match="disk I/O"):
         store.upsert_document(OLD, OLD_TRIPLES)
     assert calls == 3
