@@ -218,6 +218,16 @@ class RankItem(EntityRef):
     score: float
 
 
+class OverviewOut(BaseModel):
+    """What the explorer opens on: the counts, the most central entities (PageRank) with
+    the relations among them, and the latest documents."""
+
+    stats: Stats
+    entities: list[RankItem]
+    relations: list[Relation]
+    documents: list[Document]
+
+
 class RankingsOut(BaseModel):
     """Entities ranked by a centrality metric, best first."""
 

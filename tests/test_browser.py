@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from graph.store import GraphStore
+from tests.samples import hub
 from tests.test_snapshots import (
     DOC_A,
     DOC_B,
@@ -47,15 +48,33 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app over a sample store on a free local port; yield its base URL."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.settings import Settings
     from graph.sqlite_store import SqliteStore
 
     store: GraphStore = SqliteStore(str(tmp_path_factory.mktemp("browser") / "b.db"))
     store.upsert_document(DOC_A, TRIPLES_A)
     store.upsert_document(DOC_B, TRIPLES_B)
+    yield from _serve(store)
+
+
+@pytest.fixture(scope="module")
+def hub_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app over a store holding a hub with 390 neighbours (300 organizations it
+    funds, 60 members, 30 donors that fund one another); yield its base URL."""
+    from graph.sqlite_store import SqliteStore
+
+    store: GraphStore = SqliteStore(str(tmp_path_factory.mktemp("hub") / "h.db"))
+    _center, document, triples = hub(300, 60, 30)
+    store.upsert_document(document, triples)
+    yield from _serve(store)
+
+
+def _serve(store: GraphStore) -> Iterator[str]:
+    """Serve the app over ``store`` on a free local port; yield its base URL, then stop."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
     port = _free_port()
     app = create_app(Settings(api_keys=KEY), store=store)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -470,3 +489,106 @@ def test_snapshot_page_keyboard_reaches_graph_and_table(server: str, page: Any) 
     page.keyboard.press("Equal")  # vis-network's keyboard zoom in (+ / =)
     page.wait_for_function(f"() => window.influenceGraph.network.getScale() > {scale}")
     watch.check(_host(server))
+
+
+# ---------------------------------------------------------------- explorer views
+
+
+def _wait_view(page: Any, view: str) -> None:
+    page.wait_for_function(
+        f"() => {{ const g = document.getElementById('graph'); return g.dataset.view === "
+        f"'{view}' && g.dataset.stable === 'true'; }}")
+
+
+def _labels(page: Any) -> list[str]:
+    return sorted(page.evaluate("window.explorer.nodes.get().map(n => n.label)"))
+
+
+def test_explorer_opens_on_the_overview(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/")
+    _wait_view(page, "overview")
+    assert _labels(page) == sorted(["Russia", "Sputnik Serbia", "Informer", HOSTILE_NAME,
+                                    "Serbia", "Kosovo"])
+    assert int(page.get_attribute("#graph", "data-edges") or 0) == 4
+    assert page.locator("#overview-counts").inner_text() == \
+        "2 documents, 6 entities, 4 relations."
+    docs = page.locator("#overview-documents li")
+    assert docs.count() == 2
+    assert docs.nth(0).inner_text().startswith("Hostile doc")  # the latest first
+    assert docs.nth(0).locator("a").count() == 0  # its javascript: URL is no link
+    assert docs.nth(1).locator("a").get_attribute("href") == DOC_A.url
+    # a central entity opens its neighbourhood
+    page.locator("#overview-top button", has_text="Informer").click()
+    page.wait_for_function("() => location.search === '?focus=informer'")
+    _wait_view(page, "query")
+    assert _labels(page) == sorted(["Informer", "Sputnik Serbia", HOSTILE_NAME])
+    watch.check(_host(server))
+
+
+def test_explorer_view_lives_in_the_url(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/")
+    _wait_view(page, "overview")
+    page.fill("#search", "Inform")
+    page.locator("#suggestions li", has_text="Informer").first.click()
+    page.wait_for_function("() => location.search === '?focus=informer'")
+    _wait_stable(page)
+    _click_node(page, "sputnik-serbia")
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
+    page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
+    expanded = _labels(page)
+    # reload: the same view
+    page.reload()
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
+    _wait_view(page, "query")
+    assert _labels(page) == expanded
+    # back: the view before the expansion, then the overview; forward again
+    page.go_back()
+    page.wait_for_function("() => location.search === '?focus=informer'")
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 3")
+    assert _labels(page) == sorted(["Informer", "Sputnik Serbia", HOSTILE_NAME])
+    page.go_back()
+    _wait_view(page, "overview")
+    assert len(_labels(page)) == 6
+    page.go_forward()
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 3")
+    # a path query and filters in a sent link
+    page.goto(server + "/?path=russia~informer&mode=influence&max_hops=3")
+    page.locator("#path-list li.path").first.wait_for()
+    assert page.locator("#path-list li.path li.hop").nth(0).inner_text().startswith(
+        "Russia —funds→ Sputnik Serbia")
+    assert page.input_value("#path-hops") == "3"
+    page.goto(server + "/?predicates=supports&focus=informer")
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 2")
+    assert page.evaluate("Array.from(document.getElementById('predicate-filter')"
+                         ".selectedOptions).map(o => o.value)") == ["supports"]
+    watch.check(_host(server))
+
+
+def test_hub_neighbourhood_draws_grouped_fitted_and_expandable(hub_server: str,
+                                                                page: Any) -> None:
+    watch = Watch(page)
+    page.goto(hub_server + "/?focus=hub-fund")
+    _wait_view(page, "query")
+    labels = _labels(page)
+    # the hub, its 30 donors (not leaves: they fund one another), and two groups
+    assert len(labels) == 33
+    assert "300 organizations it funds" in labels
+    assert "60 people — member of → it" in labels
+    # many edges: no label until hovered
+    assert page.evaluate("window.explorer.edges.get().filter(e => e.label).length") == 0
+    inside = """() => { const net = window.explorer.network;
+        const r = document.querySelector('#graph canvas').getBoundingClientRect();
+        const pos = net.getPositions();
+        return Object.keys(pos).every(id => { const d = net.canvasToDOM(pos[id]);
+          return d.x >= 0 && d.y >= 0 && d.x <= r.width && d.y <= r.height; }); }"""
+    assert page.evaluate(inside), "the view is not fitted to the graph"
+    group = page.evaluate("window.explorer.nodes.get().find(n => n.label === "
+                          "'300 organizations it funds').id")
+    _click_node(page, group)
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 332")
+    _wait_stable(page)
+    assert "Grantee 0299" in _labels(page)
+    assert page.evaluate(inside)
+    watch.check(_host(hub_server))

@@ -11,6 +11,7 @@ from api.schemas import (
     CommunitiesOut,
     CommunityOut,
     EntityRef,
+    OverviewOut,
     RankingsOut,
     RankItem,
     RankMetric,
@@ -18,6 +19,7 @@ from api.schemas import (
     type_enum,
 )
 from graph.model import Entity, RelationFilter
+from graph.overview import overview
 from graph.store import GraphStore
 
 router = APIRouter(tags=["rankings"], dependencies=[Depends(require_read)])
@@ -81,3 +83,19 @@ def get_communities(store: StoreDep,
                     ) -> CommunitiesOut:
     """Return the communities of the graph."""
     return community_list(store, flt)
+
+
+@router.get("/api/overview", response_model=OverviewOut, summary="What the graph holds, at a glance",
+            description="The counts of documents, entities and relations, the `limit` most "
+                        "central entities by PageRank with the asserted relations among them, "
+                        "and the `documents` most recently published documents: what the "
+                        "explorer opens on.",
+            responses=error_responses(401, 403))
+def get_overview(store: StoreDep,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 documents: Annotated[int, Query(ge=0, le=50)] = 8) -> OverviewOut:
+    """Return the overview of the graph."""
+    stats, top, relations, docs = overview(store, limit, documents)
+    return OverviewOut(stats=stats, relations=relations, documents=docs,
+                       entities=[RankItem(id=e.id, name=e.name, type=e.type, score=round(s, 6))
+                                 for e, s in top])
