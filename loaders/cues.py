@@ -1,13 +1,16 @@
-"""The cue words of the ontology's predicates as extraction looks them up.
+"""The cue words of the ontology as extraction looks them up, and the token tests built on
+them alone.
 
 Verb cues ("invest in": the verb lemma, words that must hang on it and the preposition
-before the object), noun cues ("invasion") and role cues ("President"), read from
-``ontology/core.ttl`` once per process.
+before the object), noun cues ("invasion"), role cues ("President") and modality cues
+("not", "might", "said"), read from ``ontology/*.ttl`` once per process. This module
+imports no other extraction module: every one of them may import it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ontology import get_ontology
 
@@ -74,3 +77,86 @@ def role_words() -> frozenset[str]:
 def range_of(predicate: str) -> tuple[str, ...]:
     """Return the range types of a predicate (empty when any type fits)."""
     return get_ontology().predicate(predicate).range
+
+
+# English inflection: a third-person or past ending and what it replaced.
+ENDINGS = (("ies", "y"), ("ied", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""),
+           ("ed", "e"))
+
+
+def cue_lemma(tok: Any) -> str | None:
+    """Return the verb cue lemma of an inflected word ("amplifies" -> "amplify"), or None.
+
+    The tagger's lemma is wrong when it took the verb for a noun ("amplifie"), so the
+    endings are undone here too.
+    """
+    return _cue_lemma(tok.lower_, tok.lemma_.lower())
+
+
+@lru_cache(maxsize=1 << 16)
+def _cue_lemma(low: str, lemma: str) -> str | None:
+    cues = verb_cues()
+    found = [lemma] + [low[:-len(end)] + base for end, base in ENDINGS
+                       if low.endswith(end) and len(low) > len(end) + 2]
+    return next((lemma for lemma in found if lemma != low and lemma in cues), None)
+
+
+def verb_like(tok: Any) -> bool:
+    """Return True for a verb, or a word reading as an inflected verb cue ("sanctions")."""
+    return tok.pos_ in {"VERB", "AUX"} or cue_lemma(tok) is not None
+
+
+def role_of(token: Any) -> tuple[str, list[Any]] | None:
+    """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
+    cues = role_cues()
+    lemma = token.lemma_.lower()
+    low = token.lower_
+    if low not in role_words() and lemma not in cues and not any(
+            c.lower_ in role_words() for c in token.lefts):
+        return None  # no word here is part of a role cue
+    named = {t.i for t in token.lefts if t.ent_type_}
+    chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in named]
+    words = [t.lower_ for t in chain] + [low]
+    for n in range(min(len(words), 3), 0, -1):
+        for i in range(len(words) - n, -1, -1):
+            phrase = " ".join(words[i:i + n])
+            if phrase in cues:  # "chief executive officer": "chief executive" decides
+                return cues[phrase], [c for c in chain if c.dep_ == "compound"]
+    if lemma in cues:
+        return cues[lemma], chain
+    return None
+
+
+@dataclass(frozen=True)
+class ModalityCues:
+    """The modality cue words of the ontology."""
+
+    words: dict[str, frozenset[str]]      # status -> single-word cues
+    phrases: dict[str, tuple[tuple[str, str], ...]]  # status -> (verb, particle) pairs
+    attribution: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def modality_cues() -> ModalityCues:
+    """Return the modality cue words of the ontology by status."""
+    words: dict[str, set[str]] = {}
+    phrases: dict[str, list[tuple[str, str]]] = {}
+    attribution: set[str] = set()
+    for mod in get_ontology().modalities.values():
+        if mod.name == "Attribution":
+            attribution.update(c.lower() for c in mod.cues if " " not in c)
+            continue
+        for cue in mod.cues:
+            parts = cue.lower().split()
+            if len(parts) == 1:
+                words.setdefault(mod.status, set()).add(parts[0])
+            else:
+                phrases.setdefault(mod.status, []).append((parts[0], parts[-1]))
+    return ModalityCues({k: frozenset(v) for k, v in words.items()},
+                        {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
+
+
+@lru_cache(maxsize=1)
+def modality_words() -> frozenset[str]:
+    """Return every single-word modality cue of the ontology."""
+    return frozenset().union(*modality_cues().words.values())

@@ -15,16 +15,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from graph.aggregate import MAX_SENTENCE
+from graph.aggregate import MAX_SENTENCE, METADATA_TEXTS, unicode_problem
 from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
+from loaders.cues import ModalityCues, cue_lemma, modality_cues
 from loaders.heads import head_noun_index
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
-from loaders.surface import cue_lemma, surface_candidates
+from loaders.surface import surface_candidates
 from loaders.vocab import governed_statuses, predicate_annotation, predicates_with
 from ontology import get_ontology
 
@@ -89,40 +90,13 @@ def load_nlp(model: str | None = None) -> Any:
 # ---------------------------------------------------------------- modality
 
 
-@dataclass(frozen=True)
-class _Cues:
-    words: dict[str, frozenset[str]]      # status -> single-word cues
-    phrases: dict[str, tuple[tuple[str, str], ...]]  # status -> (verb, particle) pairs
-    attribution: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def modality_cues() -> _Cues:
-    """Return the modality cue words of the ontology by status."""
-    words: dict[str, set[str]] = {}
-    phrases: dict[str, list[tuple[str, str]]] = {}
-    attribution: set[str] = set()
-    for mod in get_ontology().modalities.values():
-        if mod.name == "Attribution":
-            attribution.update(c.lower() for c in mod.cues if " " not in c)
-            continue
-        for cue in mod.cues:
-            parts = cue.lower().split()
-            if len(parts) == 1:
-                words.setdefault(mod.status, set()).add(parts[0])
-            else:
-                phrases.setdefault(mod.status, []).append((parts[0], parts[-1]))
-    return _Cues({k: frozenset(v) for k, v in words.items()},
-                 {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
-
-
 def _verb_lemma(tok: Any) -> str:
     lemma = tok.lemma_.lower()
     # spaCy lemmatizes "preparing" in "preparing for" to itself now and then
     return lemma[:-3] + "e" if lemma.endswith("ing") and tok.tag_ == "VBG" else lemma
 
 
-def _marks(tok: Any, own: bool, cues: _Cues) -> set[str]:
+def _marks(tok: Any, own: bool, cues: ModalityCues) -> set[str]:
     """Return the statuses signalled at one token of the chain above a trigger."""
     found: set[str] = set()
     for c in tok.children:
@@ -326,8 +300,6 @@ def check_extractable(src: SourceDocument, name: str) -> None:
     """Return None when the extractor can read ``src``; raise InputError naming ``name``
     when its text is longer than ``MAX_CHARS`` (the model's limit) or it or its metadata is
     not valid Unicode (the model fails on lone surrogates)."""
-    from graph.aggregate import METADATA_TEXTS, unicode_problem
-
     if len(src.text) > MAX_CHARS:
         raise InputError(f"{name}: {len(src.text):,} characters is over the limit of "
                          f"{MAX_CHARS:,} for one document; split it")

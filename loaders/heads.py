@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from loaders.spans import verb_like
+from loaders.cues import verb_like
 from ontology import Ontology, get_ontology
 
 

@@ -37,3 +37,9 @@ def actor_for(onto: Ontology, text: str) -> Actor | None:
 def demonym_keys(actor: Actor) -> frozenset[str]:
     """Return the name keys of an actor's demonyms ("russian" for Russia)."""
     return frozenset(key_of(d) for d in actor.demonyms)
+
+
+def ner_types() -> dict[str, str]:
+    """Return the ontology type of each spaCy NER label (``ig:nerLabel``); labels absent
+    there (dates, numbers, works of art, languages) never make entities."""
+    return get_ontology().ner_labels

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from loaders.cues import role_of
 from loaders.heads import described_type, head_noun_index, head_type, pick_type  # re-exported
-from loaders.lookups import actor_for, demonym_keys, key_of
+from loaders.lookups import actor_for, demonym_keys, key_of, ner_types
 from loaders.phrases import anaphoric, is_modifier, join_tokens, looks_like_name, phrase_tokens
 from loaders.spans import (
     capital,
@@ -26,12 +27,12 @@ from loaders.spans import (
 )
 from ontology import Actor, Ontology, get_ontology
 
-__all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "head_noun_index",
+__all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "NameIndex", "head_noun_index",
            "head_type", "pick_type"]
 
 # spaCy label -> ontology type (ig:nerLabel) for names the gazetteer does not know. Labels
 # absent there (dates, numbers, works of art, languages) never make entities.
-NER_TYPES = get_ontology().ner_labels
+NER_TYPES = ner_types()
 # Labels whose unknown names (not in the gazetteer) are too unreliable to keep.
 GAZETTEER_ONLY = {"LOC"}
 
@@ -64,8 +65,9 @@ class Mention:
 MAX_ACTOR_TOKENS = 16
 
 
-class MentionIndex:
-    """The mentions of one document, by token, with generic phrases typed on demand.
+class NameIndex:
+    """The named mentions of one document, by token: NER spans with corrected bounds,
+    gazetteer actors, "X of Y" names, acronyms and lone surnames, each with a type.
 
     ``short_forms`` maps the key of an acronym defined in the text ("Adriatic Energy
     Holding (AEH)") to the full name.
@@ -282,7 +284,10 @@ class MentionIndex:
                 self._add(Mention(i, j, text, actor.type, kind, "", actor))
             i = j
 
-    # ------------------------------------------------------------ arguments
+
+class MentionIndex(NameIndex):
+    """The mentions of one document: its names (``NameIndex``) and the generic phrases a
+    pattern argument stands for, typed on demand."""
 
     def inner_names(self) -> set[str]:
         """Return the words the document writes as proper nouns inside a sentence."""
@@ -312,8 +317,6 @@ class MentionIndex:
 
     def unlabelled(self, token: Any) -> Mention | None:
         """Return a name mention for a proper noun that NER did not label ("Gazprom Neft")."""
-        from loaders.patterns import role_of
-
         if token.ent_type_ and token.ent_type_ not in NER_TYPES:
             return None  # a date, a number, a title of a work
         if actor_for(self.onto, token.text) is not None and token.pos_ == "ADJ":

@@ -18,7 +18,7 @@ from loaders.cues import (
     noun_cues,
     range_of,
     role_cues,
-    role_words,
+    role_of,
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex
@@ -76,11 +76,8 @@ def _cue_fits(cue: VerbCue, near: set[str]) -> bool:
     return all(w in near for w in cue.words)
 
 
-def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
-    """Return the candidates of one verb whose lemma is a cue."""
-    cues = verb_cues().get(verb.lemma_.lower(), ())
-    if not cues:
-        return []
+def _voice(index: MentionIndex, verb: Any) -> tuple[bool, bool, list[Any]]:
+    """Return (passive, participle, agent tokens) of a cue verb."""
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     participle = verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN"
     if not passive and verb.dep_ in {"pcomp", "conj", "xcomp"} and verb.tag_ == "VBN":
@@ -94,57 +91,70 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
                   and c.i in index.by_token]
+    return passive, participle, agents
+
+
+def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
+    """Return the object tokens of a passive or participle cue verb ("X was funded by Y")."""
+    if cue.prep and cue.prep != "by":
+        return prep_objects([verb], cue.prep)
+    if participle:
+        return members(verb.head)
+    found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
+    if not found and verb.dep_ == "conj":
+        found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
+                 for m in members(c)] or subjects(verb.head)
+    return found or subjects(verb)
+
+
+def _active_objects(verb: Any, cue: VerbCue) -> list[Any]:
+    """Return the object tokens of an active cue verb ("X funds Y", "X invests in Y")."""
+    dobj = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
+    if cue.prep:
+        found = prep_objects([verb, *dobj], cue.prep)
+        if not found and cue.words:
+            found = [g for d in dobj for c in d.children if c.dep_ == "acl"
+                     for g in c.children if g.dep_ == "dobj"]
+        if not found and cue.prep in {c.lower_ for c in verb.children if c.dep_ == "prt"}:
+            found = [m for d in dobj for m in members(d)]
+        return found
+    if cue.words and all(w in {d.lemma_.lower() for d in dobj} for w in cue.words):
+        return []
+    found = [m for d in dobj for m in members(d)]
+    found += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
+              for m in members(c)]
+    return found + prep_objects([verb], "to")  # "supplied gas to X": types decide
+
+
+def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
+    """Return the candidates of one verb whose lemma is a cue."""
+    cues = verb_cues().get(verb.lemma_.lower(), ())
+    if not cues:
+        return []
+    passive, participle, agents = _voice(index, verb)
     out: list[Candidate] = []
     near = _near_words(verb) if any(cue.words for cue in cues) else set()
+    preds = {c.predicate for c in cues}
     for cue in cues:
         if not _cue_fits(cue, near):
             continue
-        if passive and not agents and cue.prep not in {None, "by"} and \
-                get_ontology().predicate(cue.predicate).symmetric:
+        symmetric = get_ontology().predicate(cue.predicate).symmetric
+        if passive and not agents and cue.prep not in {None, "by"} and symmetric:
             # "Orban is allied with Vucic": a state, not a passive with a hidden agent
             subj_toks = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
             obj_toks = prep_objects([verb], cue.prep)
             out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, 0.8, "verb"))
             continue
         if passive or participle:
-            subj_toks = agents
-            if cue.prep and cue.prep != "by":
-                obj_toks = prep_objects([verb], cue.prep)
-            elif participle:
-                obj_toks = members(verb.head)
-            else:
-                obj_toks = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
-                if not obj_toks and verb.dep_ == "conj":
-                    obj_toks = [m for c in verb.head.children if c.dep_ == "nsubjpass"
-                                for m in members(c)] or subjects(verb.head)
-                if not obj_toks:
-                    obj_toks = subjects(verb)
-            conf = 0.8
+            subj_toks, obj_toks, conf = agents, _passive_objects(verb, cue, participle), 0.8
         else:
-            subj_toks = subjects(verb)
-            dobj = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
-            if cue.prep:
-                obj_toks = prep_objects([verb, *dobj], cue.prep)
-                if not obj_toks and cue.words:
-                    obj_toks = [g for d in dobj for c in d.children if c.dep_ == "acl"
-                                for g in c.children if g.dep_ == "dobj"]
-                if not obj_toks and cue.prep in {c.lower_ for c in verb.children
-                                                 if c.dep_ == "prt"}:
-                    obj_toks = [m for d in dobj for m in members(d)]
-            elif cue.words and all(w in {d.lemma_.lower() for d in dobj} for w in cue.words):
-                obj_toks = []
-            else:
-                obj_toks = [m for d in dobj for m in members(d)]
-                obj_toks += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
-                             for m in members(c)]
-                obj_toks += prep_objects([verb], "to")  # "supplied gas to X": types decide
+            subj_toks, obj_toks = subjects(verb), _active_objects(verb, cue)
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
-        preds = {c.predicate for c in cues}
-        if not obj_toks and not passive and not participle:  # "Kremlin narratives" as a clause
-            obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
+            if not obj_toks:  # "Kremlin narratives" read as a clause
+                obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
-        if not obj_toks and get_ontology().predicate(cue.predicate).symmetric and len(
-                subj_toks) > 1:  # "Serbia and Russia signed an agreement"
+        if not obj_toks and symmetric and len(subj_toks) > 1:
+            # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
@@ -261,31 +271,6 @@ def _expand_agents(tokens: list[Any]) -> list[Any]:
 
 
 # ---------------------------------------------------------------- titles and roles
-
-
-def role_of(token: Any) -> tuple[str, list[Any]] | None:
-    """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
-    cues = role_cues()
-    lemma = token.lemma_.lower()
-    low = token.lower_
-    if low not in role_words() and lemma not in cues and not any(
-            c.lower_ in role_words() for c in token.lefts):
-        return None  # no word here is part of a role cue
-    named = _named_tokens(token)
-    chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in named]
-    words = [t.lower_ for t in chain] + [low]
-    for n in range(min(len(words), 3), 0, -1):
-        for i in range(len(words) - n, -1, -1):
-            phrase = " ".join(words[i:i + n])
-            if phrase in cues:  # "chief executive officer": "chief executive" decides
-                return cues[phrase], [c for c in chain if c.dep_ == "compound"]
-    if lemma in cues:
-        return cues[lemma], chain
-    return None
-
-
-def _named_tokens(token: Any) -> set[int]:
-    return {t.i for t in token.lefts if t.ent_type_}
 
 
 def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:

@@ -17,9 +17,11 @@ from typing import Any
 
 from graph.model import Entity
 from graph.names import clean_name
+from loaders.cues import role_of
 from loaders.heads import head_noun_index, head_type
 from loaders.lookups import key_of
 from loaders.mentions import Mention, MentionIndex
+from loaders.vocab import content_nouns
 
 # "including X" / "such as X" name members of the phrase they attach to.
 MEMBER_MARKERS = {"including", "such", "like"}
@@ -185,8 +187,6 @@ def content_producer(token: Any, predicates: set[str]) -> Any:
     from Sputnik" -> "Sputnik"; "Kremlin narratives" misread as a clause whose subject
     is "Kremlin" -> "Kremlin". Possessors and compound names are left to ``argument``.
     """
-    from loaders.vocab import content_nouns
-
     words = {token.lower_, token.lemma_.lower()}
     words |= {f"{c.lower_} {token.lower_}" for c in token.lefts if c.dep_ == "compound"}
     if not any(predicates & set(content_nouns().get(w, ())) for w in words):
@@ -266,8 +266,6 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
-    from loaders.patterns import role_of
-
     if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:
         # "the region of Transnistria" (but "the president of Serbia" is a person)
         m = index.by_token[of_objects[0].i]

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from loaders.cues import role_of, verb_like
+from loaders.heads import head_noun_index
+from loaders.lookups import ner_types
+
+__all__ = ["capital", "conjuncts", "head_noun_tail", "joined_ents", "joins_name", "ner_pieces",
+           "trim", "verb_like", "whole_name"]
+
 
 def trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
     """Return (start, end) of a name cut at a possessive and without leading articles."""
@@ -39,13 +46,6 @@ def ner_pieces(span: Any) -> list[tuple[int, int]]:
     return out
 
 
-def verb_like(tok: Any) -> bool:
-    """Return True for a verb, or a word reading as an inflected verb cue ("sanctions")."""
-    from loaders.surface import cue_lemma
-
-    return tok.pos_ in {"VERB", "AUX"} or cue_lemma(tok) is not None
-
-
 def conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
     """Return the parts of "Gazprom Neft and Gazprom" (NER joined two names)."""
     out, first = [], start
@@ -63,12 +63,13 @@ def conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
 
 def head_noun_tail(span: Any) -> bool:
     """Return True when every word of ``span`` is a head noun ("Media Foundation")."""
-    index = _head_nouns()
+    index = head_noun_index()
     words = [t for t in span if t.is_alpha]
     return bool(words) and all(t.lower_ in index and t.text[:1].isupper() for t in words)
 
 
 def capital(tok: Any) -> bool:
+    """Return True for a capitalized proper noun that ends no line."""
     return tok.pos_ == "PROPN" and tok.text[:1].isupper() and "\n" not in tok.whitespace_
 
 
@@ -89,8 +90,6 @@ def joined_ents(doc: Any) -> list[Any]:
 
 def joins_name(tok: Any) -> bool:
     """Return True for a capitalized proper noun that can continue a neighbouring name."""
-    from loaders.patterns import role_of
-
     if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
         return False
     if tok.ent_type_ and tok.ent_type_ not in ner_types():
@@ -114,15 +113,3 @@ def whole_name(doc: Any, start: int, end: int) -> tuple[int, int]:
             "compound", "nmod"} and doc[end - 1].head.i >= end and not doc[end - 1].is_punct:
         end += 1
     return start, end
-
-
-def _head_nouns() -> dict[str, tuple[str, ...]]:
-    from loaders.heads import head_noun_index
-
-    return head_noun_index()
-
-
-def ner_types() -> dict[str, str]:
-    from loaders.mentions import NER_TYPES
-
-    return NER_TYPES

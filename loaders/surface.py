@@ -8,10 +8,9 @@ relation, when the dependency patterns gave none for that verb.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from loaders.cues import range_of, verb_cues
+from loaders.cues import cue_lemma, modality_cues, modality_words, range_of, verb_cues
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, content_producer
@@ -47,28 +46,6 @@ def _first_name(index: MentionIndex, sent: Any, begin: int) -> Mention | None:
     if found is None or found.kind == "demonym" or found.start > i:
         return None
     return found
-
-
-# English inflection: a third-person or past ending and what it replaced.
-ENDINGS = (("ies", "y"), ("ied", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""),
-           ("ed", "e"))
-
-
-def cue_lemma(tok: Any) -> str | None:
-    """Return the verb cue lemma of an inflected word ("amplifies" -> "amplify"), or None.
-
-    The tagger's lemma is wrong when it took the verb for a noun ("amplifie"), so the
-    endings are undone here too.
-    """
-    return _cue_lemma(tok.lower_, tok.lemma_.lower())
-
-
-@lru_cache(maxsize=1 << 16)
-def _cue_lemma(low: str, lemma: str) -> str | None:
-    cues = verb_cues()
-    found = [lemma] + [low[:-len(end)] + base for end, base in ENDINGS
-                       if low.endswith(end) and len(low) > len(end) + 2]
-    return next((lemma for lemma in found if lemma != low and lemma in cues), None)
 
 
 def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> Mention | None:
@@ -109,10 +86,8 @@ def _phrase_word(tok: Any) -> bool:
 def _clause_starts(sent: Any) -> list[int]:
     """Return where a plain clause may start: the sentence start, after an opening phrase
     without verb or modality cue ("In 2023,", "Moreover,"), after "say that"."""
-    from loaders.extract import modality_cues
-
     cues = modality_cues()
-    marked = _marked_words()
+    marked = modality_words()
     starts = [sent.start]
     cued = False  # a verb or a modality cue stands before the current token
     for tok in sent:
@@ -125,14 +100,6 @@ def _clause_starts(sent: Any) -> list[int]:
         if not cued:
             cued = tok.pos_ in {"VERB", "AUX"} or low in marked or tok.lemma_.lower() in marked
     return starts
-
-
-@lru_cache(maxsize=1)
-def _marked_words() -> frozenset[str]:
-    """Return every single-word modality cue of the ontology."""
-    from loaders.extract import modality_cues
-
-    return frozenset().union(*modality_cues().words.values())
 
 
 def surface_candidates(index: MentionIndex, sent: Any,
