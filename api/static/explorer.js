@@ -154,7 +154,9 @@
   var EDGE_LABELS_MAX = 40;   // more edges than this: a label shows on hover only
   var GROUP_MIN = 10;         // leaves of one type and predicate past this draw as one node
   var GROUP_FROM = 40;        // ... in a neighbourhood of more entities than this
-  var STILL_FROM = 300;       // more nodes than this: physics stops once laid out
+  var ITERATIONS = 200;       // a layout runs at most this many physics steps ...
+  var ITERATIONS_LARGE = 100; // ... or this many past LARGE nodes, then the physics stop
+  var LARGE = 300;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true },
     physics: { stabilization: { iterations: 200, updateInterval: 50 },
@@ -164,8 +166,9 @@
     layout: { improvedLayout: false }
   });
   // generation: bumped when the view is cleared, so that answers to an older view are dropped
+  // pending: graph answers still awaited (the drawing is "stable" only when none is)
   var state = { focus: [], paths: [], names: {}, groups: {}, hovered: null, overview: false,
-                generation: 0 };
+                generation: 0, pending: 0, laying: false };
 
   function counts() {
     container.setAttribute("data-nodes", String(nodes.length));
@@ -174,14 +177,31 @@
   nodes.on("*", counts);
   edges.on("*", counts);
   network.on("startStabilizing", function () { container.setAttribute("data-stable", "false"); });
-  network.on("stabilized", function () {
+  /* Laid out (the end of the bounded stabilization of relayout): the view is fitted once
+     and the physics stop, so that nothing moves under the reader's pointer. */
+  function laidOut() {
+    if (state.pending || !state.laying) { return; }
+    state.laying = false;
+    network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
-    if (nodes.length > STILL_FROM) { network.setOptions({ physics: { enabled: false } }); }
     container.setAttribute("data-stable", "true");
-  });
+  }
+  network.on("stabilizationIterationsDone", laidOut);
+  network.on("stabilized", laidOut);
+  /* Return the promise of a graph answer, counted as pending until it arrives (whoever
+     draws it lays the graph out again, and the next "stabilized" marks it stable). */
+  function drawing(promise) {
+    state.pending += 1;
+    container.setAttribute("data-stable", "false");
+    var done = function () { state.pending -= 1; };
+    return promise.then(function (v) { done(); return v; },
+                        function (err) { done(); throw err; });
+  }
   function relayout() {
+    state.laying = true;
+    container.setAttribute("data-stable", "false");
     network.setOptions({ physics: { enabled: true } });
-    network.stabilize(nodes.length > STILL_FROM ? 120 : 200);
+    network.stabilize(nodes.length > LARGE ? ITERATIONS_LARGE : ITERATIONS);
   }
 
   /* Edge labels: all of them when few, else only the one under the pointer. */
@@ -239,7 +259,7 @@
     q.set("hops", "1");
     q.set("limit", "2000");
     var generation = state.generation;
-    return api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q).then(function (sub) {
+    return drawing(api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q)).then(function (sub) {
       if (generation !== state.generation) { return sub; }
       if (state.focus.indexOf(sub.center.id) < 0) { state.focus.push(sub.center.id); }
       addSubgraph(sub);
@@ -522,7 +542,7 @@
   });
   function findPaths(q) {
     status("Finding paths…");
-    return api("/api/paths", q).then(function (res) {
+    return drawing(api("/api/paths", q)).then(function (res) {
       if (state.overview) { reset(); }
       var query = { source: res.source.id, target: res.target.id };
       if (!state.paths.some(function (p) { return p.source === query.source && p.target === query.target; })) {
@@ -530,6 +550,7 @@
       }
       renderPaths(res);
       labels();
+      relayout();
       status(res.paths.length + " path(s) from " + res.source.name + " to " + res.target.name + ".");
     });
   }
@@ -550,7 +571,7 @@
     reset();
     status("Loading the overview…");
     var generation = state.generation;
-    return api("/api/overview", new URLSearchParams({ limit: "50", documents: "8" })).then(function (o) {
+    return drawing(api("/api/overview", new URLSearchParams({ limit: "50", documents: "8" }))).then(function (o) {
       if (generation !== state.generation) { return; }
       state.overview = true;
       var byId = {};
