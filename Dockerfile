@@ -17,6 +17,7 @@ COPY pyproject.toml README.md ./
 COPY ontology ontology
 COPY graph graph
 COPY loaders loaders
+COPY service service
 COPY api api
 RUN pip install . \
     && useradd --system --create-home --home-dir /home/influence influence \

@@ -257,7 +257,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     store : a ready store to serve (tests); when None the app opens ``settings.store``
         once at startup (or at the first request if it was down) and closes it at shutdown.
     """
-    from api.routes import documents, entities, export, health, paths, rankings, relations
+    from api.routes import (
+        documents,
+        entities,
+        export,
+        health,
+        paths,
+        rankings,
+        relations,
+        review,
+    )
 
     settings = settings or get_settings()
     holder = StoreHolder(settings, store)
@@ -282,7 +291,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store_holder = holder
     install_error_handlers(app)
-    for module in (health, entities, relations, paths, rankings, documents, export):
+    for module in (health, entities, relations, paths, rankings, documents, export, review):
         app.include_router(module.router)
     _include_optional(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_SLACK)

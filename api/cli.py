@@ -1,4 +1,4 @@
-"""The ``influence`` command line: ingest, extract, stats, serve, search, show, paths, rank,
+"""The ``influence`` command line: ingest, extract, eval, stats, serve, search, show, paths, rank,
 export, import.
 
 Each command is one function registered with ``@command(...)``; it calls the same
@@ -9,6 +9,7 @@ is unavailable), never a traceback.
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +26,7 @@ from rich.table import Table
 from api.settings import Settings, get_settings
 from graph.errors import InfluenceError, InputError, StoreUnavailable
 from graph.store import GraphStore
+from service import review as review_service
 
 app = typer.Typer(name="influence", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False,
@@ -50,8 +52,10 @@ def fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
-def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """Register a CLI command whose project errors become one line and an exit code."""
+def command(name: str | None = None, group: typer.Typer | None = None,
+            **kwargs: Any) -> Callable[[F], F]:
+    """Register a CLI command (on ``group``, default the top level) whose project errors
+    become one line and an exit code."""
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
@@ -67,7 +71,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
             except KeyboardInterrupt:
                 raise fail("interrupted", 130) from None
 
-        app.command(name, **kwargs)(wrapper)
+        (group or app).command(name, **kwargs)(wrapper)
         return fn
 
     return decorate
@@ -213,6 +217,38 @@ def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
     out.print(table)
 
 
+@command("eval")
+def eval_cmd(docs: Annotated[Path, typer.Argument(help="A folder of documents")],
+             gold: Annotated[Path, typer.Argument(help="A folder of gold files (<name>.json)")],
+             as_json: JsonOpt = False) -> None:
+    """Extract every document of DOCS that a gold file of GOLD names and score the triples
+    as ../shared/eval/score.py does: precision, recall, F1 and traps, overall and per
+    document, then the misses and false positives. Nothing is stored."""
+    from loaders.evaluation import evaluate
+    from loaders.pipeline import shared_nlp
+
+    report = evaluate(docs, gold, shared_nlp(), get_settings())
+    if as_json:
+        print_json(report)
+        return
+    table = Table(title=f"Extraction scored against {gold}")
+    for col in ("document", "precision", "recall", "F1", "tp", "fp", "fn", "traps"):
+        table.add_column(col, overflow="fold")
+    for name, res in report["docs"].items():
+        table.add_row(name, f"{res['precision']:.3f}", f"{res['recall']:.3f}",
+                      f"{res['f1']:.3f}", *(str(res[k]) for k in ("tp", "fp", "fn", "traps")))
+    table.add_row("all", f"{report['precision']:.3f}", f"{report['recall']:.3f}",
+                  f"{report['f1']:.3f}", *(str(report[k]) for k in ("tp", "fp", "fn", "traps")))
+    out.print(table)
+    for name, res in report["docs"].items():
+        for line in res["missed"]:
+            out.print(f"{name}: missed: {line}")
+        for line in res["false_positives"]:
+            out.print(f"{name}: false positive: {line}")
+    out.print(f"precision={report['precision']:.3f} recall={report['recall']:.3f} "
+              f"f1={report['f1']:.3f} traps={report['traps']}")
+
+
 def _cell(row: dict, *keys: str) -> str:
     for k in keys:
         v = row.get(k)
@@ -312,7 +348,8 @@ def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
             table.add_column(col, overflow="fold")
         for r in rels:
             table.add_row(r.predicate, r.other.name, f"{r.confidence:.2f}",
-                          str(r.evidence_count), r.status,
+                          str(r.evidence_count),
+                          r.status if r.review != "confirmed" else f"{r.status}, confirmed",
                           r.best_evidence.sentence if r.best_evidence else "")
         out.print(table)
 
@@ -406,8 +443,10 @@ def export_cmd(format: Annotated[str, typer.Option(
                    "--format", "-f", help="ttl, jsonld, graphml, gexf, ftm or csv")],
                output: Annotated[Path | None, typer.Option("-o", "--output",
                                                            help="File (default stdout)")] = None,
+               include_rejected: Annotated[bool, typer.Option(
+                   "--include-rejected", help="Also relations an editor rejected")] = False,
                store: StoreOpt = None) -> None:
-    """Export the whole graph, streamed."""
+    """Export the whole graph, streamed (relations an editor rejected left out)."""
     from graph.export import export
 
     formats = ("ttl", "jsonld", "graphml", "gexf", "ftm", "csv")
@@ -417,14 +456,14 @@ def export_cmd(format: Annotated[str, typer.Option(
         raise InputError(f"{output}: is a folder; give the file to write")
     with open_cli_store(store, existing=True) as s:
         if output is None:
-            for chunk in export(s, format):
+            for chunk in export(s, format, include_rejected):
                 sys.stdout.write(chunk)
             sys.stdout.flush()
             return
         tmp = output.with_name(output.name + ".part")
         try:
             with tmp.open("w", encoding="utf-8") as fh:
-                for chunk in export(s, format):
+                for chunk in export(s, format, include_rejected):
                     fh.write(chunk)
             tmp.replace(output)
         finally:
@@ -468,6 +507,223 @@ def serve_cmd(store: StoreOpt = None,
     err.print(f"serving {settings.store} at http://{host}:{port}/ (API docs at /docs)",
               highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+# ---------------------------------------------------------------- review (judgements)
+
+review_app = typer.Typer(name="review", no_args_is_help=True,
+                         help="Correct the graph: merge, split, rename, confirm, reject, add; "
+                              "every judgement logged and undoable.")
+app.add_typer(review_app, name="review")
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Why (kept in the log)")]
+AuthorOpt = Annotated[str | None, typer.Option(
+    "--author", envvar="INFLUENCE_AUTHOR", show_envvar=True,
+    help="Who judges (default: the user running the command)")]
+
+
+def _judge(store: str | None, as_json: bool, kind: str, author: str | None,
+           entities: list[str] | None = None, relations: list[str] | None = None,
+           note: str | None = None, **params: Any) -> None:
+    """Make a judgement and print it (JSON with ``as_json``)."""
+    with open_cli_store(store, existing=True) as s:
+        j = review_service.make_judgement(s, kind, author or getpass.getuser(), entities or [],
+                                          relations or [], note, **params)
+    _print_judgement(j, as_json)
+
+
+def _print_judgement(j: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(dump(j))
+    else:
+        out.print(review_service.describe(j), highlight=False)
+
+
+@command("merge", group=review_app)
+def review_merge(entities: Annotated[list[str], typer.Argument(
+                     help="Two or more entities (id, name or alias); the first survives")],
+                 name: Annotated[str | None, typer.Option("--name", help="Name of the result")]
+                 = None,
+                 type: Annotated[str | None, typer.Option("--type", help="Type of the result")]
+                 = None,
+                 note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Merge entities into one: it keeps every alias, relation and evidence."""
+    _judge(store, as_json, "merge", author, entities, note=note, name=name, type=type)
+
+
+@command("split", group=review_app)
+def review_split(entity: Annotated[str, typer.Argument(help="The result of a merge")],
+                 note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Split the last merge into ENTITY: the originals come back exactly."""
+    _judge(store, as_json, "split", author, [entity], note=note)
+
+
+@command("distinct", group=review_app)
+def review_distinct(a: Annotated[str, typer.Argument(help="An entity")],
+                    b: Annotated[str, typer.Argument(help="Another entity")],
+                    note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                    as_json: JsonOpt = False) -> None:
+    """Mark two entities as different: never merged, never proposed as duplicates."""
+    _judge(store, as_json, "distinct", author, [a, b], note=note)
+
+
+@command("rename", group=review_app)
+def review_rename(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
+                  name: Annotated[str, typer.Argument(help="The new name")],
+                  note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                  as_json: JsonOpt = False) -> None:
+    """Rename an entity (the old name stays an alias)."""
+    _judge(store, as_json, "rename", author, [entity], note=note, name=name)
+
+
+@command("retype", group=review_app)
+def review_retype(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
+                  type: Annotated[str, typer.Argument(help="A type of the ontology")],
+                  note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                  as_json: JsonOpt = False) -> None:
+    """Change the type of an entity."""
+    _judge(store, as_json, "retype", author, [entity], note=note, type=type)
+
+
+@command("alias", group=review_app)
+def review_alias(action: Annotated[str, typer.Argument(help="add or remove")],
+                 entity: Annotated[str, typer.Argument(help="Id, name or alias")],
+                 alias: Annotated[str, typer.Argument(help="The alias")],
+                 note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Add or remove an alias of an entity."""
+    if action not in ("add", "remove"):
+        raise InputError(f"review alias takes add or remove, not {action!r}")
+    _judge(store, as_json, f"alias-{action}", author, [entity], note=note, alias=alias)
+
+
+@command("confirm", group=review_app)
+def review_confirm(relation: Annotated[str, typer.Argument(help="Relation id (show --json)")],
+                   note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                   as_json: JsonOpt = False) -> None:
+    """Confirm a relation."""
+    _judge(store, as_json, "confirm", author, relations=[relation], note=note)
+
+
+@command("reject", group=review_app)
+def review_reject(relation: Annotated[str, typer.Argument(help="Relation id (show --json)")],
+                  reason: Annotated[str, typer.Option("--reason", help="Why it is wrong")],
+                  note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                  as_json: JsonOpt = False) -> None:
+    """Reject a relation: kept, but left out of paths, rankings and exports."""
+    _judge(store, as_json, "reject", author, relations=[relation], note=note, reason=reason)
+
+
+@command("change", group=review_app)
+def review_change(relation: Annotated[str, typer.Argument(help="Relation id (show --json)")],
+                  predicate: Annotated[str | None, typer.Option("--predicate",
+                                                                help="The right predicate")]
+                  = None,
+                  reverse: Annotated[bool, typer.Option("--reverse",
+                                                        help="Swap subject and object")]
+                  = False,
+                  note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                  as_json: JsonOpt = False) -> None:
+    """Change the predicate or the direction of a relation."""
+    _judge(store, as_json, "change", author, relations=[relation], note=note,
+           predicate=predicate, reverse=reverse or None)
+
+
+@command("add", group=review_app)
+def review_add(subject: Annotated[str, typer.Argument(help="Id, name or alias")],
+               predicate: Annotated[str, typer.Argument(help="A predicate of the ontology")],
+               obj: Annotated[str, typer.Argument(metavar="OBJECT", help="Id, name or alias")],
+               source: Annotated[str | None, typer.Option(
+                   "--source", help="URL or stored document id")] = None,
+               quote: Annotated[str | None, typer.Option("--quote",
+                                                         help="The sentence quoted")] = None,
+               day: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD")] = None,
+               note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+               as_json: JsonOpt = False) -> None:
+    """Add a relation by hand, with its citation."""
+    _judge(store, as_json, "add", author, [subject, obj], note=note, predicate=predicate,
+           source=source, quote=quote, date=day)
+
+
+@command("undo", group=review_app)
+def review_undo(judgement: Annotated[str, typer.Argument(help="Judgement id (review log)")],
+                note: NoteOpt = None, author: AuthorOpt = None, store: StoreOpt = None,
+                as_json: JsonOpt = False) -> None:
+    """Undo a judgement: its effect reversed."""
+    _judge(store, as_json, "undo", author, note=note, target=judgement)
+
+
+@command("log", group=review_app)
+def review_log(limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
+               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """List the judgements, newest first."""
+    with open_cli_store(store, existing=True) as s:
+        log = review_service.judgement_log(s, limit)
+    if as_json:
+        print_json([dump(j) for j in log])
+        return
+    for j in log:
+        out.print(review_service.describe(j), highlight=False)
+
+
+@command("candidates", group=review_app)
+def review_candidates(limit: Annotated[int, typer.Option("--limit", min=1)] = 30,
+                      entity: Annotated[str | None, typer.Option(
+                          "--entity", help="Only pairs with this entity")] = None,
+                      store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """List pairs of entities likely to be one, best first, with reasons."""
+    with open_cli_store(store, existing=True) as s:
+        found = review_service.candidates(s, limit, entity)
+    if as_json:
+        print_json([dump(c) for c in found])
+        return
+    table = Table(title="Duplicate candidates")
+    for col in ("score", "a", "b", "reasons"):
+        table.add_column(col, overflow="fold")
+    for c in found:
+        table.add_row(f"{c.score:.2f}", f"{c.a.name} ({c.a.id})", f"{c.b.name} ({c.b.id})",
+                      "; ".join(c.reasons))
+    out.print(table)
+
+
+@command("export", group=review_app)
+def review_export(file: Annotated[Path, typer.Argument(help="JSON-lines file to write")],
+                  store: StoreOpt = None) -> None:
+    """Write every judgement to FILE, one JSON object a line."""
+    if file.is_dir():
+        raise InputError(f"{file}: is a folder; give the file to write")
+    tmp = file.with_name(file.name + ".part")
+    with open_cli_store(store, existing=True) as s:
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                count = 0
+                for line in review_service.export_judgements(s):
+                    fh.write(line)
+                    count += 1
+            tmp.replace(file)
+        finally:
+            tmp.unlink(missing_ok=True)
+    err.print(f"wrote {count} judgements to {file}", highlight=False)
+
+
+@command("import", group=review_app)
+def review_import(file: Annotated[Path, typer.Argument(help="JSON lines of review export")],
+                  store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Make again the judgements of FILE (those already here are skipped)."""
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise InputError(f"{file}: not UTF-8 text") from None
+    with open_cli_store(store, existing=True) as s:
+        report = review_service.import_judgements(s, lines, str(file))
+    if as_json:
+        print_json(dump(report))
+    else:
+        out.print(f"imported {report.imported}, skipped {report.skipped} already here",
+                  highlight=False)
 
 
 def main() -> None:

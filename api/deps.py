@@ -102,6 +102,17 @@ async def require_write(settings: SettingsDep,
         raise Forbidden("the X-API-Key is not a write key")
 
 
+async def editor(settings: SettingsDep, _checked: Annotated[None, Depends(require_write)],
+                 key: Annotated[str | None, Depends(_api_key_header)] = None) -> str:
+    """Return the name of the write key making a judgement (its author), once
+    ``require_write`` let it through; "anonymous" when no write key is configured."""
+    names = settings.api_key_names()
+    return names.get(key or "", "anonymous") if names else "anonymous"
+
+
+EditorDep = Annotated[str, Depends(editor)]
+
+
 async def require_read(settings: SettingsDep,
                        key: Annotated[str | None, Depends(_api_key_header)] = None) -> None:
     """Allow a read when no read key is configured, or the X-API-Key is a read or write key."""

@@ -15,7 +15,7 @@ from typing import Literal
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.model import Document, Entity, Relation, Stats
+from graph.model import Document, Entity, Relation, Review, Stats
 
 ExportFormat = Literal["ttl", "jsonld", "graphml", "gexf", "ftm", "csv"]
 RankMetric = Literal["pagerank", "betweenness", "degree"]
@@ -125,6 +125,7 @@ class RelationSummary(BaseModel):
     first_seen: date | None = None
     last_seen: date | None = None
     evidence_count: int
+    review: Review = "unreviewed"
     best_evidence: EvidenceBrief | None = None
 
 

@@ -1,6 +1,7 @@
 """Every INFLUENCE_* environment variable, read in one place."""
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 
@@ -41,8 +42,23 @@ class Settings(BaseSettings):
         return self.read_concurrency or cores * (8 if remote else 1)
 
     def api_key_list(self) -> list[str]:
-        """Return the configured write keys."""
-        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        """Return the configured write keys (an entry ``name:key`` names its key)."""
+        return list(self.api_key_names())
+
+    def api_key_names(self) -> dict[str, str]:
+        """Return the name of each write key: what precedes its ``:`` in ``name:key``
+        entries (the author of the judgements made with it), else "key-" and the first
+        characters of the key's sha256 (never the key itself)."""
+        names: dict[str, str] = {}
+        for entry in (e.strip() for e in self.api_keys.split(",")):
+            if not entry:
+                continue
+            name, sep, key = entry.partition(":")
+            if not sep or not name.strip() or not key.strip():
+                name, key = "", entry
+            names[key.strip()] = name.strip() or \
+                "key-" + hashlib.sha256(key.strip().encode()).hexdigest()[:8]
+        return names
 
     def read_key_list(self) -> list[str]:
         """Return the configured read keys."""

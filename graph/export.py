@@ -19,7 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from graph.errors import InputError
-from graph.model import Entity, EvidenceView, Relation
+from graph.model import EDITED_OUT, Entity, EvidenceView, Relation
 from graph.rdf import PREFIXES, TYPE, Description, Iri, Lit, descriptions
 from graph.store import GraphStore
 
@@ -50,20 +50,29 @@ def content_type(format: str) -> str:
         raise InputError(f"unknown export format {format!r}; known: {', '.join(FORMATS)}") from None
 
 
-def export(store: GraphStore, format: str) -> Iterator[str]:
+def export(store: GraphStore, format: str, include_rejected: bool = False) -> Iterator[str]:
     """Return an iterator of text chunks of the whole graph in ``format``.
 
     ``ttl`` / ``jsonld``: RDF with the ontology's IRIs (see graph.rdf), importable again.
     ``graphml`` / ``gexf``: entities as nodes, every relation as an edge with its predicate,
     confidence, status and dates (for Gephi, networkx). ``ftm``: FollowTheMoney entities,
     one JSON object a line (asserted relations only). ``csv``: one row per relation with its
-    best evidence. Raises InputError for an unknown format (before anything is read).
+    best evidence. Relations an editor rejected are left out unless ``include_rejected``
+    (then their status says "rejected"). Raises InputError for an unknown format (before
+    anything is read).
     """
     content_type(format)
-    writers: dict[str, Callable[[GraphStore], Iterable[str]]] = {
+    writers: dict[str, Callable[[GraphStore, bool], Iterable[str]]] = {
         "ttl": _turtle, "jsonld": _jsonld, "graphml": _graphml, "gexf": _gexf,
         "ftm": _ftm, "csv": _csv}
-    return _buffered(writers[format](store))
+    return _buffered(writers[format](store, include_rejected))
+
+
+def _relations(store: GraphStore, include_rejected: bool) -> Iterator[Relation]:
+    """Yield every relation, flagged ones included; those an editor rejected (or whose ends
+    were merged into one) only when ``include_rejected``."""
+    return (r for r in store.iter_relations(None, include_flagged=True)
+            if include_rejected or r.status not in EDITED_OUT)
 
 
 def _buffered(parts: Iterable[str]) -> Iterator[str]:
@@ -147,10 +156,10 @@ def _turtle_iri(value: str) -> str:
     return "<" + re.sub(r'[\x00-\x20<>"{}|^`\\]', lambda m: f"%{ord(m.group()):02X}", value) + ">"
 
 
-def _turtle(store: GraphStore) -> Iterator[str]:
+def _turtle(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     for prefix, ns in PREFIXES.items():
         yield f"@prefix {prefix}: <{ns}> .\n"
-    for subject, pairs in descriptions(store):
+    for subject, pairs in descriptions(store, include_rejected):
         lines = []
         for prop, value in pairs:
             verb = "a" if prop == TYPE else _turtle_iri(prop)
@@ -184,10 +193,10 @@ def _jsonld_node(desc: Description) -> dict[str, object]:
     return {"@id": subject.value, **values}
 
 
-def _jsonld(store: GraphStore) -> Iterator[str]:
+def _jsonld(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     yield '{"@context": ' + json.dumps(PREFIXES) + ',\n "@graph": ['
     sep = "\n  "
-    for desc in descriptions(store):
+    for desc in descriptions(store, include_rejected):
         yield sep + json.dumps(_jsonld_node(desc), ensure_ascii=False)
         sep = ",\n  "
     yield "\n]}\n"
@@ -210,7 +219,7 @@ def _edge_values(r: Relation) -> dict[str, object]:
             "evidence_count": r.evidence_count}
 
 
-def _graphml(store: GraphStore) -> Iterator[str]:
+def _graphml(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -225,7 +234,7 @@ def _graphml(store: GraphStore) -> Iterator[str]:
         data = "".join(f'<data key="n_{k}">{escape(_xml(v))}</data>'
                        for k, v in _node_values(e).items())
         yield f"<node id={quoteattr(_xml(e.id))}>{data}</node>\n"
-    for r in store.iter_relations(None, include_flagged=True):
+    for r in _relations(store, include_rejected):
         data = "".join(f'<data key="e_{k}">{escape(_xml(v))}</data>'
                        for k, v in _edge_values(r).items())
         yield (f"<edge id={quoteattr(_xml(r.id))} source={quoteattr(_xml(r.subject))} "
@@ -240,7 +249,7 @@ def _gexf_values(values: dict[str, object], fields: tuple[tuple[str, str], ...])
     return f"<attvalues>{items}</attvalues>"
 
 
-def _gexf(store: GraphStore) -> Iterator[str]:
+def _gexf(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     kinds = {"string": "string", "double": "double", "int": "integer"}
     yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
@@ -256,7 +265,7 @@ def _gexf(store: GraphStore) -> Iterator[str]:
         yield (f"<node id={quoteattr(_xml(e.id))} label={quoteattr(_xml(e.name))}>"
                f"{_gexf_values(_node_values(e), NODE_FIELDS)}</node>\n")
     yield "</nodes>\n<edges>\n"
-    for r in store.iter_relations(None, include_flagged=True):
+    for r in _relations(store, include_rejected):
         yield (f"<edge id={quoteattr(_xml(r.id))} source={quoteattr(_xml(r.subject))} "
                f"target={quoteattr(_xml(r.object))} label={quoteattr(_xml(r.predicate))} "
                f'weight="{r.confidence!r}">{_gexf_values(_edge_values(r), EDGE_FIELDS)}</edge>\n')
@@ -334,7 +343,7 @@ def _ftm_relation(r: Relation, ends: _Entities, best: EvidenceView | None) -> di
     return proxy.to_dict()
 
 
-def _ftm(store: GraphStore) -> Iterator[str]:
+def _ftm(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     for e in store.iter_entities():
         yield json.dumps(_ftm_entity(e), ensure_ascii=False, sort_keys=True) + "\n"
     ends = _Entities(store)
@@ -361,12 +370,12 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def _csv(store: GraphStore) -> Iterator[str]:
+def _csv(store: GraphStore, include_rejected: bool) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     ends = _Entities(store)
-    for r, ev in _with_evidence(store, store.iter_relations(None, include_flagged=True), ends):
+    for r, ev in _with_evidence(store, _relations(store, include_rejected), ends):
         s, o = ends.get(r.subject), ends.get(r.object)
         writer.writerow([
             r.id, _cell(r.subject), _cell(s.name if s else ""), s.type if s else "",

@@ -18,6 +18,8 @@ Status = Literal["asserted", "negated", "hypothetical", "refused", "alleged"]
 RelationStatus = Literal["asserted", "negated", "hypothetical", "refused", "alleged",
                          "rejected", "merged"]
 Review = Literal["unreviewed", "confirmed", "rejected"]
+# the relation statuses an editor's judgements give: left out of exports unless asked
+EDITED_OUT = frozenset({"rejected", "merged"})
 
 
 class Entity(BaseModel):

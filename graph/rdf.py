@@ -13,6 +13,11 @@ Vocabulary written for each kind of node (``ig:`` is the ontology namespace):
   ig:statementStatus``
 - document ``<…/id/document/ID> a ig:Document ; dct:title ; ig:url ; dct:date ;
   dct:source ; dct:creator ; dct:extent``
+- judgement (PROV-O) ``<…/id/judgement/ID> a prov:Activity, ig:Judgement ; ig:judgementKind ;
+  prov:endedAtTime ; prov:wasAssociatedWith <…/id/editor/NAME> ; prov:used <entity or
+  relation> ; rdfs:comment ; ig:undoneBy``; the editor ``a prov:Agent ; rdfs:label``; and each
+  entity or relation an active judgement made or changed ``prov:wasAttributedTo`` its editor
+  and ``prov:wasGeneratedBy`` the judgement
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ from urllib.parse import quote, unquote
 
 from graph.dtd import refuse_entity_declarations
 from graph.errors import InputError
-from graph.model import Document, Entity, Evidence, EvidenceView, Relation, Triple
+from graph.judgements import Judgement
+from graph.model import EDITED_OUT, Document, Entity, Evidence, EvidenceView, Relation, Triple
 from graph.names import clean_name, content_hash
 from graph.store import GraphStore
 
@@ -36,7 +42,9 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
-PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT}
+PROV = "http://www.w3.org/ns/prov#"
+PREFIXES = {"ig": IG, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD, "dct": DCT,
+            "prov": PROV}
 TYPE = RDF + "type"
 KINDS = ("entity", "relation", "evidence", "document")
 # rdflib's format for each file suffix and media type this project reads as RDF
@@ -146,17 +154,47 @@ def describe_evidence(ev: EvidenceView) -> list[Description]:
     return [(iri("relation", ev.relation_id), [(IG + "evidence", node)]), (node, pairs)]
 
 
-def descriptions(store: GraphStore) -> Iterator[Description]:
-    """Yield the statements of the whole graph, streaming: documents, entities, relations,
-    evidence."""
+def describe_judgement(j: Judgement) -> list[Description]:
+    """Return the PROV-O statements of a judgement: the activity, its editor, and (while it
+    is active) the attribution of what it made or changed to the editor."""
+    node = iri("judgement", j.id)
+    editor = iri("editor", j.author)
+    used = [iri("entity", e) for e in j.entities] + [iri("relation", r) for r in j.relations]
+    pairs: list[tuple[str, Term]] = [
+        (TYPE, Iri(PROV + "Activity")), (TYPE, Iri(IG + "Judgement")),
+        (IG + "judgementKind", Lit(j.kind)),
+        (PROV + "endedAtTime", Lit(j.at, XSD + "dateTime")),
+        (PROV + "wasAssociatedWith", editor), *((PROV + "used", u) for u in used)]
+    _optional(pairs, RDFS + "comment", j.note)
+    if j.undone_by:
+        pairs.append((IG + "undoneBy", iri("judgement", j.undone_by)))
+    out: list[Description] = [(node, pairs),
+                              (editor, [(TYPE, Iri(PROV + "Agent")), (RDFS + "label",
+                                                                      Lit(j.author))])]
+    if j.active and j.kind != "undo":
+        out += [(u, [(PROV + "wasAttributedTo", editor), (PROV + "wasGeneratedBy", node)])
+                for u in used]
+    return out
+
+
+def descriptions(store: GraphStore, include_rejected: bool = False) -> Iterator[Description]:
+    """Yield the statements of the whole graph, streaming: documents, entities, relations
+    (those an editor rejected only with ``include_rejected``), evidence, judgements."""
+    left_out: set[str] = set()
     for d in store.iter_documents():
         yield describe_document(d)
     for e in store.iter_entities():
         yield describe_entity(e)
     for r in store.iter_relations(None, include_flagged=True):
-        yield from describe_relation(r)
+        if include_rejected or r.status not in EDITED_OUT:
+            yield from describe_relation(r)
+        else:
+            left_out.add(r.id)
     for ev in store.iter_evidence():
-        yield from describe_evidence(ev)
+        if ev.relation_id not in left_out:
+            yield from describe_evidence(ev)
+    for j in store.iter_judgements():
+        yield from describe_judgement(j)
 
 
 # ---------------------------------------------------------------- reading

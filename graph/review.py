@@ -150,8 +150,9 @@ def _commit(tx: ReviewTx, j: Judgement) -> Overrides:
     return tx.overrides()
 
 
-def _replace(tx: ReviewTx, refs: Sequence[EvidenceEnds], overrides: Overrides) -> None:
-    """Place each evidence again under ``overrides`` and move what now belongs elsewhere."""
+def _replace(tx: ReviewTx, refs: Sequence[EvidenceEnds], overrides: Overrides) -> list[Move]:
+    """Place each evidence again under ``overrides``, move what now belongs elsewhere and
+    return the moves."""
     moves: list[Move] = []
     for ev_id, now, s, p, o in refs:
         rid, ps, pp, po = overrides.place(s, p, o)
@@ -159,6 +160,30 @@ def _replace(tx: ReviewTx, refs: Sequence[EvidenceEnds], overrides: Overrides) -
             moves.append((ev_id, now, rid, ps, pp, po, s, p, o))
     if moves:
         tx.move_evidence(moves, overrides)
+    return moves
+
+
+def _reviews_carried(tx: ReviewTx, j: Judgement, refs: Sequence[EvidenceEnds],
+                     overrides: Overrides) -> None:
+    """Move the evidence of ``refs`` as ``overrides`` place it, and let a relation that
+    gets all its evidence from relations an editor confirmed (or all from rejected ones)
+    keep that review: ``j`` (saved again) carries it, so its undo drops it."""
+    targets = {overrides.place(s, p, o)[0] for _, _, s, p, o in refs}
+    existed = {r.id for r in tx.relations(sorted(targets))}
+    moves = _replace(tx, refs, overrides)
+    sources: dict[str, set[str]] = {}
+    for m in moves:
+        sources.setdefault(m[2], set()).add(overrides.review(m[1]))
+    for _, now, s, p, o in refs:
+        rid = overrides.place(s, p, o)[0]
+        if rid == now or rid in existed:
+            sources.setdefault(rid, set()).add(overrides.review(rid))
+    carried = {rid: states.pop() for rid, states in sources.items()
+               if len(states) == 1 and rid not in overrides.reviews
+               and next(iter(states)) != "unreviewed"}
+    if carried:
+        j.effect = {**j.effect, "review": carried}
+        tx.refresh(sorted(carried), _commit(tx, j))
 
 
 def _surfaces(e: Entity) -> set[str]:
@@ -207,7 +232,7 @@ def _merge_into(tx: ReviewTx, j: Judgement) -> None:
     j.effect = {"redirect": {e.id: survivor.id for e in losers}, "name": {survivor.id: name},
                 **({"type": {survivor.id: kind}} if j.params.get("type") else {})}
     overrides = _commit(tx, j)
-    _replace(tx, tx.evidence_ends([e.id for e in losers]), overrides)
+    _reviews_carried(tx, j, tx.evidence_ends([e.id for e in losers]), overrides)
     tx.delete_entities([e.id for e in losers])
 
 
@@ -388,7 +413,7 @@ def _change(tx: ReviewTx, j: Judgement) -> None:
     overrides = _commit(tx, j)
     j.params["result"] = overrides.place(rel.subject, rel.predicate, rel.object)[0]
     tx.save(j)
-    _replace(tx, tx.evidence_ends((), [rel.id]), overrides)
+    _reviews_carried(tx, j, tx.evidence_ends((), [rel.id]), overrides)
 
 
 def _unchange(tx: ReviewTx, j: Judgement, by: str, at: str) -> None:

@@ -88,10 +88,13 @@ def _edge(store: GraphStore, r: Relation, extra: list[dict[str, Any]]) -> dict[s
     for ev in extra:
         if ev not in shown:
             shown.insert(0, ev)
-    return {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
+    edge = {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
             "confidence": round(r.confidence, 4), "status": r.status,
             "first_seen": _date(r.first_seen), "last_seen": _date(r.last_seen),
             "evidence_count": r.evidence_count, "evidence": shown}
+    if r.review == "confirmed":  # only then: payloads of unreviewed graphs keep their ids
+        edge["confirmed"] = True
+    return edge
 
 
 def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
@@ -228,6 +231,25 @@ def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
     return snap
 
 
+def rejected_since(store: GraphStore, payload: dict[str, Any]) -> list[str]:
+    """Return the ids of the relations of a snapshot that an editor rejected since."""
+    ids = [e["id"] for e in payload.get("edges", [])]
+    return [r.id for r in store.get_relations(ids) if r.status == "rejected"]
+
+
+def current_payload(store: GraphStore, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the payload the query of a snapshot gives on the graph as it is now (its
+    title, caption and credit kept; rejected relations left out as in any new snapshot)."""
+    query = payload["query"]
+    return build_payload(
+        store, query["focus"], query["hops"],
+        [(p["source"], p["target"]) for p in query.get("paths", [])],
+        RelationFilter.model_validate(query.get("filters") or {}), payload.get("title", ""),
+        payload.get("caption", ""), payload.get("credit", ""), query.get("k", 3),
+        query.get("max_hops", 4), query.get("mode", "influence"),
+        {n["id"]: (n["x"], n["y"]) for n in payload.get("nodes", [])})
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -277,7 +299,8 @@ def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
         tip = "\n".join([head] + [evidence_text(ev) for ev in r["evidence"]])
         vis_edges.append({"id": r["id"], "from": r["source"], "to": r["target"],
                           "label": r["predicate"], "title": tip, "color": style["color"],
-                          "dashes": style["dashes"], "arrows": style["arrows"]})
+                          "dashes": style["dashes"], "arrows": style["arrows"],
+                          "width": 3 if r.get("confirmed") else 1})
     data = {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
             "options": {"physics": {"enabled": False}}}
     return relations, paths, data
@@ -287,25 +310,32 @@ THEMES = ("light", "dark", "auto")
 
 
 def snapshot_page(sid: str, payload: dict[str, Any], base: str = "", theme: str = "light",
-                  plain: bool = False, static: bool = False, successor: str | None = None
-                  ) -> tuple[str, str]:
+                  plain: bool = False, static: bool = False, successor: str | None = None,
+                  rejected: Sequence[str] = (), live: bool = False) -> tuple[str, str]:
     """Return (html, csp) of the self-contained page of a snapshot (frameable by any site).
 
     ``base`` is the service's public URL (for the social-card and oEmbed links); ``theme``
     light, dark or auto (the reader's ``prefers-color-scheme``); ``plain`` leaves out the
     title and credit (a CMS sets its own); ``static`` draws the SVG instead of the
     interactive graph (no physics, no drawing script); ``successor`` is the id of the
-    snapshot re-published from this one, linked at the top. Raises InputError for another
-    theme.
+    snapshot re-published from this one, linked at the top; ``rejected``: the ids of its
+    relations an editor rejected since it was published (the page says so and links to
+    the same view of the current graph); ``live``: the page is that current view, not a
+    frozen snapshot. Raises InputError for another theme.
     """
     if theme not in THEMES:
         raise InputError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
     relations, paths, data = snapshot_view(payload)
+    later = set(rejected)
+    for r in relations:
+        r["rejected_later"] = r["id"] in later
     scripts = [static_text("graph.js")] if static else [vis_network_js(), static_text("graph.js")]
     csp = inline_page_csp(scripts, frameable=True)
     page_url = f"{base}/s/{sid}"
     html = templates().get_template("snapshot.html").render(
-        id=sid, p=payload, relations=relations, paths=paths, data=data,
+        id=sid, p=payload, relations=relations, paths=paths, data=data, live=live,
+        rejected=[r["number"] for r in relations if r["rejected_later"]],
+        current_url=f"{sid}/current",
         svg_url=f"{sid}.svg", json_url=f"{sid}.json", csv_url=f"{sid}.csv",
         png_url=f"{sid}.png", page_url=page_url, base=base,
         oembed_url=f"{base}/oembed?{urlencode({'url': page_url})}",

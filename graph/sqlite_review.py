@@ -39,8 +39,11 @@ class SqliteReview(SqliteConnections):
 
     def overrides(self) -> Overrides:
         """Return the folded effects of the active judgements."""
-        with self._write() as conn:
-            return self._overrides(conn)
+        try:
+            with self._conn() as conn:
+                return self._overrides(conn)
+        except sqlite3.Error as exc:
+            raise self._unavailable(exc) from exc
 
     def judge(self, request: JudgementRequest) -> Judgement:
         """Run a judgement (or an undo) in one transaction and return it as stored.

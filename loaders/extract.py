@@ -21,12 +21,18 @@ from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.cues import ModalityCues, cue_lemma, modality_cues
 from loaders.heads import head_noun_index
+from loaders.lines import unwrap
 from loaders.mentions import Mention, MentionIndex
-from loaders.patterns import Candidate, sentence_candidates
+from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from loaders.surface import surface_candidates
-from loaders.vocab import governed_statuses, predicate_annotation, predicates_with
+from loaders.vocab import (
+    governed_statuses,
+    implicit_agent_predicates,
+    predicate_annotation,
+    predicates_with,
+)
 from ontology import get_ontology
 
 EXTRACTOR = "spacy-patterns/1"
@@ -214,16 +220,29 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     resolver = Resolver(index.mentions, index.short_forms)
     rows: list[tuple[str, str, str, Evidence]] = []
     taken: set[tuple[int, str, str]] = set()
+    agents: dict[str, str] = {}  # the last explicit agent of each ig:implicitAgent predicate
     for sent in doc.sents:
         if not _usable(sent):
             continue
-        raw = sent.text
+        raw = source.text[sent.start_char:sent.end_char]  # the text as written, line breaks kept
         text = raw.strip()
         start = sent.start_char + (len(raw) - len(raw.lstrip()))
+        for predicate, agent, verb in explicit_agents(index, sent):
+            if modality(verb, "verb", index, resolver)[0] == "asserted":
+                key = resolver.resolve(agent)
+                if key is not None:
+                    agents[predicate] = key
         found = sentence_candidates(index, sent)
         found += surface_candidates(index, sent, found)
-        for cand in _with_derived(found, index):
-            s_key, o_key = resolver.resolve(cand.subject), resolver.resolve(cand.object)
+        for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
+            if cand.subject.kind == "implicit":
+                s_key = agents.get(cand.predicate)
+                o_key = resolver.resolve(cand.object) if s_key else None
+                if any((s, p, o) == (s_key, cand.predicate, o_key) and e.start == start
+                       for s, p, o, e in rows):
+                    continue  # the sentence names the agent of this very statement
+            else:
+                s_key, o_key = resolver.resolve(cand.subject), resolver.resolve(cand.object)
             if s_key is None or o_key is None or s_key == o_key:
                 continue
             pred = onto.predicate(cand.predicate)
@@ -240,6 +259,11 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                 continue  # a more specific cue of the same words already gave a predicate
             taken.add((cand.trigger.i, s_key, o_key))
             status, attribution = modality(cand.trigger, cand.kind, index, resolver)
+            if cand.subject.kind == "implicit" and cand.kind == "noun":
+                status = _stronger(status, _governor_status(cand.trigger, index, resolver))
+            if status == "asserted" and cand.subject.kind != "implicit" and \
+                    cand.predicate in implicit_agent_predicates():
+                agents[cand.predicate] = s_key  # "OFAC designated X ... Y was designated"
             if cand.kind == "noun" and _ended(cand.trigger, cand.predicate):
                 status = "negated"  # "sold its stake in X": X is no longer owned
             evidence = Evidence(document_id=source.id, sentence=text, start=start,
@@ -251,6 +275,20 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     entities = {k: resolver.found[k].entity() for k in {k for s, _, o, _ in rows for k in (s, o)}}
     return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
                     for s, p, o, e in rows])
+
+
+def _stronger(a: str, b: str) -> str:
+    """Return the stronger of two statuses (``STATUS_ORDER``; asserted is the weakest)."""
+    return next((s for s in STATUS_ORDER if s in {a, b}), "asserted")
+
+
+def _governor_status(noun: Any, index: MentionIndex, resolver: Resolver) -> str:
+    """Return the status of the verb governing a noun cue, read as a verb statement ("stands
+    ready to take measures against X if ...": hypothetical); asserted without a verb."""
+    gov = noun.head.head if noun.dep_ == "pobj" else noun.head
+    if gov.i == noun.i or gov.pos_ not in {"VERB", "AUX"}:
+        return "asserted"
+    return modality(gov, "verb", index, resolver)[0]
 
 
 def _ended(noun: Any, predicate: str) -> bool:
@@ -318,7 +356,7 @@ def extract_documents(sources: Iterable[SourceDocument],
     from spacy.tokens import Doc
 
     pieces = ((piece, (src, i, n)) for src in sources
-              for i, piece, n in _numbered(text_pieces(src.text)))
+              for i, piece, n in _numbered(text_pieces(unwrap(src.text))))
     held: list[Any] = []
     for doc, (src, i, n) in nlp.pipe(pieces, as_tuples=True, batch_size=BATCH_SIZE):
         held.append(doc)

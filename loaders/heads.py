@@ -24,6 +24,14 @@ def head_noun_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def state_nouns() -> frozenset[str]:
+    """Return the nouns that with "of" and a country's name stand for the country
+    (``ig:stateNoun``: "the Government of Serbia")."""
+    onto = get_ontology()
+    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.stateNoun))
+
+
 def _depth(onto: Ontology, type_name: str) -> int:
     depth, seen = 0, onto.types.get(type_name)
     while seen is not None and seen.parent:

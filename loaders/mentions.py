@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.cues import role_of
-from loaders.heads import described_type, head_noun_index, head_type, pick_type  # re-exported
+from loaders.heads import (  # re-exported
+    described_type,
+    head_noun_index,
+    head_type,
+    pick_type,
+    state_nouns,
+)
 from loaders.lookups import actor_for, demonym_keys, key_of, ner_types
 from loaders.phrases import anaphoric, is_modifier, join_tokens, looks_like_name, phrase_tokens
 from loaders.spans import (
@@ -27,7 +33,7 @@ from loaders.spans import (
 )
 from ontology import Actor, Ontology, get_ontology
 
-__all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "NameIndex", "head_noun_index",
+__all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "NameIndex", "implicit_agent", "head_noun_index",
            "head_type", "pick_type"]
 
 # spaCy label -> ontology type (ig:nerLabel) for names the gazetteer does not know. Labels
@@ -59,6 +65,25 @@ class Mention:
     def key(self) -> str:
         """Return the matching key of the mention's text."""
         return key_of(self.text)
+
+
+def _short_form(inner: Any, full: Mention) -> bool:
+    """Return True when the words in parentheses after ``full`` are its short form: an
+    acronym ("OFAC", "IRGC-QF") or words of the full name ("Ovcharov", "Sahand Petro")."""
+    words = [t for t in inner if not t.is_punct]
+    if not words or not all(t.text[:1].isupper() or t.text[:1].isdigit() for t in words):
+        return False
+    compact = "".join(t.text for t in inner)
+    if compact.replace("-", "").isalnum() and compact.isupper() and len(compact) >= 2:
+        return True
+    own = {w.lower() for w in full.text.split()}
+    return len(words) < len(full.text.split()) and all(t.lower_ in own for t in words)
+
+
+def implicit_agent() -> Mention:
+    """Return a placeholder subject for an agentless cue ("X was designated"); extraction
+    puts the document's last agent of the predicate in its place (``ig:implicitAgent``)."""
+    return Mention(-1, -1, "", "Organization", "implicit")
 
 
 #: No gazetteer name is longer than this many tokens: bounds the sub-spans tried in a name.
@@ -146,35 +171,60 @@ class NameIndex:
         self._add(Mention(start, end, text, type_name, "name", label))
 
     def _of_names(self) -> None:
-        """Add "Export-Import Bank of China": capitalized words ending in an organization
-        noun, "of", and a proper name are one name (NER missed or split it)."""
+        """Add "Export-Import Bank of China", "Department of the Treasury": capitalized words
+        ending in an organization noun, "of" (and "the"), and a proper name are one name
+        (NER missed or split it). "Government of Serbia" stays Serbia (``ig:stateNoun``)."""
         doc = self.doc
         for of in doc[1:-1]:
             if of.lower_ != "of":
                 continue
-            noun, first = doc[of.i - 1], doc[of.i + 1]
+            noun = doc[of.i - 1]
+            first = doc[of.i + 2] if doc[of.i + 1].lower_ == "the" and of.i + 2 < len(doc) \
+                else doc[of.i + 1]
             if not (capital(noun) and capital(first)):
                 continue
             kind = head_type(noun)
-            if kind is None or not self.onto.is_a(kind, "Organization") or self.onto.is_a(
-                    kind, "GovernmentBody") or noun.i in self.by_token:
+            if kind is None or not self.onto.is_a(kind, "Organization"):
                 continue
-            start = noun.i
-            while start > 0 and (capital(doc[start - 1]) or doc[start - 1].text == "-" and
-                                 start > 1 and capital(doc[start - 2])) and \
-                    (start - 1) not in self.by_token:
+            held = self.by_token.get(noun.i)
+            if held is not None and (held.end != noun.i + 1 or held.actor is not None):
+                continue
+            start = held.start if held is not None else noun.i
+            while held is None and start > 0 and (
+                    capital(doc[start - 1]) or doc[start - 1].text == "-" and start > 1 and
+                    capital(doc[start - 2])) and (start - 1) not in self.by_token:
                 start -= 1
-            end = first.i + 1
-            while end < len(doc) and capital(doc[end]) and doc[end].pos_ == "PROPN":
-                end += 1
+            end = self._name_tail(first.i)
+            tail = actor_for(self.onto, doc[first.i:end].text)
+            if tail is not None and tail.type == "Country" and noun.lower_ in state_nouns():
+                continue  # "the Government of Serbia" is Serbia
             inner = {id(m): m for i in range(first.i, end) if (m := self.by_token.get(i))}
-            if any(m.start < first.i or m.end > end for m in inner.values()):
+            if held is not None:
+                inner[id(held)] = held
+            if any(m.start < start or m.end > end for m in inner.values()):
                 continue
             for m in inner.values():  # "China" of "Bank of China" is part of the name
                 self.mentions.remove(m)
                 for i in range(m.start, m.end):
                     del self.by_token[i]
-            self._add(Mention(start, end, doc[start:end].text, kind, "name", "ORG"))
+            text = doc[start:end].text
+            actor = actor_for(self.onto, text)
+            self._add(Mention(start, end, text, actor.type if actor else kind, "name", "ORG",
+                              actor))
+
+    def _name_tail(self, i: int) -> int:
+        """Return the end of the proper name starting at token ``i``, over inner "of (the)"
+        ("United States of America")."""
+        doc = self.doc
+        end = i + 1
+        while end < len(doc):
+            if capital(doc[end]) and doc[end].pos_ == "PROPN":
+                end += 1
+            elif doc[end].lower_ == "of" and end + 1 < len(doc) and capital(doc[end + 1]):
+                end += 2
+            else:
+                break
+        return end
 
     def _holds_actor(self, start: int, end: int) -> bool:
         """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""
@@ -187,34 +237,46 @@ class NameIndex:
             if (i, j) != (start, end) and doc[j - 1].is_alpha)
 
     def _acronyms(self) -> None:
-        """Link "Full Name (ACRONYM)" and give every later ACRONYM that name."""
+        """Link "Full Name (ACRONYM)" and "Full Name (Short Name)", and give every later
+        occurrence of the short form that name (never a new entity of its own)."""
         doc = self.doc
-        found: dict[str, Mention] = {}
+        found: dict[tuple[str, ...], Mention] = {}
+        defined: set[int] = set()
         for tok in doc[1:-2]:
             if tok.text != "(":
                 continue
-            short, closing = doc[tok.i + 1], doc[tok.i + 2]
-            if not (closing.text == ")" and short.text.isupper()
-                    and short.is_alpha and len(short.text) >= 2):
+            close = next((t.i for t in doc[tok.i + 1:tok.i + 7] if t.text == ")"), None)
+            if close is None or close == tok.i + 1:
                 continue
+            inner = doc[tok.i + 1:close]
             full = self.by_token.get(tok.i - 1)
-            if full is None:
+            if full is None or full.end != tok.i:
                 full = self._proper_run(tok.i)
-            if full is None or full.kind != "name":
+            if full is None or full.kind != "name" or not _short_form(inner, full):
                 continue
-            found[short.text] = full
-            self.short_forms[key_of(short.text)] = full.actor.name if full.actor else full.text
+            found[tuple(t.text for t in inner)] = full
+            defined.update(range(tok.i, close + 1))
+            self.short_forms[key_of(inner.text)] = full.actor.name if full.actor else full.text
         if not found:
             return
+        longest = max(len(k) for k in found)
         for tok in doc:
-            full = found.get(tok.text)
-            if full is None:
+            for n in range(longest, 0, -1):
+                words = tuple(t.text for t in doc[tok.i:tok.i + n])
+                full = found.get(words)
+                if full is not None:
+                    break
+            if full is None or (tok.i in defined and tok.i not in self.by_token):
                 continue
-            old = self.by_token.get(tok.i)
-            if old is not None and old.start == tok.i and old.end == tok.i + 1:
-                old.type, old.label, old.actor = full.type, full.label, full.actor
-                continue
-            self._add(Mention(tok.i, tok.i + 1, tok.text, full.type, "name", full.label,
+            end = tok.i + len(words)
+            held = {id(m): m for i in range(tok.i, end) if (m := self.by_token.get(i))}
+            if any(m.start < tok.i or m.end > end for m in held.values()):
+                continue  # inside a longer name
+            for m in held.values():
+                self.mentions.remove(m)
+                for i in range(m.start, m.end):
+                    del self.by_token[i]
+            self._add(Mention(tok.i, end, doc[tok.i:end].text, full.type, "name", full.label,
                               full.actor))
 
     def _proper_run(self, end: int) -> Mention | None:

@@ -21,8 +21,10 @@ from loaders.cues import (
     role_of,
     verb_cues,
 )
-from loaders.mentions import Mention, MentionIndex
-from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, members
+from loaders.mentions import Mention, MentionIndex, implicit_agent
+from loaders.heads import head_type
+from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, listed, members
+from loaders.vocab import implicit_agent_predicates, instrument_nouns, instrument_verbs
 from ontology import get_ontology
 
 __all__ = [
@@ -147,17 +149,121 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
             continue
         if passive or participle:
             subj_toks, obj_toks, conf = agents, _passive_objects(verb, cue, participle), 0.8
+            among = _among_those(verb)
+            if among is not None:
+                obj_toks = among
+            if not agents and cue.predicate in implicit_agent_predicates() and (
+                    passive or among is not None):
+                objs = [x for o in obj_toks for x in _through_part(index, o)]
+                out.extend(_implicit_pairs(index, objs, cue.predicate, verb, 0.7, "verb"))
+                continue
         else:
             subj_toks, obj_toks = subjects(verb), _active_objects(verb, cue)
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
             if not obj_toks:  # "Kremlin narratives" read as a clause
                 obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
+        obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
         if not obj_toks and symmetric and len(subj_toks) > 1:
             # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
+    return out
+
+
+def _among_those(verb: Any) -> list[Any] | None:
+    """Return the members named in "Among those designated are X and Y" (the participle's
+    pronoun is the object of "among", hanging on a copula), else None."""
+    pron = verb.head
+    if verb.dep_ != "acl" or pron.dep_ != "pobj" or pron.head.lower_ != "among":
+        return None
+    copula = pron.head.head
+    if copula.lemma_ != "be":
+        return None
+    return [m for c in copula.children if c.dep_ in {"nsubj", "attr"} for m in listed(c)]
+
+
+def _through_part(index: MentionIndex, token: Any) -> list[Any]:
+    """Return the names of "the operations of X and Y" for a noun with no type of its own
+    and nothing named in it; else the token itself."""
+    if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None or \
+            any(c.dep_ in {"poss", "compound"} and c.i in index.by_token for c in token.lefts):
+        return [token]
+    found = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+             for g in c.children if g.dep_ == "pobj" and (g.i in index.by_token or
+                                                          g.pos_ == "PROPN")
+             for m in members(g)]
+    return found or [token]
+
+
+def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, trigger: Any,
+                    conf: float, kind: str) -> list[Candidate]:
+    """Return candidates of an agentless cue: the implicit agent and each named object."""
+    out = []
+    agent = implicit_agent()
+    rng = range_of(predicate)
+    for o_tok in obj_toks:
+        o = argument(index, o_tok, rng)
+        if o is None or o[0].kind == "generic":
+            continue
+        out.append(Candidate(agent, predicate, o[0], trigger, round(conf * o[1], 3), kind))
+    return out
+
+
+def explicit_agents(index: MentionIndex, sent: Any) -> list[tuple[str, Mention, Any]]:
+    """Return (predicate, subject, verb) of the active cue verbs of ``ig:implicitAgent``
+    predicates in a sentence, whatever their objects ("The Council adopted restrictive
+    measures against five individuals": the Council is the agent of what follows)."""
+    out = []
+    wanted = implicit_agent_predicates()
+    for verb in sent:
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        cues = [c for c in verb_cues().get(verb.lemma_.lower(), ()) if c.predicate in wanted]
+        if not cues or _voice(index, verb)[0]:
+            continue
+        near = _near_words(verb)
+        for cue in cues:
+            if not _cue_fits(cue, near):
+                continue
+            for tok in subjects(verb):
+                found = argument(index, tok)
+                if found is not None and found[0].kind == "name":
+                    out.append((cue.predicate, found[0], verb))
+            break
+    return out
+
+
+def instrument_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
+    """Return the candidates of "the new listings include X", "today's decision targets
+    Y": an instrument noun of a predicate (``ig:instrumentNoun``) as the subject of an
+    instrument verb applies the predicate to the verb's objects. The noun's own agent
+    ("the EU's listings") is the subject, else the implicit agent."""
+    uses = instrument_verbs().get(verb.lemma_.lower())
+    if not uses or verb.dep_ == "acl":  # "sanctions targeting X": the noun's own pattern
+        return []
+    out: list[Candidate] = []
+    for subj in subjects(verb):
+        words = {subj.lemma_.lower(), subj.lower_} | {
+            f"{c.lower_} {subj.lower_}" for c in subj.lefts if c.dep_ in {"amod", "compound"}}
+        preds = {p for w in words for p in instrument_nouns().get(w, ())}
+        for predicate, prep in uses:
+            if predicate not in preds:
+                continue
+            if prep:
+                obj_toks = prep_objects([verb], prep)
+            else:
+                obj_toks = [m for c in verb.children if c.dep_ in {"dobj", "attr"}
+                            for m in members(c)]
+            obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
+            agents = [c for c in subj.children if c.dep_ == "poss"] + [
+                c for c in subj.lefts if c.dep_ in {"compound", "nmod"}
+                and (m := index.by_token.get(c.i)) is not None and m.kind == "name"]
+            if agents:
+                out.extend(_pairs(index, agents, obj_toks, predicate, verb, 0.75, "verb"))
+            elif predicate in implicit_agent_predicates():
+                out.extend(_implicit_pairs(index, obj_toks, predicate, verb, 0.7, "verb"))
     return out
 
 
@@ -202,7 +308,9 @@ def _scare_quoted(token: Any) -> bool:
 
 def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
     """Return the candidates of a nominalization: "Russia's invasion of Ukraine"."""
-    preds = noun_cues().get(noun.lower_) or noun_cues().get(noun.lemma_.lower())
+    preds = noun_cues().get(noun.lower_) or noun_cues().get(noun.lemma_.lower()) or next(
+        (noun_cues()[k] for c in noun.lefts if c.dep_ in {"amod", "compound"}
+         and (k := f"{c.lower_} {noun.lower_}") in noun_cues()), None)
     if not preds or _scare_quoted(noun) or noun.i in index.by_token:
         return []
     agent_toks = [c for c in noun.children if c.dep_ == "poss"]
@@ -244,6 +352,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
     for pred in preds:
         if between and not agent_toks and onto.predicate(pred).symmetric and len(obj_toks) > 1:
             found = _pairs(index, obj_toks[:1], obj_toks[1:], pred, noun, 0.75, "noun")
+        elif not agent_toks and pred in implicit_agent_predicates():
+            found = _implicit_pairs(index, obj_toks, pred, noun, 0.65, "noun")
         else:
             found = _pairs(index, _expand_agents(agent_toks), obj_toks, pred, noun, conf, "noun")
         out.extend(found)
@@ -332,6 +442,7 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         if pos in {"VERB", "AUX"} or (pos == "NOUN" and tok.dep_ == "ROOT" and any(
                 c.dep_ == "nsubj" for c in tok.children)):  # "Russia invests" tagged a noun
             out.extend(verb_candidates(index, tok))
+            out.extend(instrument_candidates(index, tok))
         elif pos in {"NOUN", "PROPN"}:
             out.extend(noun_candidates(index, tok))
             out.extend(role_candidates(index, tok))

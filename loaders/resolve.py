@@ -169,6 +169,9 @@ def members(token: Any) -> list[Any]:
     for child in token.children:
         if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
             out.extend(members(child))
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN" and \
+                token.tag_ == "NNS":  # "three officials — A, B and C", "executives: A and B"
+            out.extend(members(child))
         elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
                 child.dep_ == "prep" and child.lower_ == "as" and any(
                     c.lower_ == "such" for c in child.children)):
@@ -177,6 +180,19 @@ def members(token: Any) -> list[Any]:
                     out.extend(members(pobj))
         elif child.dep_ == "amod" and child.lower_ == "such":
             pass
+    return out
+
+
+def listed(token: Any) -> list[Any]:
+    """Return ``members`` of a token, with the people of "two of its executives" in a
+    list ("Among those designated are X and two of its executives: A and B")."""
+    out = []
+    for m in members(token):
+        out.append(m)
+        for c in m.children:
+            if c.dep_ == "conj" and c.pos_ == "NUM":
+                out.extend(x for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                           for g in p.children if g.dep_ == "pobj" for x in members(g))
     return out
 
 

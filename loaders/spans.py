@@ -20,7 +20,8 @@ __all__ = ["capital", "conjuncts", "head_noun_tail", "joined_ents", "joins_name"
 def trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
     """Return (start, end) of a name cut at a possessive and without leading articles."""
     for tok in doc[start:end]:
-        if tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}:
+        if tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"} or (
+                tok.text == "(" and tok.i > start):  # "Office of X (OFAC": the acronym is apart
             end = tok.i
             break
         if tok.like_url or tok.like_email:

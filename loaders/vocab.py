@@ -45,3 +45,47 @@ def governed_statuses() -> dict[str, str]:
             if " " not in cue:
                 out[cue.lower()] = statuses[0]
     return out
+
+
+@lru_cache(maxsize=1)
+def implicit_agent_predicates() -> frozenset[str]:
+    """Return the predicates whose agentless cues take the document's last agent
+    (``ig:implicitAgent true``)."""
+    return frozenset(p for p, vals in predicate_annotation("implicitAgent").items()
+                     if "true" in vals)
+
+
+@lru_cache(maxsize=1)
+def instrument_nouns() -> dict[str, tuple[str, ...]]:
+    """Return the predicates of each instrument noun (lower-cased): 'listings' -> sanctions."""
+    out: dict[str, list[str]] = {}
+    for pred, nouns in predicate_annotation("instrumentNoun").items():
+        for noun in nouns:
+            out.setdefault(noun.lower(), []).append(pred)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def instrument_verbs() -> dict[str, tuple[tuple[str, str | None], ...]]:
+    """Return, by verb lemma, the (predicate, preposition) pairs of the instrument verbs
+    ('include' -> (sanctions, None); 'apply to' -> (sanctions, 'to'))."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for pred, verbs in predicate_annotation("instrumentVerb").items():
+        for verb in verbs:
+            words = verb.lower().split()
+            out.setdefault(words[0], []).append((pred, words[1] if len(words) > 1 else None))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def reason_cues() -> tuple[tuple[tuple[str, ...], str, bool], ...]:
+    """Return the reason cues as (words, predicate, inverse), longest first: the designee
+    stands in the predicate to the first name after the words (the name to the designee
+    when ``inverse``)."""
+    out = []
+    for prop, inverse in (("reasonCue", False), ("reasonCueInverse", True)):
+        for pred, phrases in predicate_annotation(prop).items():
+            for phrase in phrases:
+                words = tuple(w for w in phrase.lower().replace(",", " ").split())
+                out.append((words, pred, inverse))
+    return tuple(sorted(out, key=lambda r: -len(r[0])))

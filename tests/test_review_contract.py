@@ -323,3 +323,24 @@ def test_new_documents_after_a_merge_land_on_the_survivor(store: GraphStore) -> 
     assert store.get_entity(SPUTNIK_INT.id) is None
     assert {r.object for r in store.relations_of(SPUTNIK.id)
             if r.predicate == "amplifies" and r.subject == SPUTNIK.id} == {RUSSIA.id, SERBIA.id}
+
+
+def test_a_merge_keeps_the_review_of_relations_it_moves(store: GraphStore) -> None:
+    _load(store, *SAMPLE)
+    amplifies = _rel(store, SPUTNIK_INT, "amplifies", RUSSIA)
+    _judge(store, "reject", relations=[amplifies], reason="not an outlet of Russia")
+    before = _state(store)
+    merge = _judge(store, "merge", [SPUTNIK.id, SPUTNIK_INT.id])
+    moved = store.get_relation(_rel(store, SPUTNIK, "amplifies", RUSSIA))
+    assert moved is not None and (moved.review, moved.status) == ("rejected", "rejected")
+    _judge(store, "undo", target=merge.id)
+    assert _state(store) == before
+
+
+def test_a_changed_relation_keeps_its_confirmation(store: GraphStore) -> None:
+    _load(store, *SAMPLE)
+    controls = _rel(store, GOVERNMENT, "controls", INFORMER)
+    _judge(store, "confirm", relations=[controls])
+    change = _judge(store, "change", relations=[controls], predicate="funds")
+    moved = store.get_relation(change.params["result"])
+    assert moved is not None and moved.review == "confirmed"

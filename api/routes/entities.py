@@ -65,7 +65,7 @@ def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:
             id=r.id, predicate=r.predicate, direction="out" if outgoing else "in",
             other=EntityRef.of(other), confidence=r.confidence, status=r.status,
             first_seen=r.first_seen, last_seen=r.last_seen, evidence_count=r.evidence_count,
-            best_evidence=brief(best.get(r.id)))
+            review=r.review, best_evidence=brief(best.get(r.id)))
         (out if outgoing else inn).append(summary)
     return EntityDetail(**entity.model_dump(), relations_out=out, relations_in=inn,
                         relations_truncated=cut)

@@ -24,8 +24,10 @@ from graph.snapshots import (
     MAX_PATH_QUERIES,
     build_payload,
     canonical_json,
+    current_payload,
     load_snapshot,
     make_snapshot,
+    rejected_since,
     republish,
     snapshot_page,
 )
@@ -35,7 +37,8 @@ router = APIRouter(tags=["snapshots"])
 SidParam = Annotated[str, Path(min_length=1, max_length=80, description="Snapshot id")]
 #: Published snapshots never change: caches may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
-#: A page may gain the link to a re-published version: caches check again after 5 minutes.
+#: A snapshot's page says when its relations were rejected later, and links to a
+#: re-published version: cached for minutes (what it shows stays frozen).
 PAGE_CACHE = "public, max-age=300"
 
 
@@ -289,13 +292,28 @@ def snapshot_html(store: StoreDep, sid: SidParam, request: Request,
                   static: Annotated[bool, Query(description="1: the SVG drawing, no physics "
                                                             "and no drawing script")] = False,
                   ) -> HTMLResponse:
-    """Return the self-contained page of a snapshot: graph, legend and cited relations."""
+    """Return the self-contained page of a snapshot: graph, legend and cited relations,
+    a notice when an editor rejected some of them since, and a link to the re-published
+    version when there is one (so the page is cached for minutes, not forever: its data
+    stays frozen)."""
     snap = load_snapshot(store, sid)
     html, csp = snapshot_page(snap.id, snap.payload, base_url(request), theme, plain, static,
-                              store.snapshot_successor(snap.id))
-    # what the page shows never changes, but it may gain a link to a newer version
-    return HTMLResponse(html, headers={"Cache-Control": PAGE_CACHE,
-                                       "Content-Security-Policy": csp})
+                              store.snapshot_successor(snap.id),
+                              rejected_since(store, snap.payload))
+    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": PAGE_CACHE})
+
+
+@router.get("/s/{sid}/current", response_class=HTMLResponse,
+            summary="The query of a snapshot on the current graph",
+            description="The same focus, paths and filters as the snapshot, drawn from the "
+                        "graph as it is now (corrections included); not frozen, not stored.",
+            responses=error_responses(404))
+def snapshot_current(store: StoreDep, sid: SidParam, request: Request) -> HTMLResponse:
+    """Return the page of a snapshot's query on the current graph."""
+    snap = load_snapshot(store, sid)
+    html, csp = snapshot_page(snap.id, current_payload(store, snap.payload), base_url(request),
+                              live=True)
+    return HTMLResponse(html, headers={**_headers(csp), "Cache-Control": "no-store"})
 
 
 @router.post("/api/snapshots/{sid}/republish", response_model=SnapshotOut,

@@ -700,7 +700,7 @@
   });
 
   window.explorer = { network: network, nodes: nodes, edges: edges, state: state,
-                      showView: showView };
+                      choose: choose, showView: showView };
   counts();
   showView();
 })();

@@ -1,0 +1,1 @@
+"""The operations a user performs, called by both the API routes and the CLI."""
