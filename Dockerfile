@@ -14,9 +14,11 @@ RUN apt-get update -q \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY core core
 COPY ontology ontology
 COPY graph graph
 COPY loaders loaders
+COPY publish publish
 COPY service service
 COPY api api
 RUN pip install . \

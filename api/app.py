@@ -18,8 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import StoreHolder
 from api.errors import install_error_handlers
+from api.routes import documents, entities, export, health, paths, rankings, relations, review
 from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, TooLarge
+from core.errors import InfluenceError, TooLarge
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore, is_neo4j
 
@@ -257,17 +258,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     store : a ready store to serve (tests); when None the app opens ``settings.store``
         once at startup (or at the first request if it was down) and closes it at shutdown.
     """
-    from api.routes import (
-        documents,
-        entities,
-        export,
-        health,
-        paths,
-        rankings,
-        relations,
-        review,
-    )
-
     settings = settings or get_settings()
     holder = StoreHolder(settings, store)
 

@@ -1,9 +1,10 @@
 """The ``influence`` command line: ingest, extract, eval, stats, serve, search, show, paths, rank,
 export, import.
 
-Each command is one function registered with ``@command(...)``; it calls the same
-functions the API routes call, prints rich tables by default and JSON with ``--json``.
-Errors from ``graph.errors`` become one line on stderr and exit code 2 (3 when the store
+Each command is one function registered with ``@command(...)``; it calls the operations
+of ``service`` (as the API routes do), prints rich tables by default and JSON with
+``--json``. The settings are read here, once, and passed down.
+Errors from ``core.errors`` become one line on stderr and exit code 2 (3 when the store
 is unavailable), never a traceback.
 """
 from __future__ import annotations
@@ -19,14 +20,33 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import uvicorn
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from api.app import create_app
 from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, InputError, StoreUnavailable
-from graph.store import GraphStore
+from core.errors import InfluenceError, InputError, StoreUnavailable
+from graph.export import export
+from graph.model import RelationFilter
+from graph.store import GraphStore, is_neo4j, open_store
+from loaders.pipeline import IngestReport
+from publish.render import visualize
 from service import review as review_service
+from service.entities import search, show
+from service.export import check_format, export_file
+from service.filters import check_type, relation_filter
+from service.ingest import (
+    count_inputs,
+    evaluate_folder,
+    extract_file,
+    import_rdf,
+    ingest_inputs,
+)
+from service.paths import paths_between
+from service.rankings import ranking
 
 app = typer.Typer(name="influence", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False,
@@ -90,8 +110,6 @@ def open_cli_store(store: str | None, existing: bool = False) -> Iterator[GraphS
     With ``existing`` (commands that only read), an embedded store file that does not exist
     is an InputError instead of a new empty store: a mistyped path is reported, not created.
     """
-    from graph.store import is_neo4j, open_store
-
     settings = settings_for(store)
     if existing and not is_neo4j(settings.store) and not Path(settings.store).exists():
         raise InputError(f"{settings.store}: no store there (ingest documents first, or name "
@@ -115,18 +133,11 @@ def dump(model: Any) -> Any:
 
 
 def _filter(predicates: list[str] | None, since: date | None = None, until: date | None = None,
-            min_confidence: float = 0.0) -> Any:
-    from graph.model import RelationFilter
-    from ontology import get_ontology
-
+            min_confidence: float = 0.0) -> RelationFilter:
     names: list[str] = []
     for p in predicates or []:
         names.extend(x.strip() for x in p.split(",") if x.strip())
-    onto = get_ontology()
-    for n in names:
-        onto.predicate(n)  # InputError naming the known predicates
-    return RelationFilter(predicates=names, since=since, until=until,
-                          min_confidence=min_confidence)
+    return relation_filter(names, since=since, until=until, min_confidence=min_confidence)
 
 
 # ---------------------------------------------------------------- ingest / extract / import
@@ -137,12 +148,8 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
                                                            metavar="PATH|URL...")],
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Read, extract and store documents; exit 2 when some input was rejected."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from loaders.pipeline import IngestReport, expand, ingest
-
     settings = settings_for(store)
-    total = len(expand(inputs, IngestReport()))
+    total = count_inputs(inputs)
     seen: set[str] = set()
     with open_cli_store(store) as s, Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -156,7 +163,7 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
                 bar.update(task, completed=min(len(seen), total))
             bar.update(task, docs=report.documents_stored)
 
-        report = ingest(s, inputs, settings, progress)
+        report = ingest_inputs(s, inputs, settings, progress)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -184,27 +191,7 @@ def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
                 as_json: JsonOpt = False) -> None:
     """Print the triples extracted from one document (or read from a triple or RDF file, as
     ingest would store them); nothing is stored."""
-    from loaders.documents import iter_path
-    from loaders.extract import check_extractable, extract_documents, triples_json
-    from loaders.pipeline import is_structured_input, read_structured, shared_nlp
-
-    if file.is_dir():
-        raise InputError(f"{file}: is a folder; extract reads one file (ingest reads folders)")
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
-    rows: list[dict] = []
-    if is_structured_input(str(file)):  # its triples are read as they are, not extracted
-        for _document, triples in read_structured(str(file)):
-            rows.extend(triples_json(triples))
-    else:
-        docs = []
-        for src in iter_path(file, get_settings()):
-            if isinstance(src, InfluenceError):
-                raise src
-            check_extractable(src, str(file))
-            docs.append(src)
-        for _document, triples in extract_documents(docs, shared_nlp()):
-            rows.extend(triples_json(triples))
+    rows = extract_file(file, get_settings())
     if as_json:
         print_json(rows)
         return
@@ -224,10 +211,7 @@ def eval_cmd(docs: Annotated[Path, typer.Argument(help="A folder of documents")]
     """Extract every document of DOCS that a gold file of GOLD names and score the triples
     as ../shared/eval/score.py does: precision, recall, F1 and traps, overall and per
     document, then the misses and false positives. Nothing is stored."""
-    from loaders.evaluation import evaluate
-    from loaders.pipeline import shared_nlp
-
-    report = evaluate(docs, gold, shared_nlp(), get_settings())
+    report = evaluate_folder(docs, gold, get_settings())
     if as_json:
         print_json(report)
         return
@@ -263,13 +247,8 @@ def _cell(row: dict, *keys: str) -> str:
 def import_cmd(file: Annotated[Path, typer.Argument(help="An RDF file (.ttl, .jsonld)")],
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Import an RDF export (Turtle or JSON-LD) of a graph into the store."""
-    from loaders.pipeline import RDF_SUFFIXES, ingest
-
-    if file.suffix.lower() not in RDF_SUFFIXES:
-        raise InputError(f"{file}: not an RDF file (expected one of "
-                         f"{', '.join(sorted(RDF_SUFFIXES))})")
     with open_cli_store(store) as s:
-        report = ingest(s, [str(file)], settings_for(store))
+        report = import_rdf(s, file, settings_for(store))
     if as_json:
         print_json(report.as_dict())
     else:
@@ -305,21 +284,18 @@ def search_cmd(text: Annotated[str, typer.Argument(help="Name or part of a name"
                limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
                store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Find entities by name or alias, best first."""
-    if type:
-        from ontology import get_ontology
-
-        get_ontology().type(type)
+    check_type(type)
     with open_cli_store(store, existing=True) as s:
-        hits = s.search_entities(text, type=type, limit=limit)
+        hits = search(s, text, type, limit).results if text.strip() else []
     if as_json:
         print_json([{"id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases,
-                     "score": round(score, 2)} for e, score in hits])
+                     "score": e.score} for e in hits])
         return
     table = Table(title=f"Entities matching {text!r}")
     for col in ("score", "name", "type", "id", "aliases"):
         table.add_column(col, overflow="fold")
-    for e, score in hits:
-        table.add_row(f"{score:.0f}", e.name, e.type, e.id, ", ".join(e.aliases))
+    for e in hits:
+        table.add_row(f"{e.score:.0f}", e.name, e.type, e.id, ", ".join(e.aliases))
     out.print(table)
 
 
@@ -327,10 +303,8 @@ def search_cmd(text: Annotated[str, typer.Argument(help="Name or part of a name"
 def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
              store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show an entity with its relations and their best sentences."""
-    from api.routes.entities import entity_detail, resolve
-
     with open_cli_store(store, existing=True) as s:
-        detail = entity_detail(s, resolve(s, entity))
+        detail = show(s, entity)
     if as_json:
         print_json(dump(detail))
         return
@@ -367,8 +341,6 @@ def paths_cmd(source: Annotated[str, typer.Argument(help="Where paths start")],
               min_confidence: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Show how SOURCE reaches TARGET, each hop with its source sentence."""
-    from api.routes.paths import paths_between
-
     if mode not in {"influence", "any"}:
         raise InputError(f"--mode must be influence or any, not {mode!r}")
     flt = _filter(predicates, _date("--since", since), _date("--until", until), min_confidence)
@@ -415,15 +387,9 @@ def rank_cmd(metric: Annotated[str, typer.Option(help="pagerank, betweenness or 
              until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
              store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Rank entities by a centrality metric."""
-    from api.routes.rankings import ranking
-    from graph.model import RelationFilter
-
     if metric not in {"pagerank", "betweenness", "degree"}:
         raise InputError(f"--metric must be pagerank, betweenness or degree, not {metric!r}")
-    if type:
-        from ontology import get_ontology
-
-        get_ontology().type(type)
+    check_type(type)
     flt = RelationFilter(since=_date("--since", since), until=_date("--until", until))
     with open_cli_store(store, existing=True) as s:
         result = ranking(s, metric, type, limit, flt)
@@ -447,11 +413,7 @@ def export_cmd(format: Annotated[str, typer.Option(
                    "--include-rejected", help="Also relations an editor rejected")] = False,
                store: StoreOpt = None) -> None:
     """Export the whole graph, streamed (relations an editor rejected left out)."""
-    from graph.export import export
-
-    formats = ("ttl", "jsonld", "graphml", "gexf", "ftm", "csv")
-    if format not in formats:
-        raise InputError(f"--format must be one of {', '.join(formats)}, not {format!r}")
+    check_format(format, "--format")
     if output is not None and output.is_dir():
         raise InputError(f"{output}: is a folder; give the file to write")
     with open_cli_store(store, existing=True) as s:
@@ -460,14 +422,7 @@ def export_cmd(format: Annotated[str, typer.Option(
                 sys.stdout.write(chunk)
             sys.stdout.flush()
             return
-        tmp = output.with_name(output.name + ".part")
-        try:
-            with tmp.open("w", encoding="utf-8") as fh:
-                for chunk in export(s, format, include_rejected):
-                    fh.write(chunk)
-            tmp.replace(output)
-        finally:
-            tmp.unlink(missing_ok=True)  # a failed export leaves nothing half-written
+        export_file(s, format, output, include_rejected)
     err.print(f"wrote {output}", highlight=False)
 
 
@@ -479,8 +434,6 @@ def draw_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
                                                   help="HTML file to write")] = Path("graph.html"),
              store: StoreOpt = None) -> None:
     """Draw an entity's neighbourhood with pyvis as one self-contained HTML file (no CDN)."""
-    from graph.render import visualize
-
     if output.is_dir():
         raise InputError(f"{output}: is a folder; give the HTML file to write")
     with open_cli_store(store, existing=True) as s:
@@ -497,10 +450,6 @@ def serve_cmd(store: StoreOpt = None,
               host: Annotated[str | None, typer.Option(envvar="INFLUENCE_HOST")] = None,
               port: Annotated[int | None, typer.Option(envvar="INFLUENCE_PORT")] = None) -> None:
     """Serve the API (and the explorer) with uvicorn."""
-    import uvicorn
-
-    from api.app import create_app
-
     settings = settings_for(store)
     host = host or settings.host
     port = port or settings.port

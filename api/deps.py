@@ -16,9 +16,9 @@ from fastapi.security import APIKeyHeader
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import Forbidden, Unauthorized
+from api.schemas import predicate_enum, type_enum
 from api.settings import Settings
-from graph.errors import StoreUnavailable
+from core.errors import Forbidden, StoreUnavailable, Unauthorized
 from graph.model import RelationFilter
 from graph.store import GraphStore, open_store
 
@@ -148,8 +148,6 @@ def relation_filter_dep() -> Any:
 
     ``predicates`` and ``types`` are enums built from the ontology: unknown names are 422.
     """
-    from api.schemas import predicate_enum, type_enum
-
     Pred = predicate_enum()
     Typ = type_enum()
 

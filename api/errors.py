@@ -1,6 +1,6 @@
 """The one place where errors become HTTP responses.
 
-Every error the project raises on purpose is a ``graph.errors.InfluenceError``; this
+Every error the project raises on purpose is a ``core.errors.InfluenceError``; this
 module maps each kind to a status code and a JSON body ``{"detail": message, ...}``.
 Anything else becomes a bare 500 without a traceback in the body.
 """
@@ -15,27 +15,22 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from graph.errors import (
+from api.deps import require_read, require_write
+from core.errors import (
     Ambiguous,
+    Forbidden,
     InfluenceError,
     InputError,
     NotFound,
     StoreUnavailable,
     TooLarge,
+    Unauthorized,
     UnsupportedMediaType,
 )
 
 log = logging.getLogger("influence.api")
 ECHO_CHARS = 200  # longest string of a request echoed back in a 422
 ECHO_ITEMS = 20  # most items of a list or object echoed back
-
-
-class Unauthorized(InputError):
-    """A write (or a read, when read keys are set) without an API key. Maps to HTTP 401."""
-
-
-class Forbidden(InputError):
-    """An API key that is not one of the configured keys. Maps to HTTP 403."""
 
 
 def status_of(exc: InfluenceError) -> int:
@@ -88,8 +83,6 @@ async def _key_refused(request: Request) -> InfluenceError | None:
     """Return the 401/403 error of the key checks of the request's route when the request
     fails one, else None. FastAPI decodes a JSON body before it runs any dependency, so a
     malformed body would otherwise answer 422 to a caller without a key."""
-    from api.deps import require_read, require_write
-
     dependant = getattr(request.scope.get("route"), "dependant", None)
     calls: set[Any] = set()
     stack = [dependant] if dependant is not None else []

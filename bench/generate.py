@@ -16,8 +16,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from core.names import content_hash, entity_id
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash, entity_id
 from ontology import Ontology, get_ontology
 
 ZIPF = 0.9            # degree exponent of the entity popularity ranking

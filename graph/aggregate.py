@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from graph.errors import InputError
+from core.errors import InputError
+from core.names import clean_name
 from graph.model import Document, Entity, Relation, Triple, relation_id
-from graph.names import clean_name
+from ontology import get_ontology
 
 MAX_NAME = 10_000
 MAX_SENTENCE = 20_000
@@ -44,8 +45,6 @@ def validate_triples(triples: Sequence[Triple]) -> None:
 
     Raises InputError listing the offending triples (by position) otherwise.
     """
-    from ontology import get_ontology
-
     onto = get_ontology()
     problems: list[str] = []
     for i, t in enumerate(triples, start=1):
@@ -78,8 +77,6 @@ def validate_triples(triples: Sequence[Triple]) -> None:
 def placed(t: Triple) -> tuple[str, str, str]:
     """Return (relation id, subject id, object id) of a triple as stored: symmetric
     predicates keep the smaller id first."""
-    from ontology import get_ontology
-
     a, b = t.subject.id, t.object.id
     symmetric = get_ontology().predicates[t.predicate].symmetric
     if symmetric and b < a:
@@ -101,8 +98,6 @@ def oriented(t: Triple) -> tuple[str, str]:
 def refines(old: str, new: str) -> bool:
     """Return True when entity type ``new`` is a strict subtype of ``old`` in the ontology
     (a stored Organization may become a Company; a Company never becomes an Organization)."""
-    from ontology import get_ontology
-
     return new != old and get_ontology().is_a(new, old)
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
+from core.names import name_key
 from graph.model import Entity
-from graph.names import name_key
 from graph.store import GraphStore
 
 # entities sharing a blocking key beyond this many are too common a word to compare all

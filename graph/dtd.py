@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.parsers import expat
 
-from graph.errors import InputError
+from core.errors import InputError
 
 
 class _PrologRead(Exception):

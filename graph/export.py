@@ -18,10 +18,11 @@ from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.model import EDITED_OUT, Entity, EvidenceView, Relation
 from graph.rdf import PREFIXES, TYPE, Description, Iri, Lit, descriptions
 from graph.store import GraphStore
+from ontology import get_ontology
 
 CONTENT_TYPES = {
     "ttl": "text/turtle; charset=utf-8",
@@ -287,7 +288,6 @@ def ftm_id(entity_id: str) -> str:
 def _ftm_entity(e: Entity) -> dict:
     from followthemoney import model
 
-    from ontology import get_ontology
 
     info = get_ontology().types.get(e.type)
     proxy = model.make_entity(info.ftm_schema if info and model.get(info.ftm_schema)
@@ -308,7 +308,6 @@ def _ftm_relation(r: Relation, ends: _Entities, best: EvidenceView | None) -> di
     """
     from followthemoney import model
 
-    from ontology import get_ontology
 
     onto = get_ontology()
     subject, obj = ends.get(r.subject), ends.get(r.object)

@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.names import clean_name, name_key
 from graph.aggregate import placed
 from graph.model import Entity, Triple, relation_id
-from graph.names import clean_name, name_key
 from ontology import get_ontology
 
 JudgementKind = Literal["merge", "split", "distinct", "rename", "retype", "alias-add",

@@ -1,9 +1,9 @@
 """Finding the one entity a user means: by id, then by exact name or alias; never by guess."""
 from __future__ import annotations
 
-from graph.errors import Ambiguous, NotFound
+from core.errors import Ambiguous, NotFound
+from core.names import name_key
 from graph.model import Entity
-from graph.names import name_key
 from graph.store import GraphStore
 
 SUGGESTIONS = 5

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from graph.names import entity_id
+from core.names import entity_id
 
 Status = Literal["asserted", "negated", "hypothetical", "refused", "alleged"]
 # a relation's status adds two of its own: "rejected" by an editor, and "merged" (its two

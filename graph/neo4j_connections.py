@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from neo4j import GraphDatabase, ManagedTransaction, Record
 from neo4j.exceptions import DriverError, Neo4jError
 
-from graph.errors import StoreUnavailable
+from core.errors import StoreUnavailable
 from graph.neo4j_cypher import _create_schema
 
 T = TypeVar("T")

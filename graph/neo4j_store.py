@@ -23,8 +23,9 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction, Record
 from rapidfuzz import fuzz
 
+from core.errors import InputError
+from core.names import name_key
 from graph.aggregate import validate_document
-from graph.errors import InputError
 from graph.judgements import Overrides
 from graph.model import (
     Document,
@@ -37,8 +38,6 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import name_key
-from graph.neo4j_review import Neo4jReview
 from graph.neo4j_cypher import (
     ADJACENT,
     BUMP,
@@ -60,6 +59,7 @@ from graph.neo4j_cypher import (
     _snapshot,
     unless_cut,
 )
+from graph.neo4j_review import Neo4jReview
 from graph.neo4j_writes import StaleOverrides, remove_work, upsert_work
 
 __all__ = ["Neo4jStore", "_lucene"]

@@ -11,15 +11,15 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from core.errors import InfluenceError
+from core.names import name_key
 from graph.aggregate import (
     EntityState,
     aggregate,
     merge_entity,
 )
-from graph.errors import InfluenceError
 from graph.judgements import Overrides
 from graph.model import Document, Entity, Triple
-from graph.names import name_key
 from graph.neo4j_cypher import (
     BUMP,
     CREATE_RELATIONS,

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 
 from pydantic import BaseModel
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.model import EvidenceView, Relation, RelationFilter
 from graph.steps import ADJACENT_LIMIT, Direction, Edge, Step, has_type, walk_ways, walkable
 from graph.store import GraphStore

@@ -14,9 +14,11 @@ from typing import Any
 
 import networkx as nx
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.model import Entity, RelationFilter
 from graph.store import GraphStore
+from graph.traversal import has_type
+from ontology import get_ontology
 
 METRICS = ("pagerank", "betweenness", "degree")
 CACHE_SIZE = 8
@@ -53,9 +55,6 @@ def _build(store: GraphStore, flt: RelationFilter) -> _Graphs:
     summed confidence; ``undirected`` has every asserted relation; ``degree`` counts the
     asserted relations of each entity.
     """
-    from graph.traversal import has_type
-    from ontology import get_ontology
-
     onto = get_ontology()
     types = _entity_types(store) if flt.types else {}
 
@@ -186,13 +185,9 @@ def rank(store: GraphStore, metric: str, type: str | None, limit: int,
     number of asserted relations. ``type`` keeps entities of that type (and subtypes);
     ``flt`` selects the relations. Raises InputError for an unknown metric or type.
     """
-    from graph.traversal import has_type
-
     if metric not in METRICS:
         raise InputError(f"metric must be one of {', '.join(METRICS)}, not {metric!r}")
     if type is not None:
-        from ontology import get_ontology
-
         get_ontology().type(type)
     if limit < 1:
         return []

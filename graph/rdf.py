@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from core.errors import InputError
+from core.names import clean_name, content_hash
 from graph.dtd import refuse_entity_declarations
-from graph.errors import InputError
 from graph.judgements import Judgement
 from graph.model import EDITED_OUT, Document, Entity, Evidence, EvidenceView, Relation, Triple
-from graph.names import clean_name, content_hash
 from graph.store import GraphStore
+from ontology import get_ontology
 
 IG = "https://influence-graph.org/ontology#"
 BASE = "https://influence-graph.org/id/"
@@ -240,7 +241,6 @@ class _Reader:
     def __init__(self, path: str, g: Any) -> None:
         from rdflib import URIRef
 
-        from ontology import get_ontology
 
         self.path = path
         self.g = g

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from graph.errors import InputError, NotFound
+from core.errors import InputError, NotFound
+from core.names import clean_name, content_hash, entity_id, name_key
 from graph.judgements import Judgement, JudgementRequest, Overrides, new_judgement
 from graph.model import Document, Entity, Evidence, Relation, Triple
-from graph.names import clean_name, content_hash, entity_id, name_key
 from ontology import get_ontology
 
 # (evidence id, relation id now, subject, predicate, object as extracted)

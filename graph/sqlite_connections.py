@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InputError, StoreUnavailable
+from core.errors import InputError, StoreUnavailable
 
 BUSY_TIMEOUT_MS = 60_000
 FETCH = 500  # rows per fetchmany when streaming

@@ -8,11 +8,11 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from core.names import name_key
 from graph.judgements import Judgement, JudgementRequest, Overrides
 from graph.model import Document, Entity, Relation, Triple
-from graph.names import name_key
-from graph.sqlite_connections import SqliteConnections
 from graph.review import EvidenceEnds, Move, judge
+from graph.sqlite_connections import SqliteConnections
 from graph.sqlite_sql import _DOC_COLS, _ENTITY_COLS, _REL_COLS, _document, _entity, _relation
 from graph.sqlite_writes import drop_evidence, reaggregate, write_document
 

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from core.errors import InputError
+from core.names import name_key
 from graph.aggregate import validate_document
-from graph.errors import InputError
 from graph.model import (
     Document,
     Entity,
@@ -29,8 +30,8 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-from graph.names import name_key
 from graph.sqlite_connections import POOL_SIZE, _not_unicode
+from graph.sqlite_review import SqliteReview
 from graph.sqlite_sql import (
     _DOC_COLS,
     _ENTITY_COLS,
@@ -44,11 +45,9 @@ from graph.sqlite_sql import (
     _document,
     _entity,
     _evidence,
-    _iso,
     _relation,
     _relation_where,
 )
-from graph.sqlite_review import SqliteReview
 from graph.sqlite_writes import drop_evidence, reaggregate, write_document
 
 T = TypeVar("T")

@@ -12,10 +12,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
+from core.names import clean_name, name_key
 from graph.aggregate import EntityState, aggregate, merge_entity
 from graph.judgements import Overrides
 from graph.model import Document, Entity, Triple, UpsertResult
-from graph.names import clean_name, name_key
 from graph.sqlite_sql import _DOC_COLS, _iso
 
 

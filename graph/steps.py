@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from graph.model import Relation, RelationFilter
+from ontology import get_ontology
 
 Direction = Literal["forward", "reverse"]
 Mode = Literal["influence", "any"]
@@ -43,7 +44,6 @@ def has_type(type_name: str, types: Sequence[str]) -> bool:
     """Return True when ``type_name`` is one of ``types`` or a subtype; True when no types."""
     if not types:
         return True
-    from ontology import get_ontology
 
     onto = get_ontology()
     return any(onto.is_a(type_name, t) for t in types)
@@ -72,8 +72,6 @@ def steps_of(relation: Relation, mode: str) -> list[Step]:
 def _influence() -> dict[str, tuple[bool, bool]]:
     """Return (walked forward, walked in reverse) of each predicate in mode "influence",
     from the ontology (loaded once)."""
-    from ontology import get_ontology
-
     return {name: (p.influence in ("forward", "both"), p.influence in ("reverse", "both"))
             for name, p in get_ontology().predicates.items()}
 

@@ -6,8 +6,9 @@ which backend it is. ``tests/test_store_contract.py`` runs the same assertions o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from core.settings import Settings
 from graph.judgements import Judgement, JudgementRequest, Overrides
 from graph.model import (
     Document,
@@ -20,9 +21,8 @@ from graph.model import (
     Triple,
     UpsertResult,
 )
-
-if TYPE_CHECKING:
-    from api.settings import Settings
+from graph.neo4j_store import Neo4jStore
+from graph.sqlite_store import SqliteStore
 
 
 @runtime_checkable
@@ -189,21 +189,16 @@ def is_neo4j(location: str) -> bool:
 
 
 def open_store(location: str | None = None, settings: Settings | None = None) -> GraphStore:
-    """Return the store named by ``location`` (or ``INFLUENCE_STORE``).
+    """Return the store named by ``location`` (or ``settings.store``).
 
     A ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI opens Neo4j with
-    ``INFLUENCE_NEO4J_USER`` / ``INFLUENCE_NEO4J_PASSWORD``; anything else is the path of
+    ``settings.neo4j_user`` / ``settings.neo4j_password``; anything else is the path of
     the embedded store file (default ``./influence.db``).
     """
-    from api.settings import get_settings
-
-    settings = settings or get_settings()
+    settings = settings or Settings()
     location = location or settings.store
     if is_neo4j(location):
-        from graph.neo4j_store import Neo4jStore
-
         return Neo4jStore(location, settings.neo4j_user, settings.neo4j_password,
                           database=settings.neo4j_database, timeout=settings.neo4j_timeout)
-    from graph.sqlite_store import SqliteStore
 
     return SqliteStore(location)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.errors import InputError, NotFound
+from core.errors import InputError, NotFound
 from graph.model import Entity, RelationFilter, Subgraph
 from graph.paths import Hop, Path, find_paths
 from graph.steps import ADJACENT_LIMIT, Direction, Edge, Mode, Step, has_type, steps_of

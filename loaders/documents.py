@@ -21,17 +21,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, InputError, TooLarge
+from core.errors import InfluenceError, InputError, TooLarge
+from core.settings import Settings
 from graph.rdf import RDF_SUFFIXES
 from loaders.chrome import strip_chrome
-from loaders.html import declared_charset, read_html
+from loaders.fetch import download
+from loaders.fetch import input_error as _url_error
+from loaders.html import declared_charset, markdown_text, read_html
 from loaders.source import SourceDocument, origin_of
 from loaders.text import (
     clean_text,
     decode_text,
     looks_binary,
-    markdown_text,
     parse_date,
     stem_of,
     suffix_of,
@@ -57,10 +58,25 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body
 
 
 def fetch_url(url: str, settings: Settings | None = None) -> list[SourceDocument]:
-    """Return the documents of an http(s) URL; see ``loaders.fetch.fetch_url``."""
-    from loaders.fetch import fetch_url as fetch
+    """Return the documents of the page or file at ``url`` (downloaded by
+    ``loaders.fetch.download``, read by ``read_bytes``).
 
-    return fetch(url, settings)
+    Limits: ``settings.fetch_timeout`` seconds in all (connecting, redirects and reading
+    a body that never ends), ``settings.fetch_max_redirects`` redirects (only to http(s)),
+    ``settings.max_upload_bytes`` bytes. HTML, PDF and plain text are accepted. Hosts on
+    private networks are refused unless ``settings.fetch_allow_private``.
+    Raises InputError naming the URL (status >= 400, timeout, loop, refused connection,
+    private address, unsupported content type, unreadable body), TooLarge over the size
+    limit.
+    """
+    settings = settings or Settings()
+    fetched = download(url, settings)
+    try:
+        return read_bytes(fetched.body, fetched.url, fetched.content_type, fetched.url, settings)
+    except InputError as exc:
+        if fetched.url != url and url not in str(exc):
+            raise _url_error(url, str(exc), type(exc)) from None
+        raise
 
 
 def is_structured(path: Path) -> bool:
@@ -125,7 +141,7 @@ def iter_path(path: Path, settings: Settings | None = None
     not documents). A bad file, or a bad line of a JSON-lines file, is yielded as an
     InputError whose ``path`` names it, and the walk goes on.
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     path = Path(path)
     if path.is_dir():
         for f in _walk(path):
@@ -160,7 +176,7 @@ def read_path(path: Path, settings: Settings | None = None) -> list[SourceDocume
     Raises InputError naming the file (and the line, for JSON lines) when it cannot be
     read, TooLarge over ``settings.max_upload_bytes``.
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     path = Path(path)
     if not path.is_file():
         raise _error(path, "not a regular file" if path.exists() else "no such file")
@@ -176,7 +192,7 @@ def read_bytes(data: bytes, name: str, content_type: str | None = None, url: str
     The kind comes from the content (PDF magic), then ``content_type``, then the name's
     extension, then sniffing. Raises InputError naming ``name``, TooLarge over the limit.
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     if len(data) > settings.max_upload_bytes:
         raise _error(name, f"{len(data)} bytes is over the limit of "
                      f"{settings.max_upload_bytes} bytes (INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)

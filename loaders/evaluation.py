@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InputError
+from core.errors import InputError
 from loaders.documents import read_bytes
 from loaders.extract import check_extractable, extract_documents, triples_json
 from loaders.scoring import score_all

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from core.errors import InputError
+from core.settings import Settings
 from graph.aggregate import MAX_SENTENCE, METADATA_TEXTS, unicode_problem
-from graph.errors import InputError
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.cues import ModalityCues, cue_lemma, modality_cues
@@ -74,9 +73,7 @@ def load_nlp(model: str | None = None) -> Any:
     from spacy.language import Language
 
     if model is None:
-        from api.settings import get_settings
-
-        model = get_settings().spacy_model
+        model = Settings().spacy_model
     nlp = None
     for name in (model, FALLBACK_MODEL):
         if name and (_installed(name) or Path(name).is_dir()):

@@ -18,9 +18,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, InputError, TooLarge
-from loaders.source import SourceDocument
+from core.errors import InfluenceError, InputError, TooLarge
+from core.settings import Settings
 
 ACCEPTED = {"text/html", "application/xhtml+xml", "application/pdf", "text/plain",
             "text/markdown", "text/x-markdown", "application/octet-stream", ""}
@@ -42,7 +41,9 @@ class Fetched:
     body: bytes
 
 
-def _error(url: str, message: str, cls: type[InputError] = InputError) -> InputError:
+def input_error(url: str, message: str, cls: type[InputError] = InputError) -> InputError:
+    """Return an InputError (or ``cls``) whose message starts with ``url`` and whose
+    ``input`` names it."""
     exc = cls(f"{url}: {message}")
     exc.input = url  # type: ignore[attr-defined]
     return exc
@@ -53,11 +54,11 @@ def check_url(url: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        raise _error(url, f"not a valid URL ({exc})") from None
+        raise input_error(url, f"not a valid URL ({exc})") from None
     if parts.scheme.lower() not in {"http", "https"}:
-        raise _error(url, "only http and https URLs can be fetched")
+        raise input_error(url, "only http and https URLs can be fetched")
     if not parts.hostname:
-        raise _error(url, "the URL has no host")
+        raise input_error(url, "the URL has no host")
 
 
 def address_kind(address: str) -> str | None:
@@ -94,19 +95,20 @@ def public_address(url: str, target: str) -> str:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except ValueError as exc:
-        raise _error(url, f"not a valid URL ({exc})") from None
+        raise input_error(url, f"not a valid URL ({exc})") from None
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
-        raise _error(url, f"cannot fetch (the host {host[:200]} is not found: {reason})") from None
+        raise input_error(url, f"cannot fetch (the host {host[:200]} is not found: {reason})"
+                          ) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         kind = address_kind(address)
         if kind:
             via = "" if target == url else f" (redirected to {target[:200]})"
             where = f"{host} is" if address == host else f"{host[:200]} resolves to {address},"
-            raise _error(url, f"refused{via}: {where} a {kind} address; {_ALLOW_HINT}")
+            raise input_error(url, f"refused{via}: {where} a {kind} address; {_ALLOW_HINT}")
     if not addresses:
-        raise _error(url, f"cannot fetch (the host {host[:200]} has no address)")
+        raise input_error(url, f"cannot fetch (the host {host[:200]} has no address)")
     return addresses[0]
 
 
@@ -120,31 +122,8 @@ def _pinned(target: str, address: str) -> tuple[str, dict[str, str], dict[str, A
     return urlunsplit(parts._replace(netloc=netloc)), {"Host": hostport}, extensions
 
 
-def fetch_url(url: str, settings: Settings | None = None) -> list[SourceDocument]:
-    """Return the documents of the page or file at ``url``.
-
-    Limits: ``settings.fetch_timeout`` seconds in all (connecting, redirects and reading
-    a body that never ends), ``settings.fetch_max_redirects`` redirects (only to http(s)),
-    ``settings.max_upload_bytes`` bytes. HTML, PDF and plain text are accepted. Hosts on
-    private networks are refused unless ``settings.fetch_allow_private``.
-    Raises InputError naming the URL (status >= 400, timeout, loop, refused connection,
-    private address, unsupported content type, unreadable body), TooLarge over the size
-    limit.
-    """
-    from loaders.documents import read_bytes
-
-    settings = settings or get_settings()
-    fetched = download(url, settings)
-    try:
-        return read_bytes(fetched.body, fetched.url, fetched.content_type, fetched.url, settings)
-    except InputError as exc:
-        if fetched.url != url and url not in str(exc):
-            raise _error(url, str(exc), type(exc)) from None
-        raise
-
-
 def download(url: str, settings: Settings) -> Fetched:
-    """Return the body at ``url`` within the deadline; raise like ``fetch_url``.
+    """Return the body at ``url`` within the deadline.
 
     The download runs in a worker thread so that the deadline holds even while a
     socket read blocks; the worker stops at its own timeouts afterwards.
@@ -157,7 +136,7 @@ def download(url: str, settings: Settings) -> Fetched:
     worker.start()
     worker.join(settings.fetch_timeout + _GRACE)
     if not outcome:
-        raise _error(url, f"no complete answer within {settings.fetch_timeout:g} seconds")
+        raise input_error(url, f"no complete answer within {settings.fetch_timeout:g} seconds")
     result = outcome[0]
     if isinstance(result, BaseException):
         raise result
@@ -171,12 +150,12 @@ def _download_into(url: str, settings: Settings, deadline: float,
     except InfluenceError as exc:
         outcome.append(exc)
     except httpx.TimeoutException:
-        outcome.append(_error(url, f"no complete answer within {settings.fetch_timeout:g} "
+        outcome.append(input_error(url, f"no complete answer within {settings.fetch_timeout:g} "
                                    "seconds"))
     except httpx.HTTPError as exc:
-        outcome.append(_error(url, f"cannot fetch ({type(exc).__name__}: {exc})"))
+        outcome.append(input_error(url, f"cannot fetch ({type(exc).__name__}: {exc})"))
     except Exception as exc:  # noqa: BLE001 - reported to the caller as a bad input
-        outcome.append(_error(url, f"cannot fetch ({type(exc).__name__}: {exc})"))
+        outcome.append(input_error(url, f"cannot fetch ({type(exc).__name__}: {exc})"))
 
 
 def _download(url: str, settings: Settings, deadline: float) -> Fetched:
@@ -188,7 +167,8 @@ def _download(url: str, settings: Settings, deadline: float) -> Fetched:
         for _ in range(settings.fetch_max_redirects + 1):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise _error(url, f"no complete answer within {settings.fetch_timeout:g} seconds")
+                raise input_error(url, "no complete answer within "
+                                       f"{settings.fetch_timeout:g} seconds")
             request: tuple[str, dict[str, str], dict[str, Any]] = (current, {}, {})
             if not settings.fetch_allow_private:
                 request = _pinned(current, public_address(url, current))
@@ -198,27 +178,27 @@ def _download(url: str, settings: Settings, deadline: float) -> Fetched:
                 if response.status_code in REDIRECTS and "location" in response.headers:
                     target = urljoin(final, response.headers["location"])
                     if urlsplit(target).scheme.lower() not in {"http", "https"}:
-                        raise _error(url, f"redirects to a non-http URL ({target[:200]})")
+                        raise input_error(url, f"redirects to a non-http URL ({target[:200]})")
                     if target in seen:
-                        raise _error(url, f"redirects in a loop (back to {target[:200]})")
+                        raise input_error(url, f"redirects in a loop (back to {target[:200]})")
                     seen.add(target)
                     current = target
                     continue
                 if response.status_code >= 400:
-                    raise _error(url, f"the server answered {response.status_code} "
+                    raise input_error(url, f"the server answered {response.status_code} "
                                  f"{response.reason_phrase}".rstrip())
                 content_type = response.headers.get("content-type")
                 mime = (content_type or "").split(";", 1)[0].strip().lower()
                 if mime not in ACCEPTED:
-                    raise _error(url, f"unsupported content type {mime!r} (expected HTML, "
+                    raise input_error(url, f"unsupported content type {mime!r} (expected HTML, "
                                  "PDF or plain text)")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise _error(url, f"{declared} bytes is over the limit of {limit} bytes "
+                    raise input_error(url, f"{declared} bytes is over the limit of {limit} bytes "
                                  "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
                 body = _read_body(response, url, limit, deadline, settings.fetch_timeout)
                 return Fetched(url=final, content_type=content_type, body=body)
-    raise _error(url, f"more than {settings.fetch_max_redirects} redirects")
+    raise input_error(url, f"more than {settings.fetch_max_redirects} redirects")
 
 
 def _read_body(response: httpx.Response, url: str, limit: int, deadline: float,
@@ -229,9 +209,9 @@ def _read_body(response: httpx.Response, url: str, limit: int, deadline: float,
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > limit:
-            raise _error(url, f"the body is over the limit of {limit} bytes "
+            raise input_error(url, f"the body is over the limit of {limit} bytes "
                          "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
         if time.monotonic() > deadline:
-            raise _error(url, f"no complete answer within {timeout:g} seconds")
+            raise input_error(url, f"no complete answer within {timeout:g} seconds")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -6,6 +6,8 @@ import html as html_lib
 import re
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from loaders.chrome import strip_chrome
 from loaders.source import SourceDocument
 from loaders.text import clean_text, input_error, parse_date, text_title
@@ -97,3 +99,32 @@ def html_plain_text(html: str) -> str:
     text = _ANY_TAG.sub("", _BLOCK_TAG.sub("\n", "".join(out)))
     lines = (" ".join(line.split()) for line in html_lib.unescape(text).splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def markdown_text(text: str) -> tuple[str, str]:
+    """Return (plain text, first heading) of a Markdown document."""
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    blocks: list[str] = []
+    title = ""
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline":
+            parts = []
+            for child in tok.children or []:
+                if child.type in {"text", "code_inline"}:
+                    parts.append(child.content)
+                elif child.type == "softbreak":
+                    parts.append(" ")
+                elif child.type == "hardbreak":
+                    parts.append("\n")
+            line = "".join(parts).strip()
+            if line:
+                blocks.append(line)
+                if not title and i and tokens[i - 1].type == "heading_open":
+                    title = line
+        elif tok.type in {"fence", "code_block"} and tok.content.strip():
+            blocks.append(tok.content.strip())
+        elif tok.type == "html_block":
+            plain = html_plain_text(tok.content)
+            if plain:
+                blocks.append(plain)
+    return "\n\n".join(blocks), title

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from graph.names import name_key
+from core.names import name_key
 from ontology import Actor, Ontology, get_ontology
 
 CACHE_SIZE = 1 << 16
@@ -17,7 +17,7 @@ CACHE_SIZE = 1 << 16
 
 @lru_cache(maxsize=CACHE_SIZE)
 def key_of(text: str) -> str:
-    """Return ``graph.names.name_key(text)``, cached."""
+    """Return ``core.names.name_key(text)``, cached."""
     return name_key(text)
 
 

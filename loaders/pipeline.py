@@ -7,6 +7,7 @@ one transaction each. A bad input is reported and skipped; the good ones are sto
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,14 +16,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, get_settings
-from graph.errors import InfluenceError, InputError, StoreUnavailable, UnsupportedMediaType
+from core.errors import InfluenceError, InputError, StoreUnavailable, TooLarge, UnsupportedMediaType
+from core.names import content_hash
+from core.settings import Settings
+from graph.aggregate import triple_relation_id, validate_document
 from graph.model import Document, Triple, UpsertResult
-from graph.names import content_hash
-from graph.rdf import RDF_SUFFIXES, rdf_bytes_to_documents, rdf_format
+from graph.rdf import RDF_SUFFIXES, rdf_bytes_to_documents, rdf_format, rdf_to_documents
 from graph.store import GraphStore
-from loaders.documents import ACCEPTED_FORMATS, detect_kind
+from loaders.documents import (
+    ACCEPTED_FORMATS,
+    detect_kind,
+    fetch_url,
+    is_structured,
+    iter_path,
+    read_bytes,
+)
+from loaders.extract import check_extractable, extract_documents, load_nlp
 from loaders.source import origin_of
+from loaders.triples import read_triple_bytes, read_triple_file
 
 RETRIES = 3
 BACKOFF = 0.5
@@ -72,12 +83,11 @@ class IngestReport:
 Progress = Callable[[str, IngestReport], None]
 
 
-@lru_cache(maxsize=1)
-def shared_nlp() -> Any:
-    """Return the spaCy pipeline, loaded once per process."""
-    from loaders.extract import load_nlp
-
-    return load_nlp()
+@lru_cache(maxsize=2)
+def shared_nlp(model: str | None = None) -> Any:
+    """Return the spaCy pipeline ``model`` (the default one when None), loaded once per
+    process."""
+    return load_nlp(model)
 
 
 def is_url(text: str) -> bool:
@@ -109,8 +119,6 @@ def expand(inputs: Sequence[str], report: IngestReport) -> list[str]:
 
 def _record(report: IngestReport, document: Document, triples: Sequence[Triple],
             result: UpsertResult) -> None:
-    from graph.aggregate import triple_relation_id
-
     report.documents_stored += 1
     report.documents_created += int(result.created)
     report.triples += len(triples)
@@ -144,8 +152,6 @@ class _Writer:
     def write(self, name: str, document: Document, triples: Sequence[Triple]) -> None:
         """Queue one document for storing (rejected at once when invalid); the queue is
         written when full. Call ``flush`` after the last one."""
-        from graph.aggregate import validate_document
-
         self.report.documents_read += 1
         try:
             validate_document(document, triples)
@@ -206,16 +212,13 @@ class _Writer:
             self.progress(name, self.report)
 
 
-def read_structured(path: str) -> Iterator[tuple[Document, list[Triple]]]:
+def read_structured(path: str, settings: Settings | None = None
+                    ) -> Iterator[tuple[Document, list[Triple]]]:
     """Yield the (document, triples) of a triple file or an RDF file."""
     if Path(path).suffix.lower() in RDF_SUFFIXES:
-        from graph.rdf import rdf_to_documents
-
         yield from rdf_to_documents(path)
         return
-    from loaders.triples import read_triple_file
-
-    yield read_triple_file(path)
+    yield read_triple_file(path, settings)
 
 
 def is_structured_input(path: str) -> bool:
@@ -223,8 +226,6 @@ def is_structured_input(path: str) -> bool:
     as it is, not extracted. Raises InputError when the file cannot be read."""
     if Path(path).suffix.lower() in RDF_SUFFIXES:
         return True
-    from loaders.documents import is_structured
-
     return is_structured(Path(path))
 
 
@@ -251,7 +252,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
 
     Never raises for a bad input: each one is reported in ``rejected`` with its reason.
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     report = IngestReport()
     writer = _Writer(store, report, progress, batch=settings.write_batch)
     to_extract: list[str] = []
@@ -268,7 +269,7 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
             to_extract.append(item)
             continue
         try:
-            for document, triples in read_structured(item):
+            for document, triples in read_structured(item, settings):
                 writer.write(item, document, triples)
         except InfluenceError as exc:
             writer.reject(item, str(exc))
@@ -282,14 +283,9 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
 
 def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nlp: Any) -> None:
     """Stream the documents of ``items`` through the extractor and store each one."""
-    from loaders.extract import extract_documents
-
     names: dict[str, str] = {}
 
     def sources() -> Iterator[Any]:
-        from loaders.documents import fetch_url, iter_path
-        from loaders.extract import check_extractable
-
         for item in items:
             try:
                 if is_url(item):
@@ -322,7 +318,7 @@ def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nl
         yield first
         yield from stream
 
-    for document, triples in extract_documents(chained(), nlp or shared_nlp()):
+    for document, triples in extract_documents(chained(), nlp or shared_nlp(settings.spacy_model)):
         writer.write(names.get(document.id, document.title or document.id), document, triples)
 
 
@@ -341,10 +337,8 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
     unreadable or unsupported body, TooLarge over the limit, StoreUnavailable when the
     store is down after retries.
     """
-    settings = settings or get_settings()
+    settings = settings or Settings()
     if len(data) > settings.max_upload_bytes:
-        from graph.errors import TooLarge
-
         raise TooLarge(f"{name}: {len(data)} bytes is over the limit of "
                        f"{settings.max_upload_bytes} bytes")
     items: list[tuple[Document, list[Triple]]]
@@ -353,22 +347,18 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
         if not items:
             raise InputError(f"{name}: no relation in the ontology's vocabulary found in the RDF")
     elif _upload_is_triples(data, name):
-        from loaders.triples import read_triple_bytes
-
-        document, triples = read_triple_bytes(data, name)
+        document, triples = read_triple_bytes(data, name, settings.max_upload_bytes)
         document = _override(document, title, published, source, url)
         items = [(_keep_stored(store, document, title, published, source, url), triples)]
     else:
-        from loaders.documents import read_bytes
-        from loaders.extract import extract_documents
-
         docs = read_bytes(data, name, content_type, url, settings)
         if not docs:
             raise InputError(f"{name}: no text found")
         _check_sources(name, docs)
         docs = [_keep_stored(store, _override(d, title, published, source), title, published,
                              source, url) for d in docs]
-        items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
+        items = [(d, list(t))
+                 for d, t in extract_documents(docs, nlp or shared_nlp(settings.spacy_model))]
     return _store_all(store, name, items)
 
 
@@ -380,17 +370,15 @@ def ingest_fetched(store: GraphStore, url: str, settings: Settings | None = None
 
     Returns (document, triples, result) per stored document; raises like ``ingest_upload``.
     """
-    from loaders.documents import fetch_url
-    from loaders.extract import extract_documents
-
-    settings = settings or get_settings()
+    settings = settings or Settings()
     docs = fetched_pages(fetch_url(url, settings), url)
     if not docs:
         raise InputError(f"{url}: no text found")
     _check_sources(url, docs)
     docs = [_keep_stored(store, _override(d, title, published, source), title, published,
                          source, url) for d in docs]
-    items = [(d, list(t)) for d, t in extract_documents(docs, nlp or shared_nlp())]
+    items = [(d, list(t))
+             for d, t in extract_documents(docs, nlp or shared_nlp(settings.spacy_model))]
     return _store_all(store, url, items)
 
 
@@ -407,8 +395,6 @@ def fetched_pages(got: Any, url: str) -> list[Any]:
 def _check_sources(name: str, docs: Sequence[Any]) -> None:
     """Return None when the extractor can read every document of an upload; raise
     InputError naming the first it cannot (``check_extractable``)."""
-    from loaders.extract import check_extractable
-
     for i, d in enumerate(docs, start=1):
         check_extractable(d, f"document {i} of {name}" if len(docs) > 1 else name)
 
@@ -418,8 +404,6 @@ def _store_all(store: GraphStore, name: str, items: list[tuple[Document, list[Tr
     """Return (document, triples, result) of each item stored, once every item has been
     validated: one invalid document of an upload rejects the upload, nothing written; the
     items are written together, so a store failing midway leaves none of them."""
-    from graph.aggregate import validate_document
-
     for i, (d, t) in enumerate(items, start=1):
         try:
             validate_document(d, t)
@@ -463,8 +447,6 @@ def _with(src: Any, changes: dict[str, Any]) -> Any:
         return src
     if hasattr(src, "model_copy"):
         return src.model_copy(update=changes)
-    import dataclasses
-
     return dataclasses.replace(src, **changes)
 
 

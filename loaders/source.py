@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.names import content_hash
 from graph.model import Document
-from graph.names import content_hash
 
 
 @dataclass(frozen=True)

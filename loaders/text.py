@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from graph.errors import InputError
+from core.errors import InputError
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
@@ -166,36 +166,3 @@ def text_title(text: str, name: str) -> str:
     if first and len(first) <= 200 and not first.endswith((".", "!", "?")):
         return first
     return stem_of(name)
-
-
-def markdown_text(text: str) -> tuple[str, str]:
-    """Return (plain text, first heading) of a Markdown document."""
-    from markdown_it import MarkdownIt
-
-    from loaders.html import html_plain_text
-
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    blocks: list[str] = []
-    title = ""
-    for i, tok in enumerate(tokens):
-        if tok.type == "inline":
-            parts = []
-            for child in tok.children or []:
-                if child.type in {"text", "code_inline"}:
-                    parts.append(child.content)
-                elif child.type == "softbreak":
-                    parts.append(" ")
-                elif child.type == "hardbreak":
-                    parts.append("\n")
-            line = "".join(parts).strip()
-            if line:
-                blocks.append(line)
-                if not title and i and tokens[i - 1].type == "heading_open":
-                    title = line
-        elif tok.type in {"fence", "code_block"} and tok.content.strip():
-            blocks.append(tok.content.strip())
-        elif tok.type == "html_block":
-            plain = html_plain_text(tok.content)
-            if plain:
-                blocks.append(plain)
-    return "\n\n".join(blocks), title

@@ -15,14 +15,15 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from api.settings import get_settings
+from core.errors import InputError, TooLarge
+from core.names import clean_name, content_hash
+from core.settings import Settings
 from graph.aggregate import MAX_NAME, MAX_SENTENCE
-from graph.errors import InputError, TooLarge
 from graph.model import Document, Entity, Evidence, Status, Triple
-from graph.names import clean_name, content_hash
 from loaders.documents import read_file_bytes
 from loaders.source import origin_of
 from loaders.text import clean_text, decode_text, parse_date, suffix_of
+from ontology import get_ontology
 
 REQUIRED = ("subject", "subject_type", "predicate", "object", "object_type", "source", "date",
             "evidence")
@@ -36,7 +37,8 @@ STATUSES: tuple[str, ...] = get_args(Status)
 csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
 
 
-def read_triple_file(path: Path | str) -> tuple[Document, list[Triple]]:
+def read_triple_file(path: Path | str, settings: Settings | None = None
+                     ) -> tuple[Document, list[Triple]]:
     """Return the document and triples of a CSV/TSV/JSON-lines triple file.
 
     Raises InputError naming the file and listing bad rows, TooLarge over the upload limit.
@@ -44,18 +46,21 @@ def read_triple_file(path: Path | str) -> tuple[Document, list[Triple]]:
     path = Path(path)
     if not path.is_file():
         raise _error(str(path), "no such file")
-    document, triples = read_triple_bytes(read_file_bytes(path, get_settings()), str(path))
+    settings = settings or Settings()
+    document, triples = read_triple_bytes(read_file_bytes(path, settings), str(path),
+                                          settings.max_upload_bytes)
     return document.model_copy(update={"origin": origin_of(None, path)}), triples
 
 
-def read_triple_bytes(data: bytes, name: str) -> tuple[Document, list[Triple]]:
+def read_triple_bytes(data: bytes, name: str, limit: int = Settings().max_upload_bytes
+                      ) -> tuple[Document, list[Triple]]:
     """Return the document and triples of the triple file ``name`` holding ``data``.
 
     The format follows the extension (.csv, .tsv, .jsonl/.ndjson); without one, JSON
     lines when the body starts with "{", else CSV (tab-separated when the header has tabs).
-    Raises InputError naming ``name`` with every problem and its row number.
+    Raises InputError naming ``name`` with every problem and its row number, TooLarge
+    over ``limit`` bytes.
     """
-    limit = get_settings().max_upload_bytes
     if len(data) > limit:
         raise _error(name, f"{len(data)} bytes is over the limit of {limit} bytes "
                      "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
@@ -83,8 +88,6 @@ def _error(name: str, message: str, cls: type[InputError] = InputError) -> Input
 
 
 def _problems(name: str, problems: list[str]) -> InputError:
-    from ontology import get_ontology
-
     onto = get_ontology()
     shown = "; ".join(problems[:MAX_PROBLEMS])
     if len(problems) > MAX_PROBLEMS:
@@ -199,8 +202,6 @@ def _text(row: dict[str, Any], key: str, where: str, problems: list[str]) -> str
 def _build(rows: list[tuple[int, dict[str, Any]]], document_id: str, extractor: str,
            unit: str) -> tuple[list[Triple], list[str]]:
     """Return the triples of validated rows, or the problems of the bad ones."""
-    from ontology import get_ontology
-
     onto = get_ontology()
     triples: list[Triple] = []
     problems: list[str] = []

@@ -14,8 +14,8 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier, Node
 
-from graph.errors import InputError
-from graph.names import entity_id, name_key
+from core.errors import InputError
+from core.names import entity_id, name_key
 
 HERE = Path(__file__).resolve().parent
 NS = Namespace("https://influence-graph.org/ontology#")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from graph.names import entity_id, name_key
+from core.names import entity_id, name_key
 
 if TYPE_CHECKING:
     from countryinfo.countryinfo import CountryInfoDict

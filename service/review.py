@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from core.errors import InputError, NotFound
 from graph.candidates import Candidate, duplicate_candidates
-from graph.errors import InputError, NotFound
 from graph.judgements import Judgement, JudgementRequest, portable
 from graph.lookup import resolve_entity
 from graph.store import GraphStore

@@ -10,8 +10,8 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash
 
 RUSSIA = Entity.named("Russia", "Country", aliases=["Russian Federation"])
 SERBIA = Entity.named("Serbia", "Country")

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash
 from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.errors import StoreUnavailable
+from core.errors import StoreUnavailable
+from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash
 from graph.store import GraphStore
 
 RUSSIA = Entity.named("Russia", "Country", aliases=["Russian Federation"])
@@ -526,7 +526,7 @@ def test_neighbors_are_truncated_only_when_more_were_left_out(client: TestClient
 
 def test_entity_detail_says_when_it_lists_only_some_relations(
         graph_store: GraphStore) -> None:
-    from api.routes.entities import MAX_RELATIONS
+    from service.entities import MAX_RELATIONS
 
     text = "Feeders fund the hub."
     doc = _doc(text, "feeders", date(2024, 1, 1))

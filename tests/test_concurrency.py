@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graph.names import name_key
+from core.names import name_key
 from graph.store import open_store
 from tests.test_crash import INFLUENCE, counts, evidence_per_document, influence, write_corpus
 

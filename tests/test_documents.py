@@ -10,7 +10,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from api.settings import Settings
-from graph.errors import InfluenceError, InputError, TooLarge
+from core.errors import InfluenceError, InputError, TooLarge
 from loaders.chrome import strip_chrome
 from loaders.documents import is_structured, iter_path, read_bytes, read_path
 from loaders.source import SourceDocument

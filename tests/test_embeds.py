@@ -17,7 +17,7 @@ from PIL import Image
 
 from api.app import create_app
 from api.settings import Settings
-from graph.embeds import describe, embed_snippet, relations_csv
+from publish.embeds import describe, embed_snippet, relations_csv
 from graph.sqlite_store import SqliteStore
 from tests.test_snapshots import (
     DOC_A,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.export import FORMATS, content_type, export
 from graph.model import Entity
 from graph.store import GraphStore

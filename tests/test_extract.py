@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from graph.errors import InputError
+from core.errors import InputError
 from loaders import extract
 from loaders.extract import (
     BATCH_SIZE,

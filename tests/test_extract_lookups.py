@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.names import name_key
+from core.names import name_key
 from loaders.lookups import actor_for, demonym_keys, key_of
 from ontology import get_ontology, load
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from api.settings import Settings
-from graph.errors import InputError, TooLarge
+from core.errors import InputError, TooLarge
 from loaders import fetch
-from loaders.fetch import address_kind, fetch_url
+from loaders.documents import fetch_url
+from loaders.fetch import address_kind
 from tests import hostile
 
 PAGE = (b"<!DOCTYPE html><html><head><title>Jets for Serbia</title></head><body>"

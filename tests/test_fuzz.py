@@ -22,9 +22,9 @@ from schemathesis.core.result import Err, Ok
 
 from api.app import create_app
 from api.settings import Settings
-from graph.errors import InputError
+from core.errors import InputError
+from core.names import content_hash, entity_id, name_key
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash, entity_id, name_key
 
 FUZZ_EXAMPLES = int(os.environ.get("INFLUENCE_FUZZ_EXAMPLES", "25"))
 

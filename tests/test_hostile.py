@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.names import clean_name, entity_id
+from core.names import clean_name, entity_id
 from graph.store import GraphStore, open_store
 from tests import hostile
 from tests.test_crash import influence

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 
-from graph.errors import StoreUnavailable
+from core.errors import StoreUnavailable
+from core.names import name_key
 from graph.model import Entity, RelationFilter, Stats
-from graph.names import name_key
 from graph.neo4j_store import Neo4jStore, _lucene
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore

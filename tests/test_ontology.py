@@ -8,8 +8,8 @@ import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from graph.errors import InputError
-from graph.names import entity_id
+from core.errors import InputError
+from core.names import entity_id
 from ontology import get_ontology, load
 from tests.conftest import ROOT, SHARED
 

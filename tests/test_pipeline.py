@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreUnavailable
+from core.errors import StoreUnavailable
 from graph.model import Document, Entity, Evidence, Triple
 from graph.store import GraphStore
 from loaders.pipeline import IngestReport, _Writer, ingest
@@ -210,7 +210,7 @@ class CountingStore:
         items = list(items)
         self.writes.append(len(items))
         if any(d.title == self.refuse for d, _ in items):
-            from graph.errors import InputError
+            from core.errors import InputError
             raise InputError(f"document {self.refuse!r} refused by the store")
         return self.inner.upsert_documents(items, batch_size=batch_size)
 

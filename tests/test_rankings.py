@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.model import Entity, RelationFilter
 from graph.rankings import communities, pagerank, rank
 from graph.store import GraphStore

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import InputError
+from core.errors import InputError
 from graph.export import export
 from graph.model import Entity
 from graph.rdf import rdf_to_documents

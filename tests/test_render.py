@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.settings import Settings
+from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash
-from graph.render import ADVERSARIAL, layout, safe_url, script_hash, snapshot_svg, visualize
-from graph.snapshots import build_payload
 from graph.store import GraphStore
+from publish.render import ADVERSARIAL, layout, safe_url, script_hash, snapshot_svg, visualize
+from publish.snapshots import build_payload
 from tests.test_snapshots import (
     DOC_A,
     DOC_B,

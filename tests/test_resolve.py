@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.names import entity_id, name_key
+from core.names import entity_id, name_key
 from loaders.extract import extract_source, load_nlp
 from loaders.mentions import Mention
 from loaders.resolve import Resolver

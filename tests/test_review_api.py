@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.store import GraphStore
 from graph.sqlite_store import SqliteStore
-from tests.samples import INFORMER, SAMPLE, SPUTNIK, SPUTNIK_INT, VUCIC, SERBIA
+from graph.store import GraphStore
+from tests.samples import INFORMER, SAMPLE, SERBIA, SPUTNIK, SPUTNIK_INT, VUCIC
 
 KEY = "wk-review-secret-1"
 HEADERS = {"X-API-Key": KEY}

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.sqlite_store import SqliteStore
-from tests.samples import SAMPLE, SPUTNIK, SPUTNIK_INT, VUCIC, SERBIA
+from tests.samples import SAMPLE, SERBIA, SPUTNIK, SPUTNIK_INT, VUCIC
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph.errors import InputError, NotFound
+from core.errors import InputError, NotFound
 from graph.judgements import Judgement, JudgementRequest
 from graph.model import Entity, RelationFilter, Triple
 from graph.store import GraphStore

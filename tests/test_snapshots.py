@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.errors import InputError, NotFound
+from core.errors import InputError, NotFound
+from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
-from graph.names import content_hash
-from graph.snapshots import build_payload, canonical_json, make_snapshot, snapshot_id
 from graph.store import GraphStore
+from publish.snapshots import build_payload, canonical_json, make_snapshot, snapshot_id
 
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_SENTENCE = "Russia funds <script>alert(1)</script> Sputnik Serbia."
@@ -203,7 +203,7 @@ def test_headers_let_snapshots_be_framed_but_not_the_explorer(client: TestClient
 def test_inline_scripts_match_the_csp_hashes(client: TestClient) -> None:
     import re
 
-    from graph.render import script_hash
+    from publish.render import script_hash
 
     out = _post(client, {"focus": ["Serbia"]})
     page = client.get(f"/s/{out['id']}")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import InputError, StoreUnavailable
 from graph import sqlite_store, sqlite_writes
-from graph.errors import InputError, StoreUnavailable
 from graph.model import Entity, RelationFilter, Stats
 from graph.sqlite_connections import CACHE_KIB
 from graph.sqlite_store import SqliteStore

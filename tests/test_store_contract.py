@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from graph.errors import InputError
+from core.errors import InputError
+from core.names import clean_name, name_key
 from graph.model import Entity, RelationFilter, Snapshot, Stats, relation_id
-from graph.names import clean_name, name_key
 from graph.store import GraphStore
 from tests.samples import (
     GAZPROM_NEFT,

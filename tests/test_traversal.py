@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from graph.errors import Ambiguous, InputError, NotFound
+from core.errors import Ambiguous, InputError, NotFound
 from graph.lookup import resolve_entity
 from graph.model import Entity, RelationFilter
 from graph.store import GraphStore

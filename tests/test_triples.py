@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from graph.errors import InputError, TooLarge
-from graph.names import clean_name, content_hash, entity_id
+from api.settings import get_settings
+from core.errors import InputError, TooLarge
+from core.names import clean_name, content_hash, entity_id
 from graph.store import GraphStore
 from loaders.triples import read_triple_bytes, read_triple_file
 from tests import hostile
@@ -161,7 +162,7 @@ def test_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     f = tmp_path / "big.csv"
     f.write_text(triple_csv(GOOD), encoding="utf-8")
     with pytest.raises(TooLarge, match=r"big\.csv: .*over the limit of 100 bytes"):
-        read_triple_file(f)
+        read_triple_file(f, get_settings())  # the environment is read at the edge
 
 
 def test_hostile_names_are_kept_literally(tmp_path: Path) -> None:

@@ -10,12 +10,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import SettingsDep, StoreDep, require_read, require_write
-from api.errors import UnsupportedMediaType
 from api.schemas import DeletedOut, DocumentIn, DocumentOut, IngestOut, error_responses
-from api.settings import Settings
-from graph.aggregate import unicode_problem
-from graph.errors import InputError, NotFound, TooLarge
-from graph.store import GraphStore
+from core.errors import InputError, NotFound, TooLarge, UnsupportedMediaType
+from service.ingest import ingest_document, ingest_file
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
@@ -66,36 +63,6 @@ def _replay(request: Request, body: bytes) -> Request:
     return Request(request.scope, receive)
 
 
-def _ingest_out(items: list) -> IngestOut:
-    from loaders.extract import triples_json
-
-    document, triples, result = items[0]
-    return IngestOut(document_id=document.id, created=result.created, document=document,
-                     triples=triples_json(triples),
-                     more=[d.id for d, _, _ in items[1:]])
-
-
-def _ingest_json(store: GraphStore, settings: Settings, payload: DocumentIn) -> IngestOut:
-    from loaders.pipeline import ingest_upload
-
-    if payload.text is not None and payload.text.strip():
-        if problem := unicode_problem(payload.text):
-            raise InputError(f"text is {problem}")
-        data = payload.text.encode("utf-8")
-        name = (payload.title or "document") + ".txt"
-        items = ingest_upload(store, data, name, "text/plain", settings, url=payload.url,
-                              title=payload.title, published=payload.date,
-                              source=payload.source)
-    elif payload.url:
-        from loaders.pipeline import ingest_fetched
-
-        items = ingest_fetched(store, payload.url, settings, title=payload.title,
-                               published=payload.date, source=payload.source)
-    else:
-        raise InputError("give `text` or `url`")
-    return _ingest_out(items)
-
-
 @router.post("", response_model=IngestOut, status_code=201,
              summary="Ingest one document",
              description="JSON `{text | url, title, date, source}` or a multipart upload "
@@ -121,7 +88,7 @@ async def post_document(request: Request, store: StoreDep, settings: SettingsDep
             payload = DocumentIn.model_validate(json.loads(body or b"null"))
         except (ValueError, ValidationError) as exc:
             raise InputError(f"invalid JSON body: {_short(exc)}") from None
-        return await run_in_threadpool(_ingest_json, store, settings, payload)
+        return await run_in_threadpool(ingest_document, store, settings, payload)
     form = await _replay(request, body).form(max_files=1, max_fields=10,
                                              max_part_size=1024 * 1024)
     upload = form.get("file")
@@ -135,13 +102,8 @@ async def post_document(request: Request, store: StoreDep, settings: SettingsDep
         fields = DocumentIn.model_validate({k: v for k, v in meta.items() if isinstance(v, str)})
     except ValidationError as exc:
         raise InputError(f"invalid form field: {_short(exc)}") from None
-    from loaders.pipeline import ingest_upload
-
-    name = upload.filename or "upload"
-    items = await run_in_threadpool(
-        lambda: ingest_upload(store, data, name, upload.content_type, settings, url=fields.url,
-                              title=fields.title, published=fields.date, source=fields.source))
-    return _ingest_out(items)
+    return await run_in_threadpool(ingest_file, store, settings, data,
+                                   upload.filename or "upload", upload.content_type, fields)
 
 
 def _short(exc: Exception) -> str:

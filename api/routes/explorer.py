@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
-from graph.errors import NotFound
-from graph.render import STATIC, legend, templates, vis_network_js
+from core.errors import NotFound
+from publish.render import STATIC, legend, templates, vis_network_js
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,7 +31,7 @@ def explorer() -> HTMLResponse:
 
 @router.get("/static/{name:path}")
 def static_file(name: Annotated[str, Path(max_length=200)]) -> Response:
-    """Return a file of ``api/static`` (or vis-network from the pyvis package); 404 else."""
+    """Return a file of ``publish/static`` (or vis-network from the pyvis package); 404 else."""
     if name == VIS_PATH:
         return Response(vis_network_js(), media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})

@@ -8,11 +8,9 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import StoreDep, require_read
 from api.schemas import ExportFormat, error_responses
+from service.export import export_stream
 
 router = APIRouter(tags=["export"], dependencies=[Depends(require_read)])
-
-EXTENSIONS = {"ttl": "ttl", "jsonld": "jsonld", "graphml": "graphml", "gexf": "gexf",
-              "ftm": "ftm.json", "csv": "csv"}
 
 
 @router.get("/api/export", summary="Export the graph", response_class=StreamingResponse,
@@ -31,14 +29,6 @@ def export_graph(store: StoreDep,
                  ] = False,
                  ) -> StreamingResponse:
     """Stream the graph in ``format``."""
-    from graph.export import content_type, export
-
-    chunks = export(store, format, include_rejected)
-    first = next(chunks, "")  # errors (store down) surface here, before the 200 is sent
-
-    def stream():  # type: ignore[no-untyped-def]
-        yield first
-        yield from chunks
-
-    return StreamingResponse(stream(), media_type=content_type(format), headers={
-        "Content-Disposition": f'attachment; filename="influence-graph.{EXTENSIONS[format]}"'})
+    chunks, media_type, filename = export_stream(store, format, include_rejected)
+    return StreamingResponse(chunks, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep, require_read
 from api.schemas import HealthOut, error_responses
-from graph.errors import InfluenceError
+from core.errors import InfluenceError
 from graph.model import Stats
 
 router = APIRouter(tags=["health"])

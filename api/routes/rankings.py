@@ -2,58 +2,25 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import StoreDep, relation_filter_dep, require_read
 from api.schemas import (
     CommunitiesOut,
-    CommunityOut,
-    EntityRef,
     OverviewOut,
     RankingsOut,
-    RankItem,
     RankMetric,
     error_responses,
     type_enum,
 )
-from graph.model import Entity, RelationFilter
-from graph.overview import overview
-from graph.store import GraphStore
+from graph.model import RelationFilter
+from service.rankings import community_list, overview_of, ranking
 
 router = APIRouter(tags=["rankings"], dependencies=[Depends(require_read)])
 
 EntityTypeEnum = type_enum()
-
-
-def ranking(store: GraphStore, metric: str, type: str | None, limit: int,
-            flt: RelationFilter) -> RankingsOut:
-    """Return the top entities by ``metric`` (cached by the store's version in graph.rankings)."""
-    from graph.rankings import rank
-
-    rows = rank(store, metric, type, limit, flt)
-    return RankingsOut(metric=metric,  # type: ignore[arg-type]
-                       results=[RankItem(id=e.id, name=e.name, type=e.type, score=round(s, 6))
-                                for e, s in rows])
-
-
-def community_list(store: GraphStore, flt: RelationFilter) -> CommunitiesOut:
-    """Return the communities of the asserted graph, largest first."""
-    from graph.rankings import communities
-
-    groups: list[Any] = list(communities(store, flt))
-    ids = {m.id if isinstance(m, Entity) else str(m) for g in groups for m in g}
-    known = {e.id: e for e in store.get_entities(sorted(ids))}
-    out: list[CommunityOut] = []
-    for g in groups:
-        members = [known.get(m.id if isinstance(m, Entity) else str(m)) for m in g]
-        refs = [EntityRef.of(m) for m in members if m is not None]
-        out.append(CommunityOut(id=0, size=len(refs), members=refs))
-    out.sort(key=lambda c: (-c.size, c.members[0].name if c.members else ""))
-    for i, c in enumerate(out):
-        c.id = i
-    return CommunitiesOut(communities=out)
 
 
 @router.get("/api/rankings", response_model=RankingsOut, summary="Most central entities",
@@ -95,7 +62,4 @@ def get_overview(store: StoreDep,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50,
                  documents: Annotated[int, Query(ge=0, le=50)] = 8) -> OverviewOut:
     """Return the overview of the graph."""
-    stats, top, relations, docs = overview(store, limit, documents)
-    return OverviewOut(stats=stats, relations=relations, documents=docs,
-                       entities=[RankItem(id=e.id, name=e.name, type=e.type, score=round(s, 6))
-                                 for e, s in top])
+    return overview_of(store, limit, documents)

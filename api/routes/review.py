@@ -8,13 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
-
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import EditorDep, StoreDep, require_read, require_write
 from api.schemas import error_responses
+from core.errors import InputError, NotFound, TooLarge
 from graph.candidates import Candidate
-from graph.errors import InputError, NotFound, TooLarge
 from graph.judgements import Judgement, JudgementKind
 from service.review import (
     ImportReport,

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import StoreDep, relation_filter_dep, require_read
 from api.schemas import error_responses
 from graph.model import RelationFilter
-from graph.render import visualize
+from publish.render import visualize
 
 router = APIRouter(tags=["visualize"], dependencies=[Depends(require_read)])
 

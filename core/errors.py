@@ -18,6 +18,14 @@ class UnsupportedMediaType(InputError):
     """A request body or uploaded file of a type no loader reads. Maps to HTTP 415."""
 
 
+class Unauthorized(InputError):
+    """A write (or a read, when read keys are set) without an API key. Maps to HTTP 401."""
+
+
+class Forbidden(InputError):
+    """An API key that is not one of the configured keys. Maps to HTTP 403."""
+
+
 class NotFound(InfluenceError):
     """An entity, relation, document or snapshot that does not exist. Maps to HTTP 404.
 

@@ -14,11 +14,15 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from graph.embeds import describe, png_size
-from graph.errors import InputError, NotFound
+from core.errors import InputError, NotFound
+from graph.lookup import resolve_entity
 from graph.model import Entity, Relation, RelationFilter, Snapshot
-from graph.render import (
+from graph.store import GraphStore
+from graph.traversal import find_paths, neighbors
+from publish.embeds import describe, png_size
+from publish.render import (
     edge_style,
+    evidence_dict,
     evidence_text,
     inline_page_csp,
     layout,
@@ -29,7 +33,6 @@ from graph.render import (
     templates,
     vis_network_js,
 )
-from graph.store import GraphStore
 
 PAYLOAD_VERSION = 1
 MAX_FOCUS = 20
@@ -57,10 +60,6 @@ def _add_path_pairs(store: GraphStore, pairs: Sequence[tuple[str, str]], flt: Re
                     k: int, max_hops: int, mode: str, entities: dict[str, Entity],
                     relations: dict[str, Relation], hop_evidence: dict[str, list[dict]]
                     ) -> list[dict[str, Any]]:
-    from graph.lookup import resolve_entity
-    from graph.render import evidence_dict
-    from graph.traversal import find_paths
-
     found: list[dict[str, Any]] = []
     for source, target in pairs:
         src = resolve_entity(store, source)
@@ -111,9 +110,6 @@ def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
     paths are added. Raises InputError for an empty or oversized selection, NotFound /
     Ambiguous for an unknown entity.
     """
-    from graph.lookup import resolve_entity
-    from graph.traversal import neighbors
-
     flt = flt or RelationFilter()
     if not focus and not paths:
         raise InputError("a snapshot needs at least one focus entity or one path")

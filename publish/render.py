@@ -24,12 +24,15 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from graph.lookup import resolve_entity
 from graph.model import Entity, EvidenceView, Relation, RelationFilter
 from graph.store import GraphStore
+from graph.traversal import neighbors
+from ontology import get_ontology
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "api" / "templates"
-STATIC = ROOT / "api" / "static"
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
 VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 #: How adversarial (polarity "-") edges differ from the others, in every drawing.
 ADVERSARIAL: dict[str, Any] = {"color": "#c0392b", "dashes": True}
@@ -59,7 +62,7 @@ def vis_network_js() -> str:
 
 @lru_cache(maxsize=8)
 def static_text(name: str) -> str:
-    """Return the text of a file of ``api/static`` (the page scripts and styles)."""
+    """Return the text of a file of ``publish/static`` (the page scripts and styles)."""
     return (STATIC / name).read_text(encoding="utf-8")
 
 
@@ -85,7 +88,7 @@ def inline_page_csp(scripts: Sequence[str], frameable: bool | None) -> str:
 
 @lru_cache(maxsize=1)
 def templates() -> Environment:
-    """Return the Jinja environment of ``api/templates`` (autoescape on for every file)."""
+    """Return the Jinja environment of ``publish/templates`` (autoescape on for every file)."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["safe_url"] = safe_url
@@ -118,8 +121,6 @@ def legend(types: Iterable[str] | None = None, predicates: Iterable[str] | None 
 
     With ``types`` / ``predicates`` only those appear (in ontology order); else all.
     """
-    from ontology import get_ontology
-
     onto = get_ontology()
     want_t = set(types) if types is not None else None
     want_p = set(predicates) if predicates is not None else None
@@ -234,9 +235,6 @@ def visualize(store: GraphStore, ref: str, hops: int = 1, flt: RelationFilter | 
 
     Raises NotFound / Ambiguous for an unknown or ambiguous entity.
     """
-    from graph.lookup import resolve_entity
-    from graph.traversal import neighbors
-
     center = resolve_entity(store, ref)
     sub = neighbors(store, center.id, hops, flt or RelationFilter(), limit)
     evidence = {r.id: shown_evidence(store, r.id) for r in sub.relations}

@@ -16,8 +16,8 @@ from typing import Any
 
 from markupsafe import escape
 
-from graph.errors import InputError
-from graph.render import snapshot_svg, svg_box
+from core.errors import InputError
+from publish.render import snapshot_svg, svg_box
 
 #: The height (CSS pixels) of an embed before its page reports its own, or without script.
 FALLBACK_HEIGHT = 640

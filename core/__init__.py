@@ -1,0 +1,2 @@
+"""The ground floor: errors, names and ids, the settings model. Imports nothing of the
+project."""
