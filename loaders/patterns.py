@@ -15,6 +15,7 @@ from typing import Any
 from loaders.arguments import SUBJECT_DEPS, pobjs, prep_objects, subjects
 from loaders.cues import (
     VerbCue,
+    cue_lemma,
     noun_cues,
     range_of,
     role_cues,
@@ -24,7 +25,12 @@ from loaders.cues import (
 from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.heads import head_type
 from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, listed, members
-from loaders.vocab import implicit_agent_predicates, instrument_nouns, instrument_verbs
+from loaders.vocab import (
+    implicit_agent_predicates,
+    instrument_nouns,
+    instrument_verbs,
+    reason_cues,
+)
 from ontology import get_ontology
 
 __all__ = [
@@ -506,6 +512,63 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     return out
 
 
+def _designee(index: MentionIndex, sent: Any) -> Mention | None:
+    """Return the one name a designation verb of the sentence designates ("X is being
+    designated for ..."), else None."""
+    wanted = implicit_agent_predicates()
+    found = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or not any(
+                c.predicate in wanted for c in verb_cues().get(verb.lemma_.lower(), ())):
+            continue
+        deps = {"nsubjpass"} if _voice(index, verb)[0] else {"dobj"}
+        for c in verb.children:
+            if c.dep_ in deps:
+                m = index.at(c)
+                if m is not None and m.kind == "name":
+                    found.append(m)
+    return found[0] if len(found) == 1 else None
+
+
+def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the relations a designation gives as its reason (``ig:reasonCue``): "X is
+    designated for having materially assisted ... Y" (X supports Y), "... for being owned
+    or controlled by, directly or indirectly, Y" (Y controls X). The other party is the
+    first name after the cue words in the sentence."""
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    lows = [t.lower_ for t in words]
+    out: list[Candidate] = []
+    designee: Mention | None = None
+    for cue, predicate, inverse in reason_cues():
+        n = len(cue)
+        at = next((i for i in range(len(lows) - n + 1) if tuple(lows[i:i + n]) == cue), None)
+        if at is None:
+            continue
+        designee = designee or _designee(index, sent)
+        if designee is None:
+            return out
+        end = words[at + n - 1].i + 1
+        other = next((m for i in range(end, sent.end) if (m := index.by_token.get(i))
+                      is not None and m.start == i and m.kind == "name"), None)
+        if other is None or other is designee:
+            continue
+        subject, obj = (other, designee) if inverse else (designee, other)
+        out.append(Candidate(subject, predicate, obj, words[at], 0.75, "verb"))
+        lows[at:at + n] = [""] * n  # "controlled by" inside "owned or controlled by"
+    return out
+
+
+def _participle_candidates(index: MentionIndex, adj: Any) -> list[Candidate]:
+    """Return the designations of a participle the tagger read as an adjective ("the
+    sanctioned individuals are A and B"), with the implicit agent."""
+    lemma = cue_lemma(adj)
+    preds = {c.predicate for c in verb_cues().get(lemma or "", ())} & implicit_agent_predicates()
+    out: list[Candidate] = []
+    for predicate in sorted(preds):
+        out.extend(_implicit_pairs(index, _copula_other(adj), predicate, adj, 0.7, "verb"))
+    return out
+
+
 def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return every candidate relation of one sentence."""
     out: list[Candidate] = []
@@ -518,4 +581,6 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         elif pos in {"NOUN", "PROPN"}:
             out.extend(noun_candidates(index, tok))
             out.extend(role_candidates(index, tok))
-    return out
+        elif pos == "ADJ" and tok.dep_ == "amod":  # "the sanctioned individuals are A and B"
+            out.extend(_participle_candidates(index, tok))
+    return out + reason_candidates(index, sent)
