@@ -365,10 +365,22 @@
   }
   function openGroup(gid) {
     var g = state.groups[gid];
+    var at = network.getPositions([gid])[gid] || { x: 0, y: 0 };
     delete state.groups[gid];
     nodes.remove(gid);
     edges.remove(gid + ":edge");
-    nodes.update(g.members.map(nodeOf));
+    // members start on rings around where the group was: the layout has little left to do
+    var perRing = 24;
+    nodes.update(g.members.map(function (e, i) {
+      var ring = Math.floor(i / perRing);
+      var slot = i % perRing;
+      var angle = 2 * Math.PI * (slot + (ring % 2) / 2) / perRing;
+      var radius = 80 + 45 * ring;
+      var n = nodeOf(e);
+      n.x = at.x + radius * Math.cos(angle);
+      n.y = at.y + radius * Math.sin(angle);
+      return n;
+    }));
     edges.update(g.relations.map(edgeOf));
     labels();
     relayout();
