@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.cues import role_of
+from loaders.cues import role_of, role_words
 from loaders.heads import (  # re-exported
     described_type,
     head_noun_index,
@@ -80,6 +80,14 @@ def _short_form(inner: Any, full: Mention) -> bool:
     return len(words) < len(full.text.split()) and all(t.lower_ in own for t in words)
 
 
+def _untitled(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Return (start, end) of a person's name without the titles before it ("MEP Eva
+    Kaili", "Ambassador David Pressman"): words of role cues are not part of a name."""
+    while end - start > 2 and doc[start].lower_ in role_words():
+        start += 1
+    return start, end
+
+
 def implicit_agent() -> Mention:
     """Return a placeholder subject for an agentless cue ("X was designated"); extraction
     puts the document's last agent of the predicate in its place (``ig:implicitAgent``)."""
@@ -126,6 +134,8 @@ class NameIndex:
                 pieces = [p for a, b in pieces for p in conjuncts(doc, a, b)]
             for piece in pieces:
                 bounds = trim(doc, *piece)
+                if bounds is not None and ent.label_ == "PERSON":
+                    bounds = _untitled(doc, *bounds)
                 if bounds is not None:
                     self._named(*whole_name(doc, *bounds), ent.label_)
         self._join_suffixes()
@@ -273,6 +283,11 @@ class NameIndex:
             if full is None or full.end != tok.i:
                 full = self._proper_run(tok.i)
             if full is None or full.kind != "name" or not _short_form(inner, full):
+                continue
+            known = actor_for(self.onto, inner.text)
+            if known is not None:  # "Office of Foreign Assets Control (OFAC)": a known body
+                if full.actor is None:
+                    full.actor, full.type = known, known.type
                 continue
             found[tuple(t.text for t in inner)] = full
             defined.update(range(tok.i, close + 1))
