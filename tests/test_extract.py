@@ -30,8 +30,8 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.89, 0.47
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.82, 0.53
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.47
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.92, 0.54
 
 
 @pytest.fixture(scope="module")
@@ -731,3 +731,22 @@ def test_copula_and_definite_description_refer_back_and_citations_make_no_names(
     assert ("Hungary", "owns", "Kestrel Media") in got
     assert ("Kestrel Media", "funds", "Orel Institute") in got
     assert not any(ch.isdigit() for s, _, o in got for ch in s + o)
+
+
+def test_names_ner_cut_after_of_or_at_a_prefix_are_whole(nlp: Any) -> None:
+    got = asserted(nlp, "The Anti-Corruption League criticizes Tessaly Radio. Tessaly Radio "
+                        "is run by Islamic Republic of Iran Broadcasting.")
+    assert ("Anti-Corruption League", "criticizes", "Tessaly Radio") in got
+    assert ("Islamic Republic of Iran Broadcasting", "controls", "Tessaly Radio") in got
+
+
+def test_its_with_two_organizations_before_it_stays_unresolved(nlp: Any) -> None:
+    got = asserted(nlp, "The Council also sanctioned Ivo Dren, an adviser to the Sarn Militia "
+                        "leadership who manages its purchases of drones.")
+    assert not any(s == "Council of the European Union" and p == "buys" for s, p, _ in got)
+
+
+def test_a_role_held_in_a_place_is_not_a_role_of_the_place(nlp: Any) -> None:
+    got = asserted(nlp, "Tarek Wali, a Sarn Militia field commander in North Kordofan, met "
+                        "Ivo Dren.")
+    assert not any(o == "North Kordofan" for _, _, o in got)
