@@ -774,3 +774,18 @@ def test_a_former_role_keeps_the_relation(nlp: Any) -> None:
     got = asserted(nlp, "Ivo Dren, a former official of the Ministry of Finance of Ruritania, "
                         "met Pavo Ilic.")
     assert ("Ivo Dren", "member_of", "Ministry of Finance of Ruritania") in got
+
+
+def test_related_lists_and_author_boxes_make_no_triples(tmp_path: Path) -> None:
+    from loaders.chrome import strip_chrome
+
+    page = ("Ruritania sanctions Velko Bank over fuel deals\n\n"
+            "By Marta Kowal and Ivo Dren, Baltic Wire\n"
+            "VIENNA (Baltic Wire) - Ruritania on Monday sanctioned Velko Bank, a lender owned "
+            "by Tarek Wali, for financing the Sarn Militia.\n"
+            "Related: Tessaly Radio funds the Orel Institute\n"
+            "The bank denied the accusations in a statement on Tuesday evening.\n"
+            "Marta Kowal is a correspondent for Baltic Wire covering Central Europe.\n")
+    kept = strip_chrome(page)
+    assert "Related" not in kept and "correspondent" not in kept
+    assert "Ruritania on Monday sanctioned Velko Bank" in kept
