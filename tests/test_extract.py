@@ -30,7 +30,7 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.87, 0.45
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.89, 0.47
 OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.82, 0.53
 
 
@@ -716,3 +716,13 @@ def test_roles_through_relative_clauses_and_coordination(nlp: Any) -> None:
     assert ("Ilvo Marsk", "leads", "Orel Region") in got
     assert ("Tana Vesk", "member_of", "Orel Assembly") in got
     assert not any(s == "Tana Vesk" and p == "leads" for s, p, _ in got)
+
+
+def test_copula_and_definite_description_refer_back_and_citations_make_no_names(
+        nlp: Any) -> None:
+    text = ("Kestrel Media is a news group owned by Hungary.[2] The group funds the Orel "
+            "Institute.[3][4] Its founder, Ilvo Marsk, criticizes Austria.[edit]")
+    got = asserted(nlp, text)
+    assert ("Hungary", "owns", "Kestrel Media") in got
+    assert ("Kestrel Media", "funds", "Orel Institute") in got
+    assert not any(ch.isdigit() for s, _, o in got for ch in s + o)
