@@ -62,5 +62,6 @@ def blank_citations(text: str) -> str:
 
 
 def parse_text(text: str) -> str:
-    """Return the text the parser reads: ``unwrap`` and ``blank_citations`` (same length)."""
-    return blank_citations(unwrap(text))
+    """Return the text the parser reads: ``unwrap``, ``blank_citations`` and the modifier
+    letter apostrophe of PDF text ("Treasury\u02bcs") as a right quote (same length)."""
+    return blank_citations(unwrap(text)).replace("\u02bc", "\u2019")

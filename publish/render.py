@@ -304,18 +304,24 @@ def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: 
     ET.SubElement(parent, "polygon", {**attrs, "points": " ".join(points)})
 
 
+def svg_box(payload: dict[str, Any]) -> tuple[int, int, int, int]:
+    """Return (min x, min y, width, height) of the SVG drawing of a snapshot payload."""
+    pad = 150
+    xs = [n["x"] for n in payload["nodes"]] or [0]
+    ys = [n["y"] for n in payload["nodes"]] or [0]
+    return (min(xs) - pad, min(ys) - 40, max(xs) - min(xs) + 2 * pad,
+            max(ys) - min(ys) + pad + 60)
+
+
 def snapshot_svg(payload: dict[str, Any]) -> str:
     """Return a static SVG drawing of a snapshot payload at its frozen positions.
 
     Built with ElementTree, so every name and label is escaped XML text.
     """
-    pad, r = 150, 12
+    r = 12
     leg = payload.get("legend") or {"types": {}, "predicates": {}}
     nodes = payload["nodes"]
-    xs = [n["x"] for n in nodes] or [0]
-    ys = [n["y"] for n in nodes] or [0]
-    min_x, min_y = min(xs) - pad, min(ys) - 40
-    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + pad + 60
+    min_x, min_y, width, height = svg_box(payload)
     svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
                      viewBox=f"{min_x} {min_y} {width} {height}",
                      width=str(width), height=str(height))
