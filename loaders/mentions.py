@@ -134,10 +134,17 @@ class NameIndex:
                 pieces = [p for a, b in pieces for p in conjuncts(doc, a, b)]
             for piece in pieces:
                 bounds = trim(doc, *piece)
+                label = ent.label_
+                if bounds is not None and doc[bounds[1] - 1].lower_ in {"of", "for", "and"} \
+                        and bounds[1] < len(doc) and capital(doc[bounds[1]]):
+                    # "Islamic Republic of" + "Iran Broadcasting": NER stopped inside the name
+                    bounds = bounds[0], self._name_tail(bounds[1])
+                    label = "ORG" if actor_for(self.onto, doc[slice(*bounds)].text) is None \
+                        else label
                 if bounds is not None and ent.label_ == "PERSON":
                     bounds = _untitled(doc, *bounds)
                 if bounds is not None:
-                    self._named(*whole_name(doc, *bounds), ent.label_)
+                    self._named(*whole_name(doc, *bounds), label)
         self._join_suffixes()
         self._of_names()
         self._scan_gazetteer()
@@ -185,8 +192,10 @@ class NameIndex:
             kind = "demonym" if demonym else "name"
             self._add(Mention(start, end, text, actor.type, kind, label, actor))
             return
-        if label in GAZETTEER_ONLY or text.lower().startswith(("pro-", "anti-")):
-            return
+        if label in GAZETTEER_ONLY or text.startswith(("pro-", "anti-")) or (
+                text.lower().startswith(("pro-", "anti-"))
+                and head_type(doc[start:end].root) is None):
+            return  # "pro-Russian" names nobody; the "Anti-Defamation League" is a name
         root = doc[start:end].root
         if label == "NORP" and (root.pos_ != "PROPN" or root.dep_ in {"amod", "compound"}):
             return
@@ -195,7 +204,8 @@ class NameIndex:
         type_name = NER_TYPES[label]
         if label != "ORG" and self._holds_actor(start, end):
             type_name, label = "Organization", "ORG"  # "Sputnik Serbia" is no person or state
-        refined = head_type(root) if label in {"ORG", "NORP", "PERSON"} else None
+        refined = head_type(root) if label in {"ORG", "NORP", "PERSON", "FAC", "PRODUCT"} \
+            else None  # "the Sarn Militia" tagged a facility is an armed group
         if refined and self.onto.is_a(refined, "Organization"):
             type_name = refined  # "Essar Oil" is a company, not oil
         self._add(Mention(start, end, text, type_name, "name", label))

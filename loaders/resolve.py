@@ -332,5 +332,18 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         if noun_type and not (m.type == noun_type or index.onto.is_a(m.type, noun_type)
                               or pron.lower_ in m.text.lower()):
             continue  # "the group" is the Wagner Group or another organization, not the UN
+        if not want_person and pron.pos_ == "PRON" and _rival(index, m, pron):
+            return None  # "X sanctioned Y, an adviser to the Z leadership who manages its ..."
         return m
     return None
+
+
+def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:
+    """Return True when another organization is named between an antecedent and "it"/"its"
+    in the pronoun's sentence: which one the pronoun means is not clear."""
+    for i in range(max(found.end, pron.sent.start), pron.i):
+        m = index.by_token.get(i)
+        if m is not None and m.start == i and m.kind == "name" and m.type != "Person" and \
+                m.key != found.key and m.type != "Country":
+            return True
+    return False

@@ -157,6 +157,7 @@
   var ITERATIONS = 200;       // a layout runs at most this many physics steps ...
   var ITERATIONS_LARGE = 100; // ... or this many past LARGE nodes, then the physics stop
   var LARGE = 300;
+  var NEIGHBOURS_MAX = 5000;  // entities of a neighbourhood asked for (the API allows 5,000)
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true },
     physics: { stabilization: { iterations: 200, updateInterval: 50 },
@@ -257,14 +258,14 @@
     status("Loading neighbours…");
     var q = filterParams();
     q.set("hops", "1");
-    q.set("limit", "2000");
+    q.set("limit", String(NEIGHBOURS_MAX));
     var generation = state.generation;
     return drawing(api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q)).then(function (sub) {
       if (generation !== state.generation) { return sub; }
       if (state.focus.indexOf(sub.center.id) < 0) { state.focus.push(sub.center.id); }
       addSubgraph(sub);
       status(sub.center.name + ": " + (sub.entities.length - 1) + " neighbours, " +
-             sub.relations.length + " relations" + (sub.truncated ? " (the first 2,000)" : "") +
+             sub.relations.length + " relations" + (sub.truncated ? " (the first " + NEIGHBOURS_MAX.toLocaleString("en") + ")" : "") +
              ". Click a node to expand it" +
              (Object.keys(state.groups).length ? ", a group to open it." : "."));
       return sub;
@@ -364,10 +365,22 @@
   }
   function openGroup(gid) {
     var g = state.groups[gid];
+    var at = network.getPositions([gid])[gid] || { x: 0, y: 0 };
     delete state.groups[gid];
     nodes.remove(gid);
     edges.remove(gid + ":edge");
-    nodes.update(g.members.map(nodeOf));
+    // members start on rings around where the group was: the layout has little left to do
+    var perRing = 24;
+    nodes.update(g.members.map(function (e, i) {
+      var ring = Math.floor(i / perRing);
+      var slot = i % perRing;
+      var angle = 2 * Math.PI * (slot + (ring % 2) / 2) / perRing;
+      var radius = 80 + 45 * ring;
+      var n = nodeOf(e);
+      n.x = at.x + radius * Math.cos(angle);
+      n.y = at.y + radius * Math.sin(angle);
+      return n;
+    }));
     edges.update(g.relations.map(edgeOf));
     labels();
     relayout();
