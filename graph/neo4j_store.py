@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction, Record
-from rapidfuzz import fuzz
 
-from core.errors import InputError
 from core.names import name_key
-from graph.aggregate import validate_document
+from graph.aggregate import raise_rejected, valid_items, validate_document
 from graph.judgements import Overrides
 from graph.model import (
     Document,
@@ -61,6 +59,7 @@ from graph.neo4j_cypher import (
 )
 from graph.neo4j_review import Neo4jReview
 from graph.neo4j_writes import StaleOverrides, remove_work, upsert_work
+from graph.search import FUZZY_CANDIDATES, add_fuzzy, add_score, best_first, match_score
 
 __all__ = ["Neo4jStore", "_lucene"]
 
@@ -69,8 +68,6 @@ BATCH = 2000
 # ... or fewer, so that a transaction holds at most this many triples (its memory on the
 # server: 40,000 triples of short sentences fit the 1 GiB test server's transaction limit)
 BATCH_TRIPLES = 30_000
-FUZZY_CUTOFF = 70.0
-FUZZY_CANDIDATES = 300
 
 
 T = TypeVar("T")
@@ -114,12 +111,7 @@ class Neo4jStore(Neo4jReview):
         rejected: list[str] = []
         batch: list[tuple[Document, list[Triple]]] = []
         held = 0
-        for doc, triples in items:
-            try:
-                validate_document(doc, triples)
-            except InputError as exc:
-                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
-                continue
+        for doc, triples in valid_items(items, rejected):
             batch.append((doc, list(triples)))
             held += len(triples)
             if len(batch) >= max(1, batch_size) or held >= batch_triples:
@@ -127,9 +119,7 @@ class Neo4jStore(Neo4jReview):
                 batch, held = [], 0
         if batch:
             results += self._upsert_batch(batch)
-        if rejected:
-            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
-                             + "; ".join(rejected[:10]))
+        raise_rejected(rejected, len(results))
         return results
 
     def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
@@ -226,19 +216,10 @@ class Neo4jStore(Neo4jReview):
 
         exact, fuzzy = self._read(work)
         scores: dict[str, float] = {}
-        for r in fuzzy:
-            score = fuzz.WRatio(q, r["key"], score_cutoff=FUZZY_CUTOFF)
-            if score:
-                scores[r["id"]] = max(round(min(79.0, 79.0 * score / 100.0), 1),
-                                      scores.get(r["id"], 0.0))
+        add_fuzzy(scores, q, ((r["id"], r["key"]) for r in fuzzy))
         for r in exact:
-            key = r["key"]
-            score = (100.0 if key == q else 90.0 if key.startswith(q)
-                     else 85.0 if f" {q}" in key else 80.0)
-            scores[r["id"]] = max(score, scores.get(r["id"], 0.0))
-        ranked = self.get_entities(list(scores))
-        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
-        return [(e, scores[e.id]) for e in ranked[:limit]]
+            add_score(scores, r["id"], match_score(r["key"], q))
+        return best_first(self.get_entities(list(scores)), scores, limit)
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""

@@ -14,11 +14,8 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz, process
-
-from core.errors import InputError
 from core.names import name_key
-from graph.aggregate import validate_document
+from graph.aggregate import raise_rejected, valid_items, validate_document
 from graph.model import (
     Document,
     Entity,
@@ -29,6 +26,13 @@ from graph.model import (
     Stats,
     Triple,
     UpsertResult,
+)
+from graph.search import (
+    FUZZY_CANDIDATES,
+    add_fuzzy,
+    add_score,
+    best_first,
+    match_score,
 )
 from graph.sqlite_connections import POOL_SIZE, _not_unicode
 from graph.sqlite_review import SqliteReview
@@ -58,8 +62,6 @@ __all__ = ["POOL_SIZE", "SqliteStore"]
 # touched, and the keys are hashes, so bigger batches share pages (100k relations: 50 per
 # transaction 4,338-4,381 rel/s, 500: 7,414-7,427, 1,000: 7,626-8,140)
 BATCH = 500
-FUZZY_CUTOFF = 70.0
-FUZZY_CANDIDATES = 300
 
 
 class SqliteStore(SqliteReview):
@@ -130,19 +132,12 @@ class SqliteStore(SqliteReview):
                 conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
             batch.clear()
 
-        for doc, triples in items:
-            try:
-                validate_document(doc, triples)
-            except InputError as exc:
-                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
-                continue
+        for doc, triples in valid_items(items, rejected):
             batch.append((doc, triples))
             if len(batch) >= max(1, batch_size):
                 flush()
         flush()
-        if rejected:
-            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
-                             + "; ".join(rejected[:10]))
+        raise_rejected(rejected, len(results))
         return results
 
     def remove_document(self, document_id: str) -> bool:
@@ -225,9 +220,7 @@ class SqliteStore(SqliteReview):
                     "SELECT a.entity_id, a.key FROM aliases a JOIN entities e ON "
                     f"e.id = a.entity_id WHERE {sql} {typed} ORDER BY a.key LIMIT ?3",
                     (params[0], type, want)):
-                score = (100.0 if key == q else 90.0 if key.startswith(q)
-                         else 85.0 if f" {q}" in key else 80.0)
-                scores[entity_id] = max(score, scores.get(entity_id, 0.0))
+                add_score(scores, entity_id, match_score(key, q))
 
         collect("a.key = ?1", q)
         if len(scores) < limit:
@@ -239,9 +232,7 @@ class SqliteStore(SqliteReview):
             collect("a.key LIKE '%' || ?1 || '%'", q)
         if len(scores) < limit and len(q) >= 3:
             self._fuzzy(q, type, scores)
-        ranked = self.get_entities(list(scores))
-        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
-        return [(e, scores[e.id]) for e in ranked[:limit]]
+        return best_first(self.get_entities(list(scores)), scores, limit)
 
     def _fuzzy(self, q: str, type: str | None, scores: dict[str, float]) -> None:
         """Add fuzzy matches (score < 80) among the keys sharing a trigram with ``q``."""
@@ -252,11 +243,7 @@ class SqliteStore(SqliteReview):
             "WHERE a.rowid IN (SELECT rowid FROM alias_fts WHERE alias_fts MATCH ? "
             "ORDER BY rank LIMIT ?)" + (" AND e.type = ?" if type else ""),
             (match, FUZZY_CANDIDATES, *([type] if type else [])))
-        keys = [r[1] for r in rows]
-        for _, score, i in process.extract(q, keys, scorer=fuzz.WRatio,
-                                           score_cutoff=FUZZY_CUTOFF, limit=None):
-            fuzzy = round(min(79.0, 79.0 * score / 100.0), 1)
-            scores[rows[i][0]] = max(fuzzy, scores.get(rows[i][0], 0.0))
+        add_fuzzy(scores, q, ((r[0], r[1]) for r in rows))
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.errors import InfluenceError, InputError, TooLarge
+from core.errors import InfluenceError, InputError
+from core.limits import check_size
 from core.settings import Settings
 from graph.rdf import RDF_SUFFIXES
 from loaders.chrome import strip_chrome
@@ -110,17 +111,12 @@ def read_file_bytes(path: Path, settings: Settings) -> bytes:
     """Return the bytes of a file; TooLarge (checked before reading) over the upload limit."""
     limit = settings.max_upload_bytes
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise _error(path, f"{size} bytes is over the limit of {limit} bytes "
-                         "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+        check_size(str(path), path.stat().st_size, limit, error=_error)
         with path.open("rb") as f:
             data = f.read(limit + 1)
     except OSError as exc:
         raise _error(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise _error(path, f"over the limit of {limit} bytes (INFLUENCE_MAX_UPLOAD_BYTES)",
-                     TooLarge)
+    check_size(str(path), len(data), limit, whole=False, error=_error)  # grew while read
     return data
 
 
@@ -193,9 +189,7 @@ def read_bytes(data: bytes, name: str, content_type: str | None = None, url: str
     extension, then sniffing. Raises InputError naming ``name``, TooLarge over the limit.
     """
     settings = settings or Settings()
-    if len(data) > settings.max_upload_bytes:
-        raise _error(name, f"{len(data)} bytes is over the limit of "
-                     f"{settings.max_upload_bytes} bytes (INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+    check_size(name, len(data), settings.max_upload_bytes, error=_error)
     return [d for d in _documents(data, name, content_type, url, None, lenient=False)
             if isinstance(d, SourceDocument)]
 
