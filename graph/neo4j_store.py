@@ -16,8 +16,7 @@ and record conversions in ``graph.neo4j_cypher``, the write transactions in
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction, Record
@@ -31,33 +30,28 @@ from graph.model import (
     EvidenceView,
     Relation,
     RelationFilter,
-    Snapshot,
-    Stats,
     Triple,
     UpsertResult,
 )
 from graph.neo4j_cypher import (
     ADJACENT,
-    BUMP,
     EDGE_LIST,
     EVIDENCE_VIEW,
     HEAD,
     REL_FIELDS,
-    REL_FILTER,
     REL_LIST,
     _adjacent_edges_query,
     _document,
     _entity,
-    _evidence,
     _evidence_views,
     _filter_params,
     _lucene,
     _relation,
     _relation_fields,
-    _snapshot,
     unless_cut,
 )
 from graph.neo4j_review import Neo4jReview
+from graph.neo4j_scans import Neo4jScans
 from graph.neo4j_writes import StaleOverrides, remove_work, upsert_work
 from graph.search import FUZZY_CANDIDATES, add_fuzzy, add_score, best_first, match_score
 
@@ -75,7 +69,7 @@ T = TypeVar("T")
 STALE_TRIES = 5
 
 
-class Neo4jStore(Neo4jReview):
+class Neo4jStore(Neo4jReview, Neo4jScans):
     """A GraphStore in a Neo4j 5 database (see the module docstring for the model)."""
 
     def ping(self) -> None:
@@ -317,52 +311,3 @@ class Neo4jStore(Neo4jReview):
                  for rid, subject, predicate, obj, confidence in rows]
         edges.sort(key=lambda e: (-e[4], e[0]))
         return edges
-
-    def stats(self) -> Stats:
-        """Return the counts of documents, entities, relations and evidence."""
-        rows = self._rows(
-            "CALL () { MATCH (n:Document) RETURN count(n) AS documents } "
-            "CALL () { MATCH (n:Entity) RETURN count(n) AS entities } "
-            "CALL () { MATCH ()-[r:REL]->() RETURN count(r) AS relations } "
-            "CALL () { MATCH (n:Evidence) RETURN count(n) AS evidence } "
-            "RETURN documents, entities, relations, evidence")
-        return Stats(**dict(rows[0]))
-
-    def iter_entities(self) -> Iterator[Entity]:
-        """Yield every entity, streaming."""
-        return self._stream("MATCH (e:Entity) RETURN e {.*} ORDER BY e.id", {}, _entity)
-
-    def iter_relations(self, flt: RelationFilter | None = None,
-                       include_flagged: bool = True) -> Iterator[Relation]:
-        """Yield every relation passing the filter, streaming."""
-        return self._stream("MATCH ()-[r:REL]->() WHERE " + REL_FILTER +
-                            " RETURN r {.*} ORDER BY r.id", _filter_params(flt, include_flagged),
-                            _relation)
-
-    def iter_evidence(self) -> Iterator[EvidenceView]:
-        """Yield every evidence with its relation id, streaming."""
-        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW +
-                            " ORDER BY ev.relation_id, ev.id", {}, _evidence)
-
-    def iter_documents(self) -> Iterator[Document]:
-        """Yield every document, streaming."""
-        return self._stream("MATCH (d:Document) RETURN d {.*} ORDER BY d.id", {}, _document)
-
-    def put_snapshot(self, snapshot: Snapshot) -> None:
-        """Store a snapshot; storing the same id twice keeps the first."""
-        self._write(lambda tx: tx.run(
-            "MERGE (s:Snapshot {id: $id}) ON CREATE SET s.created = $created, s.title = $title, "
-            "s.payload = $payload, s.fresh = true WITH s WHERE s.fresh REMOVE s.fresh "
-            "WITH s " + BUMP, id=snapshot.id, created=snapshot.created,
-            title=snapshot.title, payload=json.dumps(snapshot.payload)).consume())
-
-    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
-        """Return the snapshot or None."""
-        rows = self._rows("MATCH (s:Snapshot {id: $id}) RETURN s {.*} AS s", id=snapshot_id)
-        return _snapshot(rows[0]["s"]) if rows else None
-
-    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
-        """Return snapshots, newest first (payloads included)."""
-        rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
-                          "LIMIT $limit", limit=limit)
-        return [_snapshot(r["s"]) for r in rows]
