@@ -128,11 +128,31 @@ class NameIndex:
                 bounds = trim(doc, *piece)
                 if bounds is not None:
                     self._named(*whole_name(doc, *bounds), ent.label_)
+        self._join_suffixes()
         self._of_names()
         self._scan_gazetteer()
         self._acronyms()
         self._vote_types()
         self._short_names()
+
+    def _join_suffixes(self) -> None:
+        """Join "Golden Delta Logistics Co., Limited": a name of company suffixes only
+        ("Limited", "Ltd.", "Inc.") after a comma continues the name before the comma."""
+        doc = self.doc
+        for m in list(self.mentions):
+            words = [t for t in doc[m.start:m.end] if not t.is_punct]
+            if m.start < 2 or doc[m.start - 1].text != "," or not words or not all(
+                    head_type(t) == "Company" and t.text[:1].isupper() for t in words):
+                continue
+            before = self.by_token.get(m.start - 2)
+            if before is None or before.kind != "name" or before.actor is not None:
+                continue
+            for old in (before, m):
+                self.mentions.remove(old)
+                for i in range(old.start, old.end):
+                    del self.by_token[i]
+            text = doc[before.start:m.end].text
+            self._add(Mention(before.start, m.end, text, "Company", "name", "ORG"))
 
     def _short_names(self) -> None:
         """Add a lone surname of a person named in full elsewhere (NER missed it)."""

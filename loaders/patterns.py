@@ -15,6 +15,7 @@ from typing import Any
 from loaders.arguments import SUBJECT_DEPS, pobjs, prep_objects, subjects
 from loaders.cues import (
     VerbCue,
+    cue_lemma,
     noun_cues,
     range_of,
     role_cues,
@@ -24,7 +25,12 @@ from loaders.cues import (
 from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.heads import head_type
 from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, listed, members
-from loaders.vocab import implicit_agent_predicates, instrument_nouns, instrument_verbs
+from loaders.vocab import (
+    implicit_agent_predicates,
+    instrument_nouns,
+    instrument_verbs,
+    reason_cues,
+)
 from ontology import get_ontology
 
 __all__ = [
@@ -100,8 +106,8 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
     """Return the object tokens of a passive or participle cue verb ("X was funded by Y")."""
     if cue.prep and cue.prep != "by":
         return prep_objects([verb], cue.prep)
-    if participle:
-        return members(verb.head)
+    if participle:  # "Russia-controlled X and Y": X only
+        return members(verb.head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
     if not found and verb.dep_ == "conj":
         found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
@@ -152,13 +158,20 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
             among = _among_those(verb)
             if among is not None:
                 obj_toks = among
-            if not agents and cue.predicate in implicit_agent_predicates() and (
-                    passive or among is not None):
+            if not agents and cue.predicate in implicit_agent_predicates():
+                if verb.dep_ in {"amod", "acl", "relcl"} or verb.head.dep_ in {"acl", "relcl"}:
+                    obj_toks = _copula_other(verb) or obj_toks  # "the sanctioned X are A, B"
                 objs = [x for o in obj_toks for x in _through_part(index, o)]
                 out.extend(_implicit_pairs(index, objs, cue.predicate, verb, 0.7, "verb"))
                 continue
         else:
             subj_toks, obj_toks = subjects(verb), _active_objects(verb, cue)
+            if cue.predicate in implicit_agent_predicates():
+                subj_toks = [a for t in subj_toks for a in _instrument_agent(t, cue.predicate)]
+                if not subj_toks and subjects(verb):  # "a determination that designates X"
+                    objs = [x for o in obj_toks for x in _through_part(index, o)]
+                    out.extend(_implicit_pairs(index, objs, cue.predicate, verb, 0.7, "verb"))
+                    continue
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
             if not obj_toks:  # "Kremlin narratives" read as a clause
                 obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -184,17 +197,67 @@ def _among_those(verb: Any) -> list[Any] | None:
     return [m for c in copula.children if c.dep_ in {"nsubj", "attr"} for m in listed(c)]
 
 
+def _instrument_agent(token: Any, predicate: str) -> list[Any]:
+    """Return the agent tokens standing for a subject: the subject itself, or for an
+    instrument noun of the predicate ("a determination that designates X") the subject of
+    the verb that issued it, or nothing (the implicit agent then)."""
+    words = {token.lower_, token.lemma_.lower()}
+    if not any(predicate in instrument_nouns().get(w, ()) for w in words):
+        return [token]
+    gov = token.head
+    if token.dep_ in {"dobj", "nsubjpass"} and gov.pos_ == "VERB":
+        return subjects(gov) if token.dep_ == "dobj" else prep_objects([gov], "by")
+    return []
+
+
+def _copula_other(verb: Any) -> list[Any]:
+    """Return the named side of a copula whose other side a designation participle
+    qualifies: "The sanctioned individuals are A and B", "the only other person to be
+    sanctioned is C"."""
+    noun = verb.head if verb.dep_ in {"amod", "acl", "relcl"} else verb.head.head
+    cop = noun.head
+    if cop.lemma_ != "be" or noun.dep_ not in {"nsubj", "attr"}:
+        return []
+    other = "attr" if noun.dep_ == "nsubj" else "nsubj"
+    return [m for c in cop.children if c.dep_ == other for m in listed(c)]
+
+
 def _through_part(index: MentionIndex, token: Any) -> list[Any]:
     """Return the names of "the operations of X and Y" for a noun with no type of its own
     and nothing named in it; else the token itself."""
-    if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None or \
-            any(c.dep_ in {"poss", "compound"} and c.i in index.by_token for c in token.lefts):
+    if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None:
         return [token]
     found = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
              for g in c.children if g.dep_ == "pobj" and (g.i in index.by_token or
                                                           g.pos_ == "PROPN")
              for m in members(g)]
-    return found or [token]
+    return found + _stray_conjuncts(index, token) if found else [token]
+
+
+def _colon_list(index: MentionIndex, verb: Any) -> list[Any]:
+    """Return the first token of each name that opens an item of a list after a colon in
+    the verb's sentence ("include other individuals: A, the deputy of X, B, and C")."""
+    doc = verb.doc
+    colon = next((t.i for t in doc[verb.i:verb.sent.end] if t.text == ":"), None)
+    if colon is None:
+        return []
+    out = []
+    for i in range(colon + 1, verb.sent.end):
+        m = index.by_token.get(i)
+        if m is None or m.start != i or m.kind != "name" or m.actor is not None:
+            continue
+        before = [t for t in doc[colon:i] if not t.is_space][-2:]
+        if before and (before[-1].text in {":", ","} or before[-1].lower_ == "and" and (
+                len(before) == 1 or before[0].text == "," or before[0].i == colon)):
+            out.append(doc[i])
+    return out
+
+
+def _stray_conjuncts(index: MentionIndex, noun: Any) -> list[Any]:
+    """Return the names the parser hung on a noun as conjuncts when they continue its "of"
+    list ("the designation of A, B and C" with B and C read as conjuncts of "designation")."""
+    return [m for c in noun.children if c.dep_ == "conj" and c.pos_ == "PROPN"
+            and c.i in index.by_token for m in members(c)]
 
 
 def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, trigger: Any,
@@ -204,8 +267,11 @@ def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, tr
     agent = implicit_agent()
     rng = range_of(predicate)
     for o_tok in obj_toks:
+        named = index.at(o_tok)
+        if named is None or named.kind != "name":
+            continue  # "Belarus's main producer" is not Belarus: a designee is named
         o = argument(index, o_tok, rng)
-        if o is None or o[0].kind == "generic":
+        if o is None:
             continue
         out.append(Candidate(agent, predicate, o[0], trigger, round(conf * o[1], 3), kind))
     return out
@@ -257,9 +323,9 @@ def instrument_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = [m for c in verb.children if c.dep_ in {"dobj", "attr"}
                             for m in members(c)]
             obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
-            agents = [c for c in subj.children if c.dep_ == "poss"] + [
-                c for c in subj.lefts if c.dep_ in {"compound", "nmod"}
-                and (m := index.by_token.get(c.i)) is not None and m.kind == "name"]
+            obj_toks += _colon_list(index, verb)
+            agents = [c for c in subj.children if c.dep_ in {"poss", "compound", "nmod"}
+                      and (m := index.by_token.get(c.i)) is not None and m.kind == "name"]
             if agents:
                 out.extend(_pairs(index, agents, obj_toks, predicate, verb, 0.75, "verb"))
             elif predicate in implicit_agent_predicates():
@@ -345,6 +411,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         if c.dep_ == "prep" and c.lower_ in (SYMMETRIC_PREPS if symmetric_only
                                              else NOUN_OBJECT_PREPS):
             obj_toks.extend(pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
+            if c.lower_ == "of":
+                obj_toks.extend(_stray_conjuncts(index, noun))
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
@@ -383,6 +451,27 @@ def _expand_agents(tokens: list[Any]) -> list[Any]:
 # ---------------------------------------------------------------- titles and roles
 
 
+def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
+    """Return the tokens naming who holds the role ``token``: by apposition, copula,
+    title compound, "serves as", or the holder of a coordinated role."""
+    holders: list[Any] = []
+    if token.dep_ == "compound" and token.head.i in index.by_token or token.dep_ == "appos":
+        holders = [token.head]
+    elif token.dep_ == "attr" and token.head.lemma_ == "be":
+        holders = subjects(token.head)  # "X is the head of Y"; "X, who is the head of Y"
+    elif token.dep_ == "nsubj" and token.head.lemma_ == "be":
+        holders = [c for c in token.head.children if c.dep_ == "attr"]  # "Its chairman is X"
+    elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
+        holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
+    elif token.dep_ == "conj" and token.head.pos_ in {"NOUN", "PROPN"} and \
+            role_of(token.head) is not None:  # "the deputy head of X and member of Y"
+        holders = _role_holders(index, token.head)
+    holders += [c for c in token.children if c.dep_ == "appos"]
+    holders += [c for h in list(holders) for c in h.children
+                if c.dep_ == "appos" and c.i != token.i]
+    return holders
+
+
 def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     """Return leads/member_of candidates of a title or role noun.
 
@@ -395,18 +484,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     if found is None:
         return []
     predicate, chain = found
-    holders: list[Any] = []
-    if token.dep_ == "compound" and token.head.i in index.by_token or token.dep_ == "appos":
-        holders = [token.head]
-    elif token.dep_ == "attr" and token.head.lemma_ == "be":
-        holders = [c for c in token.head.children if c.dep_ in SUBJECT_DEPS]
-    elif token.dep_ == "nsubj" and token.head.lemma_ == "be":
-        holders = [c for c in token.head.children if c.dep_ == "attr"]  # "Its chairman is X"
-    elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
-        holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
-    holders += [c for c in token.children if c.dep_ == "appos"]
-    holders += [c for h in list(holders) for c in h.children
-                if c.dep_ == "appos" and c.i != token.i]
+    holders = _role_holders(index, token)
     if not holders:
         return []
     orgs: list[Any] = []
@@ -434,6 +512,63 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     return out
 
 
+def _designee(index: MentionIndex, sent: Any) -> Mention | None:
+    """Return the one name a designation verb of the sentence designates ("X is being
+    designated for ..."), else None."""
+    wanted = implicit_agent_predicates()
+    found = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or not any(
+                c.predicate in wanted for c in verb_cues().get(verb.lemma_.lower(), ())):
+            continue
+        deps = {"nsubjpass"} if _voice(index, verb)[0] else {"dobj"}
+        for c in verb.children:
+            if c.dep_ in deps:
+                m = index.at(c)
+                if m is not None and m.kind == "name":
+                    found.append(m)
+    return found[0] if len(found) == 1 else None
+
+
+def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the relations a designation gives as its reason (``ig:reasonCue``): "X is
+    designated for having materially assisted ... Y" (X supports Y), "... for being owned
+    or controlled by, directly or indirectly, Y" (Y controls X). The other party is the
+    first name after the cue words in the sentence."""
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    lows = [t.lower_ for t in words]
+    out: list[Candidate] = []
+    designee: Mention | None = None
+    for cue, predicate, inverse in reason_cues():
+        n = len(cue)
+        at = next((i for i in range(len(lows) - n + 1) if tuple(lows[i:i + n]) == cue), None)
+        if at is None:
+            continue
+        designee = designee or _designee(index, sent)
+        if designee is None:
+            return out
+        end = words[at + n - 1].i + 1
+        other = next((m for i in range(end, sent.end) if (m := index.by_token.get(i))
+                      is not None and m.start == i and m.kind == "name"), None)
+        if other is None or other is designee:
+            continue
+        subject, obj = (other, designee) if inverse else (designee, other)
+        out.append(Candidate(subject, predicate, obj, words[at], 0.75, "verb"))
+        lows[at:at + n] = [""] * n  # "controlled by" inside "owned or controlled by"
+    return out
+
+
+def _participle_candidates(index: MentionIndex, adj: Any) -> list[Candidate]:
+    """Return the designations of a participle the tagger read as an adjective ("the
+    sanctioned individuals are A and B"), with the implicit agent."""
+    lemma = cue_lemma(adj)
+    preds = {c.predicate for c in verb_cues().get(lemma or "", ())} & implicit_agent_predicates()
+    out: list[Candidate] = []
+    for predicate in sorted(preds):
+        out.extend(_implicit_pairs(index, _copula_other(adj), predicate, adj, 0.7, "verb"))
+    return out
+
+
 def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return every candidate relation of one sentence."""
     out: list[Candidate] = []
@@ -446,4 +581,6 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         elif pos in {"NOUN", "PROPN"}:
             out.extend(noun_candidates(index, tok))
             out.extend(role_candidates(index, tok))
-    return out
+        elif pos == "ADJ" and tok.dep_ == "amod":  # "the sanctioned individuals are A and B"
+            out.extend(_participle_candidates(index, tok))
+    return out + reason_candidates(index, sent)

@@ -163,24 +163,29 @@ class Resolver:
 # ---------------------------------------------------------------- pattern arguments
 
 
-def members(token: Any) -> list[Any]:
-    """Return a token and its conjuncts, and the members it names ("including the U.S.")."""
+def members(token: Any, conjuncts: bool = True) -> list[Any]:
+    """Return a token and its conjuncts (unless ``conjuncts`` is False), and the members it
+    names ("including the U.S.", "three officials — A, B and C")."""
     out = [token]
     for child in token.children:
         if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
-            out.extend(members(child))
-        elif child.dep_ == "appos" and child.pos_ == "PROPN" and token.pos_ == "NOUN" and \
-                token.tag_ == "NNS":  # "three officials — A, B and C", "executives: A and B"
-            out.extend(members(child))
+            if conjuncts:
+                out.extend(members(child))
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and _counted(token):
+            out.extend(members(child))  # "executives: A and B", "one national: A, B and C"
         elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
                 child.dep_ == "prep" and child.lower_ == "as" and any(
                     c.lower_ == "such" for c in child.children)):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     out.extend(members(pobj))
-        elif child.dep_ == "amod" and child.lower_ == "such":
-            pass
     return out
+
+
+def _counted(token: Any) -> bool:
+    """Return True for a plural or counted common noun a list of names can spell out."""
+    return token.pos_ in {"NOUN", "PROPN"} and (token.tag_ in {"NNS", "NNPS"} or any(
+        c.dep_ == "nummod" for c in token.children))
 
 
 def listed(token: Any) -> list[Any]:

@@ -18,16 +18,21 @@ __all__ = ["capital", "conjuncts", "head_noun_tail", "joined_ents", "joins_name"
 
 
 def trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
-    """Return (start, end) of a name cut at a possessive and without leading articles."""
+    """Return (start, end) of a name without leading articles, cut at a possessive ("Russia's
+    X" is two names, "People's Daily" one) and before a parenthesis ("Office of X (OFAC")."""
+    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
+        start += 1
     for tok in doc[start:end]:
-        if tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"} or (
-                tok.text == "(" and tok.i > start):  # "Office of X (OFAC": the acronym is apart
+        possessive = tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}
+        if possessive and not (tok.i == start + 1 and doc[start].tag_ in {"NNS", "NNPS"}
+                               and tok.i + 1 < end):
+            end = tok.i
+            break
+        if tok.text == "(" and tok.i > start:
             end = tok.i
             break
         if tok.like_url or tok.like_email:
             return None
-    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
-        start += 1
     return (start, end) if start < end else None
 
 

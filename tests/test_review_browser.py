@@ -140,4 +140,14 @@ def test_review_panel_confirm_reject_rename_merge_and_undo(server: str, page: An
     assert httpx.get(f"{server}/api/entities/{SPUTNIK_INT.id}", timeout=10).json()["id"] \
         == SPUTNIK_INT.id
     assert "undone" in page.locator("#review-log li").nth(1).get_attribute("class")
+
+    # the likely duplicates, with their reasons: mark the Sputniks distinct
+    either = (f"#review-candidates li[data-pair='{SPUTNIK.id} {SPUTNIK_INT.id}'], "
+              f"#review-candidates li[data-pair='{SPUTNIK_INT.id} {SPUTNIK.id}']")
+    pair = page.locator(either)
+    assert "share the name or alias" in pair.inner_text()
+    pair.locator(".review-candidate-distinct").click()
+    page.wait_for_function("() => document.querySelector('#review-log li strong')"
+                           ".textContent === 'distinct'")
+    page.wait_for_function(f"() => !document.querySelector(\"{either}\")")
     watch.check(_host(server))

@@ -124,3 +124,29 @@ def test_export_then_import_into_another_store(db: str, tmp_path: Path) -> None:
     assert store.get_entity(SPUTNIK_INT.id) is None
     code, _, err = run("review", "import", str(tmp_path / "missing.jsonl"), "--store", other)
     assert code == 2 and "missing.jsonl" in err
+
+
+def test_rdf_export_with_judgements_imports_again_without_the_rejected(
+        db: str, tmp_path: Path) -> None:
+    _json("review", "merge", "Sputnik Serbia", "Sputnik International", "--store", db)
+    shown = _json("show", VUCIC.name, "--store", db)
+    [leads] = [r["id"] for r in shown["relations_out"] if r["predicate"] == "leads"]
+    _json("review", "reject", leads, "--reason", "not stated", "--store", db)
+    for fmt in ("ttl", "jsonld"):
+        out_file = tmp_path / f"graph.{fmt}"
+        code, _, err = run("export", "--format", fmt, "-o", str(out_file), "--store", db)
+        assert code == 0, err
+        text = out_file.read_text(encoding="utf-8")
+        assert "wasAssociatedWith" in text and "Judgement" in text
+        # the rejected relation is named only by the judgement that rejected it
+        assert f"relation/{leads}> a ig:Relation" not in text
+        other = str(tmp_path / f"from-{fmt}.db")
+        code, _, err = run("import", str(out_file), "--store", other)
+        assert code == 0, err
+        before = SqliteStore(db).stats()
+        after = SqliteStore(other).stats()
+        # Vučić and Serbia stood only in the rejected relation: nothing brings them back
+        assert after.relations == before.relations - 1 and after.entities == before.entities - 2
+    code, _, _ = run("export", "--format", "csv", "--include-rejected", "-o",
+                     str(tmp_path / "all.csv"), "--store", db)
+    assert code == 0 and leads in (tmp_path / "all.csv").read_text(encoding="utf-8")

@@ -344,3 +344,21 @@ def test_a_changed_relation_keeps_its_confirmation(store: GraphStore) -> None:
     change = _judge(store, "change", relations=[controls], predicate="funds")
     moved = store.get_relation(change.params["result"])
     assert moved is not None and moved.review == "confirmed"
+
+
+def test_a_write_prepared_before_a_judgement_follows_the_judgement(
+        store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    _load(store, *SAMPLE)
+    stale = store.overrides()
+    _judge(store, "merge", [SPUTNIK.id, SPUTNIK_INT.id])
+    current = store.overrides
+    calls: list[int] = []
+
+    def first_stale() -> Any:  # a write that read the overrides before the merge
+        calls.append(1)
+        return stale if len(calls) == 1 else current()
+
+    monkeypatch.setattr(store, "overrides", first_stale)
+    _load(store, LATER)
+    assert store.get_entity(SPUTNIK_INT.id) is None
+    assert _rel(store, SPUTNIK, "amplifies", SERBIA)

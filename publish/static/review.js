@@ -120,7 +120,8 @@
     say("Saving…");
     return api("/api/review/judgements", body).then(function (j) {
       say(j.kind + " saved (" + j.id + ")");
-      return loadReviews().then(loadLog).then(function () { return then ? then(j) : j; });
+      return loadReviews().then(loadLog).then(loadCandidates)
+        .then(function () { return then ? then(j) : j; });
     }).catch(function (err) { say(err.message, true); });
   }
 
@@ -197,6 +198,32 @@
     });
   }
 
+  function loadCandidates() {
+    return api("/api/review/candidates?limit=10").then(function (data) {
+      var list = $("review-candidates");
+      clear(list);
+      data.candidates.forEach(function (c) {
+        var pair = [c.a.id, c.b.id];
+        list.appendChild(el("li", { "data-pair": pair.join(" ") }, [
+          el("strong", { text: c.a.name + " / " + c.b.name }),
+          el("span", { className: "meta", text: " " + c.reasons.join("; ") + " " }),
+          el("button", { type: "button", className: "link review-candidate-merge", text: "Merge",
+            onclick: function () {
+              judge({ kind: "merge", entities: pair }, function (j) {
+                return explorer.choose(j.entities[0]);
+              });
+            } }), " ",
+          el("button", { type: "button", className: "link review-candidate-distinct",
+                         text: "Distinct",
+                         onclick: function () { judge({ kind: "distinct", entities: pair }); } })
+        ]));
+      });
+      if (!data.candidates.length) {
+        list.appendChild(el("li", { className: "meta", text: "No likely duplicates." }));
+      }
+    });
+  }
+
   function refocus(j) {
     var focus = (explorer.state.focus || [])[0] || j.entities[0];
     return focus ? explorer.choose(focus) : null;
@@ -225,7 +252,8 @@
     if (!open) { return; }
     nodePanel();
     edgePanel();
-    loadReviews().then(loadLog).catch(function (err) { say(err.message, true); });
+    loadReviews().then(loadLog).then(loadCandidates)
+      .catch(function (err) { say(err.message, true); });
   }
   keyInput.addEventListener("change", unlock);
   keyInput.addEventListener("input", function () { if (!keyInput.value) { box.hidden = true; } });
