@@ -7,6 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     INFLUENCE_STORE=/data/influence.db
 
+# the cairo library and a font draw the snapshot PNGs (cairosvg)
+RUN apt-get update -q \
+    && apt-get install -y -q --no-install-recommends libcairo2 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY core core

@@ -31,6 +31,7 @@ from service.views import (
     HealthOut,
     HopOut,
     IngestOut,
+    OverviewOut,
     PathMode,
     PathOut,
     PathsOut,

@@ -30,6 +30,7 @@ SCHEMA = [
     "CREATE INDEX evidence_document IF NOT EXISTS FOR (n:Evidence) ON (n.document_id)",
     "CREATE INDEX rel_id IF NOT EXISTS FOR ()-[r:REL]-() ON (r.id)",
     "CREATE INDEX snapshot_created IF NOT EXISTS FOR (n:Snapshot) ON (n.created)",
+    "CREATE INDEX snapshot_replaces IF NOT EXISTS FOR (n:Snapshot) ON (n.replaces)",
     "CREATE INDEX document_origin IF NOT EXISTS FOR (n:Document) ON (n.origin)",
     ("CREATE FULLTEXT INDEX alias_fulltext IF NOT EXISTS FOR (n:Alias) ON EACH [n.key] "
      "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words', "

@@ -57,9 +57,11 @@ class Neo4jScans(Neo4jConnections):
         """Store a snapshot; storing the same id twice keeps the first."""
         self._write(lambda tx: tx.run(
             "MERGE (s:Snapshot {id: $id}) ON CREATE SET s.created = $created, s.title = $title, "
-            "s.payload = $payload, s.fresh = true WITH s WHERE s.fresh REMOVE s.fresh "
+            "s.payload = $payload, s.replaces = $replaces, s.fresh = true "
+            "WITH s WHERE s.fresh REMOVE s.fresh "
             "WITH s " + BUMP, id=snapshot.id, created=snapshot.created,
-            title=snapshot.title, payload=json.dumps(snapshot.payload)).consume())
+            title=snapshot.title, payload=json.dumps(snapshot.payload),
+            replaces=snapshot.payload.get("replaces")).consume())
 
     def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
         """Return the snapshot or None."""
@@ -71,3 +73,9 @@ class Neo4jScans(Neo4jConnections):
         rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
                           "LIMIT $limit", limit=limit)
         return [_snapshot(r["s"]) for r in rows]
+
+    def snapshot_successor(self, snapshot_id: str) -> str | None:
+        """Return the id of the newest snapshot whose payload ``replaces`` this one, or None."""
+        rows = self._rows("MATCH (s:Snapshot {replaces: $id}) RETURN s.id AS id "
+                          "ORDER BY s.created DESC, s.id LIMIT 1", id=snapshot_id)
+        return rows[0]["id"] if rows else None

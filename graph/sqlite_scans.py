@@ -80,3 +80,9 @@ class SqliteScans(SqliteConnections):
                           "ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))
         return [Snapshot(id=r[0], created=r[1], title=r[2], payload=json.loads(r[3]))
                 for r in rows]
+
+    def snapshot_successor(self, snapshot_id: str) -> str | None:
+        """Return the id of the newest snapshot whose payload ``replaces`` this one, or None."""
+        rows = self._read("SELECT id FROM snapshots WHERE json_extract(payload, '$.replaces') = ? "
+                          "ORDER BY created DESC, rowid DESC LIMIT 1", (snapshot_id,))
+        return rows[0][0] if rows else None

@@ -49,6 +49,8 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id)",
     "CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key)",
     "CREATE INDEX IF NOT EXISTS snapshots_created ON snapshots(created)",
+    ("CREATE INDEX IF NOT EXISTS snapshots_replaces ON "
+     "snapshots(json_extract(payload, '$.replaces'))"),
     "CREATE VIRTUAL TABLE IF NOT EXISTS alias_fts USING fts5(key, tokenize='trigram')",
     """CREATE TRIGGER IF NOT EXISTS aliases_fts_insert AFTER INSERT ON aliases BEGIN
         INSERT INTO alias_fts (rowid, key) VALUES (new.rowid, new.key); END""",

@@ -176,6 +176,9 @@ class GraphStore(Protocol):
     def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
         """Return snapshots, newest first (payloads included)."""
 
+    def snapshot_successor(self, snapshot_id: str) -> str | None:
+        """Return the id of the newest snapshot whose payload ``replaces`` this one, or None."""
+
 
 NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 

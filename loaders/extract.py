@@ -20,7 +20,7 @@ from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.cues import ModalityCues, cue_lemma, modality_cues
 from loaders.heads import head_noun_index
-from loaders.lines import unwrap
+from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver
@@ -353,7 +353,7 @@ def extract_documents(sources: Iterable[SourceDocument],
     from spacy.tokens import Doc
 
     pieces = ((piece, (src, i, n)) for src in sources
-              for i, piece, n in _numbered(text_pieces(unwrap(src.text))))
+              for i, piece, n in _numbered(text_pieces(parse_text(src.text))))
     held: list[Any] = []
     for doc, (src, i, n) in nlp.pipe(pieces, as_tuples=True, batch_size=BATCH_SIZE):
         held.append(doc)

@@ -1,4 +1,5 @@
-"""Hard-wrapped text (PDF extractions, e-mail): line breaks inside a paragraph are joined.
+"""Text as the parser reads it: line breaks inside hard-wrapped paragraphs joined, and
+encyclopedia citation marks ("[3]", "[edit]") blanked. Both keep the text's length.
 
 A PDF's text breaks every line at the page width, inside sentences and names ("Rumen
 Stoyanov\\nOvcharov"); extraction reads a line break as the end of a sentence. When a
@@ -48,3 +49,19 @@ def unwrap(text: str) -> str:
             chars[pos] = " "
         pos += 1
     return "".join(chars)
+
+
+# "[12]", "[a]", "[edit]", "[citation needed]": reference marks of encyclopedia pages
+_CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|edit|citation needed|note \d+)\]", re.IGNORECASE)
+
+
+def blank_citations(text: str) -> str:
+    """Return ``text`` with citation marks replaced by spaces of the same length ("Kuchma.[3]"
+    must not make "3" part of a name or a sentence)."""
+    return _CITATION.sub(lambda m: " " * len(m.group()), text)
+
+
+def parse_text(text: str) -> str:
+    """Return the text the parser reads: ``unwrap``, ``blank_citations`` and the modifier
+    letter apostrophe of PDF text ("Treasury\u02bcs") as a right quote (same length)."""
+    return blank_citations(unwrap(text)).replace("\u02bc", "\u2019")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from loaders.cues import role_of
+from loaders.cues import role_of, role_words
 from loaders.heads import (  # re-exported
     described_type,
     head_noun_index,
@@ -80,6 +80,14 @@ def _short_form(inner: Any, full: Mention) -> bool:
     return len(words) < len(full.text.split()) and all(t.lower_ in own for t in words)
 
 
+def _untitled(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+    """Return (start, end) of a person's name without the titles before it ("MEP Eva
+    Kaili", "Ambassador David Pressman"): words of role cues are not part of a name."""
+    while end - start > 2 and doc[start].lower_ in role_words():
+        start += 1
+    return start, end
+
+
 def implicit_agent() -> Mention:
     """Return a placeholder subject for an agentless cue ("X was designated"); extraction
     puts the document's last agent of the predicate in its place (``ig:implicitAgent``)."""
@@ -126,8 +134,17 @@ class NameIndex:
                 pieces = [p for a, b in pieces for p in conjuncts(doc, a, b)]
             for piece in pieces:
                 bounds = trim(doc, *piece)
+                label = ent.label_
+                if bounds is not None and doc[bounds[1] - 1].lower_ in {"of", "for", "and"} \
+                        and bounds[1] < len(doc) and capital(doc[bounds[1]]):
+                    # "Islamic Republic of" + "Iran Broadcasting": NER stopped inside the name
+                    bounds = bounds[0], self._name_tail(bounds[1])
+                    label = "ORG" if actor_for(self.onto, doc[slice(*bounds)].text) is None \
+                        else label
+                if bounds is not None and ent.label_ == "PERSON":
+                    bounds = _untitled(doc, *bounds)
                 if bounds is not None:
-                    self._named(*whole_name(doc, *bounds), ent.label_)
+                    self._named(*whole_name(doc, *bounds), label)
         self._join_suffixes()
         self._of_names()
         self._scan_gazetteer()
@@ -175,8 +192,10 @@ class NameIndex:
             kind = "demonym" if demonym else "name"
             self._add(Mention(start, end, text, actor.type, kind, label, actor))
             return
-        if label in GAZETTEER_ONLY or text.lower().startswith(("pro-", "anti-")):
-            return
+        if label in GAZETTEER_ONLY or text.startswith(("pro-", "anti-")) or (
+                text.lower().startswith(("pro-", "anti-"))
+                and head_type(doc[start:end].root) is None):
+            return  # "pro-Russian" names nobody; the "Anti-Defamation League" is a name
         root = doc[start:end].root
         if label == "NORP" and (root.pos_ != "PROPN" or root.dep_ in {"amod", "compound"}):
             return
@@ -273,6 +292,11 @@ class NameIndex:
             if full is None or full.end != tok.i:
                 full = self._proper_run(tok.i)
             if full is None or full.kind != "name" or not _short_form(inner, full):
+                continue
+            known = actor_for(self.onto, inner.text)
+            if known is not None:  # "Office of Foreign Assets Control (OFAC)": a known body
+                if full.actor is None:
+                    full.actor, full.type = known, known.type
                 continue
             found[tuple(t.text for t in inner)] = full
             defined.update(range(tok.i, close + 1))

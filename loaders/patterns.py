@@ -493,7 +493,9 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             orgs.append(c)
     for c in token.children:
         if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
-            orgs.extend(pobjs(c))
+            # "a commander in North Darfur" holds no role of the place
+            orgs.extend(o for o in pobjs(c) if c.lower_ != "in" or (
+                (m := index.by_token.get(o.i)) is None or m.type != "Country"))
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
     out = []

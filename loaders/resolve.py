@@ -250,6 +250,14 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 named = index.at(child)
                 if named is not None:
                     return named, 1.0
+    if token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ == "be" and \
+            token.i not in index.by_token:
+        for c in token.head.children:  # "X is a media group owned by Y": the group is X
+            if c.dep_ != "nsubj":
+                continue
+            m = index.by_token.get(c.i) or (index.at(c) if c.pos_ == "PROPN" else None)
+            if m is not None and m.kind == "name":
+                return m, 0.9
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
@@ -321,7 +329,21 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
             continue
         if any(i in avoid for i in range(m.start, m.end)):
             continue
-        if noun_type and not (m.type == noun_type or pron.lower_ in m.text.lower()):
+        if noun_type and not (m.type == noun_type or index.onto.is_a(m.type, noun_type)
+                              or pron.lower_ in m.text.lower()):
             continue  # "the group" is the Wagner Group or another organization, not the UN
+        if not want_person and pron.pos_ == "PRON" and _rival(index, m, pron):
+            return None  # "X sanctioned Y, an adviser to the Z leadership who manages its ..."
         return m
     return None
+
+
+def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:
+    """Return True when another organization is named between an antecedent and "it"/"its"
+    in the pronoun's sentence: which one the pronoun means is not clear."""
+    for i in range(max(found.end, pron.sent.start), pron.i):
+        m = index.by_token.get(i)
+        if m is not None and m.start == i and m.kind == "name" and m.type != "Person" and \
+                m.key != found.key and m.type != "Country":
+            return True
+    return False

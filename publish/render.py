@@ -287,14 +287,20 @@ def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: 
 NODE_RADIUS = 12
 
 
-def _svg_canvas(p: SnapshotPayload) -> tuple[ET.Element, tuple[float, float, float, float]]:
-    """Return the ``<svg>`` element sized to the nodes (title, arrow markers, white ground)
-    and its view box (x, y, width, height)."""
+def svg_box(payload: SnapshotPayload | dict[str, Any]) -> tuple[int, int, int, int]:
+    """Return (min x, min y, width, height) of the SVG drawing of a snapshot payload."""
+    p = SnapshotPayload.read(payload)
     pad = 150
     xs = [n.x for n in p.nodes] or [0]
     ys = [n.y for n in p.nodes] or [0]
-    min_x, min_y = min(xs) - pad, min(ys) - 40
-    width, height = max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + pad + 60
+    return (min(xs) - pad, min(ys) - 40, max(xs) - min(xs) + 2 * pad,
+            max(ys) - min(ys) + pad + 60)
+
+
+def _svg_canvas(p: SnapshotPayload) -> tuple[ET.Element, tuple[float, float, float, float]]:
+    """Return the ``<svg>`` element sized to the nodes (title, arrow markers, white ground)
+    and its view box (x, y, width, height)."""
+    min_x, min_y, width, height = svg_box(p)
     svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
                      viewBox=f"{min_x} {min_y} {width} {height}",
                      width=str(width), height=str(height))

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from core.errors import InputError, NotFound
 from graph.lookup import resolve_entity
@@ -20,6 +21,7 @@ from graph.model import Entity, Relation, RelationFilter, Snapshot
 from graph.store import GraphStore
 from graph.traversal import find_paths, neighbors
 from publish import csp
+from publish.embeds import describe, png_size
 from publish.payload import (
     PayloadEdge,
     PayloadNode,
@@ -209,6 +211,35 @@ def make_snapshot(store: GraphStore, payload: SnapshotPayload | dict[str, Any]) 
     return store.get_snapshot(sid) or snap
 
 
+#: What a re-published snapshot may differ in without showing new data.
+_NOT_DATA = ("data_date", "replaces")
+
+
+def republish(store: GraphStore, sid: str, today: dt.date | None = None
+              ) -> tuple[Snapshot, bool]:
+    """Build snapshot ``sid`` again from its query on today's graph; return (snapshot,
+    changed). With new data the result is a new snapshot (a new id) that ``replaces`` the
+    old one, whose page then links to it; with the same data, the old snapshot, unchanged.
+
+    Raises NotFound for an unknown snapshot, or for an entity of its query that is gone,
+    InputError when the selection grew past the limits.
+    """
+    old = load_snapshot(store, sid).payload
+    query = old.get("query") or {}
+    flt = RelationFilter(**(query.get("filters") or {}))
+    positions = {n["id"]: (n["x"], n["y"]) for n in old.get("nodes", [])}
+    payload = build_payload(store, query.get("focus", []), query.get("hops", 1),
+                            [(p["source"], p["target"]) for p in query.get("paths", [])], flt,
+                            old.get("title", ""), old.get("caption", ""), old.get("credit", ""),
+                            query.get("k", 3), query.get("max_hops", 4),
+                            query.get("mode", "influence"), positions, today)
+    same = ({k: v for k, v in payload.items() if k not in _NOT_DATA}
+            == {k: v for k, v in old.items() if k not in _NOT_DATA})
+    if same:
+        return load_snapshot(store, sid), False
+    return make_snapshot(store, {**payload, "replaces": sid}), True
+
+
 def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
     """Return the snapshot with this id; raise NotFound when there is none."""
     if len(sid) != 64 or any(c not in "0123456789abcdef" for c in sid):
@@ -311,25 +342,42 @@ def snapshot_view(payload: SnapshotPayload | dict[str, Any]
     return relations, _path_hops(p, relations), _vis_data(p, relations, leg)
 
 
-def snapshot_page(sid: str, payload: SnapshotPayload | dict[str, Any], rejected: Sequence[str] = (),
-                  live: bool = False) -> tuple[str, str]:
+THEMES = ("light", "dark", "auto")
+
+
+def snapshot_page(sid: str, payload: dict[str, Any], base: str = "", theme: str = "light",
+                  plain: bool = False, static: bool = False, successor: str | None = None,
+                  rejected: Sequence[str] = (), live: bool = False) -> tuple[str, str]:
     """Return (html, csp) of the self-contained page of a snapshot (frameable by any site).
 
-    ``rejected``: the ids of its relations an editor rejected since it was published (the
-    page says so and links to the same view of the current graph); ``live``: the page is
-    that current view, not a frozen snapshot.
+    ``base`` is the service's public URL (for the social-card and oEmbed links); ``theme``
+    light, dark or auto (the reader's ``prefers-color-scheme``); ``plain`` leaves out the
+    title and credit (a CMS sets its own); ``static`` draws the SVG instead of the
+    interactive graph (no physics, no drawing script); ``successor`` is the id of the
+    snapshot re-published from this one, linked at the top; ``rejected``: the ids of its
+    relations an editor rejected since it was published (the page says so and links to
+    the same view of the current graph); ``live``: the page is that current view, not a
+    frozen snapshot. Raises InputError for another theme.
     """
+    if theme not in THEMES:
+        raise InputError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
     p = SnapshotPayload.read(payload)
     relations, paths, data = snapshot_view(p)
     later = set(rejected)
     for r in relations:
         r["rejected_later"] = r["id"] in later
-    scripts = [vis_network_js(), static_text("graph.js")]
+    scripts = [static_text("graph.js")] if static else [vis_network_js(), static_text("graph.js")]
     policy = csp.inline_page(scripts, frameable=True)
+    page_url = f"{base}/s/{sid}"
     html = templates().get_template("snapshot.html").render(
         id=sid, p=p, relations=relations, paths=paths, data=data, live=live,
         rejected=[r["number"] for r in relations if r["rejected_later"]],
         current_url=f"{sid}/current",
-        svg_url=f"{sid}.svg", json_url=f"{sid}.json", css=static_text("graph.css"),
-        vis_js=scripts[0], page_js=scripts[1])
+        svg_url=f"{sid}.svg", json_url=f"{sid}.json", csv_url=f"{sid}.csv",
+        png_url=f"{sid}.png", page_url=page_url, base=base,
+        oembed_url=f"{base}/oembed?{urlencode({'url': page_url})}",
+        png_abs=f"{page_url}.png?scale=2", png_size=png_size(payload, 2),
+        description=describe(payload), theme=theme, plain=plain, static=static,
+        successor=successor, replaces=payload.get("replaces"),
+        css=static_text("graph.css"), scripts=scripts)
     return html, policy

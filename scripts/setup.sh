@@ -2,7 +2,8 @@
 # Set up everything the demo and the tests need, on a fresh Debian machine as root.
 # Idempotent: each step is skipped when its result is already there.
 #   - Debian packages, only when missing: Chromium + chromedriver (browser tests),
-#     Java 17 + Maven (the Neo4j test server), Python 3.11 venv support
+#     Java 17 + Maven (the Neo4j test server), Python 3.11 venv support, the cairo
+#     library and a font (snapshot PNGs, drawn by cairosvg)
 #   - .venv with the project installed editable, with its test extras
 #   - the Neo4j 5.26 test server (tests/neo4j, jars resolved from Maven Central once)
 set -euo pipefail
@@ -31,6 +32,8 @@ packages=()
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
 pick_python >/dev/null || packages+=(python3 python3-venv python3-pip)
+ldconfig -p 2>/dev/null | grep 'libcairo\.so\.2' >/dev/null || packages+=(libcairo2)
+[[ -n "$(fc-list 2>/dev/null | head -1)" ]] || packages+=(fontconfig fonts-dejavu-core)
 if ((${#packages[@]})); then
   SUDO=""
   if [[ $(id -u) -ne 0 ]]; then

@@ -4,9 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 from graph.model import Entity, RelationFilter
+from graph.overview import overview
 from graph.rankings import communities, rank
 from graph.store import GraphStore
-from service.views import CommunitiesOut, CommunityOut, EntityRef, RankingsOut, RankItem
+from service.views import (
+    CommunitiesOut,
+    CommunityOut,
+    EntityRef,
+    OverviewOut,
+    RankingsOut,
+    RankItem,
+)
 
 
 def ranking(store: GraphStore, metric: str, type: str | None, limit: int,
@@ -32,3 +40,12 @@ def community_list(store: GraphStore, flt: RelationFilter) -> CommunitiesOut:
     for i, c in enumerate(out):
         c.id = i
     return CommunitiesOut(communities=out)
+
+
+def overview_of(store: GraphStore, limit: int = 50, documents: int = 8) -> OverviewOut:
+    """Return the overview of the graph: counts, the ``limit`` most central entities with
+    the relations among them, the ``documents`` latest documents."""
+    stats, top, relations, docs = overview(store, limit, documents)
+    return OverviewOut(stats=stats, relations=relations, documents=docs,
+                       entities=[RankItem(id=e.id, name=e.name, type=e.type, score=round(s, 6))
+                                 for e, s in top])

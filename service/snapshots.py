@@ -18,6 +18,7 @@ from publish.snapshots import (
     build_payload,
     load_snapshot,
     make_snapshot,
+    republish,
 )
 from service.filters import relation_filter
 
@@ -118,3 +119,15 @@ def list_snapshots(store: GraphStore, limit: int = 100) -> list[Snapshot]:
 def get_snapshot(store: GraphStore, sid: str) -> Snapshot:
     """Return the stored snapshot ``sid`` (NotFound when unknown)."""
     return load_snapshot(store, sid)
+
+
+def republish_snapshot(store: GraphStore, sid: str) -> tuple[Snapshot, bool]:
+    """Build snapshot ``sid`` again on today's graph; return (snapshot, changed): a new
+    snapshot replacing it when the data changed, else the old one (see
+    ``publish.snapshots.republish``)."""
+    return republish(store, sid)
+
+
+def successor_of(store: GraphStore, sid: str) -> str | None:
+    """Return the id of the newest snapshot re-published from ``sid``, or None."""
+    return store.snapshot_successor(sid)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.model import Document, Entity, Relation, Review
+from graph.model import Document, Entity, Relation, Review, Stats
 
 ExportFormat = Literal["ttl", "jsonld", "graphml", "gexf", "ftm", "csv"]
 RankMetric = Literal["pagerank", "betweenness", "degree"]
@@ -164,6 +164,16 @@ class RankItem(EntityRef):
     """An entity and its score under a ranking metric."""
 
     score: float
+
+
+class OverviewOut(BaseModel):
+    """What the explorer opens on: the counts, the most central entities (PageRank) with
+    the relations among them, and the latest documents."""
+
+    stats: Stats
+    entities: list[RankItem]
+    relations: list[Relation]
+    documents: list[Document]
 
 
 class RankingsOut(BaseModel):

@@ -129,3 +129,23 @@ def corpus(n: int, facts_per_doc: int = 20, seed: int = 0,
                             status="negated" if i % 7 == 6 else "asserted")
         out.append((d, triples))
     return out
+
+
+def hub(funded: int = 1400, members: int = 400, others: int = 200, name: str = "Hub Fund"
+        ) -> tuple[Entity, Document, list[Triple]]:
+    """Return (the hub, one document, its triples): a foundation that funds ``funded``
+    organizations, has ``members`` people as members and ``others`` companies that each
+    fund the hub and one another (so they are not leaves): a neighbourhood of
+    funded + members + others entities."""
+    center = Entity.named(name, "Organization")
+    document = doc(f"A register of the {name}.", f"{name} register", date(2025, 1, 15),
+                   "https://example.org/register")
+    triples = [triple(document, center, "funds", Entity.named(f"Grantee {i:04d}", "Organization"))
+               for i in range(funded)]
+    triples += [triple(document, Entity.named(f"Member {i:04d}", "Person"), "member_of", center)
+                for i in range(members)]
+    companies = [Entity.named(f"Donor {i:04d}", "Company") for i in range(others)]
+    triples += [triple(document, c, "funds", center) for c in companies]
+    triples += [triple(document, c, "supports", companies[(i + 1) % len(companies)])
+                for i, c in enumerate(companies)] if len(companies) > 1 else []
+    return center, document, triples

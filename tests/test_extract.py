@@ -30,8 +30,8 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.87, 0.45
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.82, 0.53
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.47
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.92, 0.54
 
 
 @pytest.fixture(scope="module")
@@ -673,7 +673,7 @@ def test_listing_language_names_every_designee(nlp: Any) -> None:
             "individuals are Mirela Dunca and Oskar Vell.")
     got = asserted(nlp, text)
     for name in ("Arvid Holm", "Lena Sarris", "Pavo Ilic", "Mirela Dunca", "Oskar Vell"):
-        assert ("Council", "sanctions", name) in got, name
+        assert ("Council of the European Union", "sanctions", name) in got, name
 
 
 def test_a_body_issuing_a_designating_decision_is_the_agent(nlp: Any) -> None:
@@ -705,8 +705,8 @@ def test_a_conditional_threat_of_measures_is_not_a_sanction(nlp: Any) -> None:
             "stands ready to take further restrictive measures against the Sarn Militia if "
             "it blocks the talks.")
     got = facts(nlp, text)
-    assert ("Council", "sanctions", "Sarn Militia", "asserted") not in got
-    assert ("Council", "sanctions", "Tarn Holdings", "asserted") in got
+    assert ("Council of the European Union", "sanctions", "Sarn Militia", "asserted") not in got
+    assert ("Council of the European Union", "sanctions", "Tarn Holdings", "asserted") in got
 
 
 def test_roles_through_relative_clauses_and_coordination(nlp: Any) -> None:
@@ -716,3 +716,37 @@ def test_roles_through_relative_clauses_and_coordination(nlp: Any) -> None:
     assert ("Ilvo Marsk", "leads", "Orel Region") in got
     assert ("Tana Vesk", "member_of", "Orel Assembly") in got
     assert not any(s == "Tana Vesk" and p == "leads" for s, p, _ in got)
+
+
+def test_titles_are_not_part_of_a_persons_name(nlp: Any) -> None:
+    got = asserted(nlp, "MEP Ilka Varde met with Ambassador Tomas Renn in Vienna.")
+    assert {s for s, _, _ in got} | {o for _, _, o in got} >= {"Ilka Varde", "Tomas Renn"}
+
+
+def test_copula_and_definite_description_refer_back_and_citations_make_no_names(
+        nlp: Any) -> None:
+    text = ("Kestrel Media is a news group owned by Hungary.[2] The group funds the Orel "
+            "Institute.[3][4] Its founder, Ilvo Marsk, criticizes Austria.[edit]")
+    got = asserted(nlp, text)
+    assert ("Hungary", "owns", "Kestrel Media") in got
+    assert ("Kestrel Media", "funds", "Orel Institute") in got
+    assert not any(ch.isdigit() for s, _, o in got for ch in s + o)
+
+
+def test_names_ner_cut_after_of_or_at_a_prefix_are_whole(nlp: Any) -> None:
+    got = asserted(nlp, "The Anti-Corruption League criticizes Tessaly Radio. Tessaly Radio "
+                        "is run by Islamic Republic of Iran Broadcasting.")
+    assert ("Anti-Corruption League", "criticizes", "Tessaly Radio") in got
+    assert ("Islamic Republic of Iran Broadcasting", "controls", "Tessaly Radio") in got
+
+
+def test_its_with_two_organizations_before_it_stays_unresolved(nlp: Any) -> None:
+    got = asserted(nlp, "The Council also sanctioned Ivo Dren, an adviser to the Sarn Militia "
+                        "leadership who manages its purchases of drones.")
+    assert not any(s == "Council of the European Union" and p == "buys" for s, p, _ in got)
+
+
+def test_a_role_held_in_a_place_is_not_a_role_of_the_place(nlp: Any) -> None:
+    got = asserted(nlp, "Tarek Wali, a Sarn Militia field commander in North Kordofan, met "
+                        "Ivo Dren.")
+    assert not any(o == "North Kordofan" for _, _, o in got)

@@ -171,7 +171,7 @@ def test_page_lists_relations_with_sources_and_escapes_text(client: TestClient) 
     assert "&lt;i&gt;Title&lt;/i&gt;" in html and "&lt;b&gt;cap&lt;/b&gt;" in html
     assert 'href="https://example.org/a?x=1&amp;y=2"' in html
     assert "href=\"javascript:" not in html and "Hostile doc" in html
-    assert html.count('<li id="relation-') == 3
+    assert html.count('<tr id="relation-') == 3
     assert 'data-nodes="4" data-edges="3"' in html
     assert "<script src" not in html
 
@@ -277,3 +277,33 @@ def test_infinite_min_confidence_is_422(client: TestClient) -> None:
                     '"filters": {"min_confidence": NaN}}',
                     headers={"X-API-Key": KEY, "Content-Type": "application/json"})
     assert r.status_code == 422
+
+
+def test_republish_with_new_data_gives_a_new_id_and_the_old_page_links_to_it(
+        client: TestClient, sample: GraphStore) -> None:
+    out = _post(client, {"focus": ["Informer"], "hops": 1, "title": "Who backs Informer"})
+    sid = out["id"]
+    before = client.get(f"/s/{sid}.json").content
+    same = client.post(f"/api/snapshots/{sid}/republish", headers={"X-API-Key": KEY})
+    assert same.status_code == 200 and same.json()["id"] == sid
+    assert client.post(f"/api/snapshots/{sid}/republish").status_code == 401
+    text = "Russia funds Informer."
+    doc = _doc(text, "Report C", "https://example.org/c", date(2024, 4, 1))
+    sample.upsert_document(doc, [_t(doc, RUSSIA, "funds", INFORMER, text)])
+    new = client.post(f"/api/snapshots/{sid}/republish", headers={"X-API-Key": KEY})
+    assert new.status_code == 201, new.text
+    new_id = new.json()["id"]
+    assert new_id != sid and new.json()["title"] == "Who backs Informer"
+    assert sample.snapshot_successor(sid) == new_id and sample.snapshot_successor(new_id) is None
+    # the old snapshot shows what it showed, and its page links to the new one
+    assert client.get(f"/s/{sid}.json").content == before
+    old_page = client.get(f"/s/{sid}").text
+    assert f'<a href="{new_id}" rel="next">' in old_page
+    assert "Russia" not in client.get(f"/s/{sid}.csv").text
+    new_page = client.get(f"/s/{new_id}").text
+    assert f'<a href="{sid}" rel="prev">' in new_page and 'rel="next"' not in new_page
+    payload = client.get(f"/s/{new_id}.json").json()["payload"]
+    assert payload["replaces"] == sid
+    assert {n["name"] for n in payload["nodes"]} >= {"Informer", "Russia"}
+    assert client.post(f"/api/snapshots/{'0' * 64}/republish",
+                       headers={"X-API-Key": KEY}).status_code == 404

@@ -60,6 +60,6 @@ def get_entity(store: StoreDep, entity: EntityParam) -> Response:
 def neighbors(store: StoreDep, entity: EntityParam,
               flt: Annotated[RelationFilter, Depends(relation_filter_dep())],
               hops: Annotated[int, Query(ge=1, le=4)] = 1,
-              limit: Annotated[int, Query(ge=1, le=2000)] = 200) -> Response:
+              limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> Response:
     """Return the subgraph around an entity."""
     return json_response(neighbourhood(store, entity, hops, flt, limit))

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import StoreDep, relation_filter_dep, require_read
 from api.schemas import (
     CommunitiesOut,
+    OverviewOut,
     RankingsOut,
     RankMetric,
     error_responses,
     type_enum,
 )
 from graph.model import RelationFilter
-from service.rankings import community_list, ranking
+from service.rankings import community_list, overview_of, ranking
 
 router = APIRouter(tags=["rankings"], dependencies=[Depends(require_read)])
 
@@ -49,3 +50,16 @@ def get_communities(store: StoreDep,
                     ) -> CommunitiesOut:
     """Return the communities of the graph."""
     return community_list(store, flt)
+
+
+@router.get("/api/overview", response_model=OverviewOut, summary="What the graph holds, at a glance",
+            description="The counts of documents, entities and relations, the `limit` most "
+                        "central entities by PageRank with the asserted relations among them, "
+                        "and the `documents` most recently published documents: what the "
+                        "explorer opens on.",
+            responses=error_responses(401, 403))
+def get_overview(store: StoreDep,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                 documents: Annotated[int, Query(ge=0, le=50)] = 8) -> OverviewOut:
+    """Return the overview of the graph."""
+    return overview_of(store, limit, documents)

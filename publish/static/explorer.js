@@ -1,6 +1,11 @@
-/* The Influence Graph explorer: search, ego networks, expansion, path finder, filters,
-   evidence panel and snapshots, over the JSON API of this server only.
-   Every text from the data reaches the page through textContent or value, never innerHTML. */
+/* The Influence Graph explorer: overview, search, ego networks, expansion, path finder,
+   filters, evidence panel and snapshots, over the JSON API of this server only.
+   The view (focused entities, path queries, filters, hops) lives in the URL: reload, back
+   and forward show the same view. Large neighbourhoods draw their leaves grouped by type
+   and predicate (a group node expands on click); edge labels show when few, else on hover.
+   Every text from the data reaches the page through textContent or value, never innerHTML.
+   Sections: DOM helpers, API, filters, legend, graph, groups, side panel, search, path
+   finder, overview, view in the URL, snapshot; a new panel adds its own section. */
 (function () {
   "use strict";
 
@@ -104,6 +109,17 @@
     if (mc > 0) { q.set("min_confidence", String(mc)); }
     return q;
   }
+  function setFilters(q) {
+    typeBox.querySelectorAll("input").forEach(function (i) {
+      i.checked = q.getAll("types").indexOf(i.value) >= 0;
+    });
+    Array.prototype.forEach.call(predSelect.options, function (o) {
+      o.selected = q.getAll("predicates").indexOf(o.value) >= 0;
+    });
+    $("since").value = q.get("since") || "";
+    $("until").value = q.get("until") || "";
+    $("min-confidence").value = q.get("min_confidence") || "0";
+  }
   function filterBody() {
     var q = filterParams();
     return { predicates: q.getAll("predicates"), types: q.getAll("types"),
@@ -135,13 +151,25 @@
   var nodes = new vis.DataSet([]);
   var edges = new vis.DataSet([]);
   var container = $("graph");
+  var EDGE_LABELS_MAX = 40;   // more edges than this: a label shows on hover only
+  var GROUP_MIN = 10;         // leaves of one type and predicate past this draw as one node
+  var GROUP_FROM = 40;        // ... in a neighbourhood of more entities than this
+  var ITERATIONS = 200;       // a layout runs at most this many physics steps ...
+  var ITERATIONS_LARGE = 100; // ... or this many past LARGE nodes, then the physics stop
+  var LARGE = 300;
+  var NEIGHBOURS_MAX = 5000;  // entities of a neighbourhood asked for (the API allows 5,000)
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
-    interaction: { hover: true, tooltipDelay: 150 },
-    physics: { stabilization: { iterations: 150 }, barnesHut: { springLength: 140 } },
-    edges: { font: { size: 11, align: "middle" }, smooth: { type: "dynamic" } },
-    nodes: { font: { size: 14 } }
+    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: true },
+    physics: { stabilization: { iterations: 200, updateInterval: 50 },
+               barnesHut: { springLength: 140, avoidOverlap: 0.2 } },
+    edges: { font: { size: 11, align: "middle" }, smooth: { type: "continuous" } },
+    nodes: { font: { size: 14 } },
+    layout: { improvedLayout: false }
   });
-  var state = { focus: [], paths: [], names: {} };
+  // generation: bumped when the view is cleared, so that answers to an older view are dropped
+  // pending: graph answers still awaited (the drawing is "stable" only when none is)
+  var state = { focus: [], paths: [], names: {}, groups: {}, hovered: null, overview: false,
+                generation: 0, pending: 0, laying: false };
 
   function counts() {
     container.setAttribute("data-nodes", String(nodes.length));
@@ -150,7 +178,53 @@
   nodes.on("*", counts);
   edges.on("*", counts);
   network.on("startStabilizing", function () { container.setAttribute("data-stable", "false"); });
-  network.on("stabilized", function () { container.setAttribute("data-stable", "true"); });
+  /* Laid out (the end of the bounded stabilization of relayout): the view is fitted once
+     and the physics stop, so that nothing moves under the reader's pointer. */
+  function laidOut() {
+    if (state.pending || !state.laying) { return; }
+    state.laying = false;
+    network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
+    container.setAttribute("data-stable", "true");
+  }
+  network.on("stabilizationIterationsDone", laidOut);
+  network.on("stabilized", laidOut);
+  /* Return the promise of a graph answer, counted as pending until it arrives (whoever
+     draws it lays the graph out again, and the next "stabilized" marks it stable). */
+  function drawing(promise) {
+    state.pending += 1;
+    container.setAttribute("data-stable", "false");
+    var done = function () { state.pending -= 1; };
+    return promise.then(function (v) { done(); return v; },
+                        function (err) { done(); throw err; });
+  }
+  function relayout() {
+    state.laying = true;
+    container.setAttribute("data-stable", "false");
+    network.setOptions({ physics: { enabled: true } });
+    network.stabilize(nodes.length > LARGE ? ITERATIONS_LARGE : ITERATIONS);
+  }
+
+  /* Edge labels: all of them when few, else only the one under the pointer. */
+  function labels() {
+    var all = edges.get();
+    var show = all.length <= EDGE_LABELS_MAX;
+    edges.update(all.filter(function (e) {
+      var want = show || e.id === state.hovered ? e.predicateLabel : undefined;
+      return e.label !== want;
+    }).map(function (e) {
+      return { id: e.id, label: show || e.id === state.hovered ? e.predicateLabel : undefined };
+    }));
+  }
+  network.on("hoverEdge", function (ev) {
+    state.hovered = ev.edge;
+    var e = edges.get(ev.edge);
+    if (e && e.label === undefined) { edges.update({ id: ev.edge, label: e.predicateLabel }); }
+  });
+  network.on("blurEdge", function (ev) {
+    state.hovered = null;
+    if (edges.length > EDGE_LABELS_MAX) { edges.update({ id: ev.edge, label: undefined }); }
+  });
 
   function nodeOf(e) {
     var t = legend.types[e.type] || {};
@@ -163,7 +237,7 @@
     var p = legend.predicates[r.predicate] || {};
     var adv = p.polarity === "-";
     return { id: r.id, from: r.subject, to: r.object, label: r.predicate,
-             arrows: p.symmetric ? "" : "to", dashes: adv,
+             predicateLabel: r.predicate, arrows: p.symmetric ? "" : "to", dashes: adv,
              color: { color: adv ? legend.adversarial.color : legend.edge_color },
              width: 1,
              title: tip((state.names[r.subject] || r.subject) + " — " + r.predicate + " → " +
@@ -172,41 +246,147 @@
                         " evidence\nclick for the sentences") };
   }
   function addSubgraph(sub) {
-    nodes.update(sub.entities.map(nodeOf));
-    edges.update(sub.relations.map(edgeOf));
+    var grouped = groupLeaves(sub);
+    nodes.update(sub.entities.filter(function (e) { return !grouped[e.id]; }).map(nodeOf));
+    edges.update(sub.relations.filter(function (r) {
+      return !grouped[r.subject] && !grouped[r.object];
+    }).map(edgeOf));
+    labels();
+    relayout();
   }
   function expand(id) {
     status("Loading neighbours…");
     var q = filterParams();
     q.set("hops", "1");
-    return api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q).then(function (sub) {
+    q.set("limit", String(NEIGHBOURS_MAX));
+    var generation = state.generation;
+    return drawing(api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q)).then(function (sub) {
+      if (generation !== state.generation) { return sub; }
       if (state.focus.indexOf(sub.center.id) < 0) { state.focus.push(sub.center.id); }
       addSubgraph(sub);
-      status(sub.center.name + ": " + sub.entities.length + " entities, " +
-             sub.relations.length + " relations" + (sub.truncated ? " (truncated)" : "") +
-             ". Click a node to expand it.");
+      status(sub.center.name + ": " + (sub.entities.length - 1) + " neighbours, " +
+             sub.relations.length + " relations" + (sub.truncated ? " (the first " + NEIGHBOURS_MAX.toLocaleString("en") + ")" : "") +
+             ". Click a node to expand it" +
+             (Object.keys(state.groups).length ? ", a group to open it." : "."));
       return sub;
     });
   }
-  function choose(id) {
+  function reset() {
     nodes.clear(); edges.clear();
-    state.focus = []; state.paths = [];
+    state.focus = []; state.paths = []; state.groups = {};
+    state.overview = false;
+    state.generation += 1;
+    container.setAttribute("data-view", "query");
+    container.setAttribute("data-stable", "false");
     clear($("path-list"));
+  }
+  function choose(id) {
+    reset();
     return expand(id).then(function (sub) {
       network.selectNodes([sub.center.id]);
       showEntity(sub.center.id);
+      saveView();
     }).catch(fail);
   }
 
   network.on("click", function (ev) {
     if (ev.nodes.length) {
       var id = ev.nodes[0];
+      if (state.groups[id]) { openGroup(id); return; }
+      if (state.overview) { choose(id); return; }
       showEntity(id);
-      expand(id).catch(fail);
-    } else if (ev.edges.length) {
+      expand(id).then(saveView).catch(fail);
+    } else if (ev.edges.length && !state.groups[edges.get(ev.edges[0]).to] &&
+               !state.groups[edges.get(ev.edges[0]).from]) {
       showRelation(ev.edges[0]);
     }
   });
+
+  // ------------------------------------------------------------ groups of leaves
+
+  function plural(label, n) {
+    var word = String(label).toLowerCase();
+    if (n === 1) { return word; }
+    if (word === "person") { return "people"; }
+    if (/[^aeiou]y$/.test(word)) { return word.slice(0, -1) + "ies"; }
+    if (/(s|x|ch|sh)$/.test(word)) { return word + "es"; }
+    return word + "s";
+  }
+  /* Group the leaves of a large neighbourhood (neighbours linked to the centre only, not
+     drawn yet) by type, predicate and direction; draw each big group as one node. Return
+     the ids of the grouped entities. */
+  function groupLeaves(sub) {
+    var grouped = {};
+    if (sub.entities.length <= GROUP_FROM) { return grouped; }
+    var center = sub.center.id;
+    var degree = {};
+    var byId = {};
+    sub.entities.forEach(function (e) { byId[e.id] = e; });
+    sub.relations.forEach(function (r) {
+      degree[r.subject] = (degree[r.subject] || 0) + 1;
+      degree[r.object] = (degree[r.object] || 0) + 1;
+    });
+    var sets = {};
+    sub.relations.forEach(function (r) {
+      var out = r.subject === center;
+      var other = out ? r.object : r.subject;
+      if (other === center || degree[other] !== 1 || nodes.get(other)) { return; }
+      var key = [byId[other].type, r.predicate, out ? "out" : "in"].join("|");
+      (sets[key] = sets[key] || { type: byId[other].type, predicate: r.predicate, out: out,
+                                  members: [], relations: [] });
+      sets[key].members.push(byId[other]);
+      sets[key].relations.push(r);
+    });
+    Object.keys(sets).forEach(function (key) {
+      var g = sets[key];
+      if (g.members.length < GROUP_MIN) { return; }
+      var gid = "group:" + center + ":" + key;
+      var t = legend.types[g.type] || {};
+      var p = legend.predicates[g.predicate] || {};
+      var n = g.members.length.toLocaleString("en");
+      var what = n + " " + plural(t.label || g.type, g.members.length);
+      var text = g.out ? what + " it " + (p.label || g.predicate)
+                       : what + " — " + (p.label || g.predicate) + " → it";
+      state.groups[gid] = g;
+      g.members.forEach(function (e) { grouped[e.id] = true; state.names[e.id] = e.name; });
+      nodes.update({ id: gid, label: text, shape: "box", group: "cluster",
+                     color: { background: t.color || "#bab0ac", border: "#333" },
+                     font: { size: 14 }, borderWidth: 2, margin: 8,
+                     title: tip(text + "\n" + g.members.slice(0, 12).map(function (e) {
+                       return e.name; }).join(", ") + (g.members.length > 12 ? ", …" : "") +
+                       "\nclick to open the group") });
+      edges.update({ id: gid + ":edge", from: g.out ? center : gid, to: g.out ? gid : center,
+                     predicateLabel: g.predicate, label: g.predicate, arrows: "to",
+                     width: Math.min(8, 1 + Math.log(g.members.length)),
+                     color: { color: p.polarity === "-" ? legend.adversarial.color : legend.edge_color },
+                     dashes: p.polarity === "-" });
+    });
+    return grouped;
+  }
+  function openGroup(gid) {
+    var g = state.groups[gid];
+    var at = network.getPositions([gid])[gid] || { x: 0, y: 0 };
+    delete state.groups[gid];
+    nodes.remove(gid);
+    edges.remove(gid + ":edge");
+    // members start on rings around where the group was: the layout has little left to do
+    var perRing = 24;
+    nodes.update(g.members.map(function (e, i) {
+      var ring = Math.floor(i / perRing);
+      var slot = i % perRing;
+      var angle = 2 * Math.PI * (slot + (ring % 2) / 2) / perRing;
+      var radius = 80 + 45 * ring;
+      var n = nodeOf(e);
+      n.x = at.x + radius * Math.cos(angle);
+      n.y = at.y + radius * Math.sin(angle);
+      return n;
+    }));
+    edges.update(g.relations.map(edgeOf));
+    labels();
+    relayout();
+    status("Opened: " + g.members.length + " " + plural((legend.types[g.type] || {}).label ||
+           g.type, g.members.length) + ".");
+  }
 
   // ------------------------------------------------------------ side panel
 
@@ -371,26 +551,130 @@
     q.set("mode", $("path-mode").value);
     q.set("max_hops", $("path-hops").value || "4");
     q.set("k", "5");
+    findPaths(q).then(saveView).catch(fail);
+  });
+  function findPaths(q) {
     status("Finding paths…");
-    api("/api/paths", q).then(function (res) {
+    return drawing(api("/api/paths", q)).then(function (res) {
+      if (state.overview) { reset(); }
       var query = { source: res.source.id, target: res.target.id };
       if (!state.paths.some(function (p) { return p.source === query.source && p.target === query.target; })) {
         state.paths.push(query);
       }
       renderPaths(res);
+      labels();
+      relayout();
       status(res.paths.length + " path(s) from " + res.source.name + " to " + res.target.name + ".");
-    }).catch(fail);
-  });
+    });
+  }
 
   // ------------------------------------------------------------ filters apply
 
   $("filter-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var focus = state.focus.slice();
-    nodes.clear(); edges.clear(); state.focus = [];
-    focus.reduce(function (p, id) { return p.then(function () { return expand(id); }); },
-                 Promise.resolve()).catch(fail);
+    saveView();
+    showView();
   });
+
+  // ------------------------------------------------------------ overview
+
+  /* The view without a question: the most central entities and the relations among them,
+     the counts of the graph and its latest documents. */
+  function showOverview() {
+    reset();
+    status("Loading the overview…");
+    var generation = state.generation;
+    return drawing(api("/api/overview", new URLSearchParams({ limit: "50", documents: "8" }))).then(function (o) {
+      if (generation !== state.generation) { return; }
+      state.overview = true;
+      var byId = {};
+      o.entities.forEach(function (e) { byId[e.id] = e; });
+      var top = o.entities.length ? o.entities[0].score || 1 : 1;
+      nodes.update(o.entities.map(function (e) {
+        var n = nodeOf(e);
+        n.value = e.score / top;
+        n.scaling = { min: 10, max: 34, label: { enabled: true, min: 12, max: 20 } };
+        return n;
+      }));
+      edges.update(o.relations.filter(function (r) { return byId[r.subject] && byId[r.object]; }).map(edgeOf));
+      labels();
+      relayout();
+      var s = o.stats;
+      var line = s.documents.toLocaleString("en") + " documents, " + s.entities.toLocaleString("en") +
+                 " entities, " + s.relations.toLocaleString("en") + " relations";
+      container.setAttribute("data-view", "overview");
+      status(line + ". Shown: the " + o.entities.length + " most central entities. Search or click one to explore.");
+      details("Overview", [
+        el("p", { id: "overview-counts", text: line + "." }),
+        el("h3", { text: "Most central" }),
+        el("ol", { id: "overview-top" }, o.entities.slice(0, 10).map(function (e) {
+          return el("li", {}, [el("button", { type: "button", className: "link", text: e.name,
+                                               onclick: function () { choose(e.id); } }),
+                               el("span", { className: "meta", text: " " + e.type })]);
+        })),
+        el("h3", { text: "Latest documents" }),
+        el("ul", { id: "overview-documents" }, o.documents.map(function (d) {
+          var href = safeUrl(d.url);
+          var title = d.title || ("document " + d.id.slice(0, 12));
+          return el("li", {}, [href ? el("a", { href: href, target: "_blank",
+                                                rel: "noopener noreferrer nofollow", text: title })
+                                    : el("span", { text: title }),
+                               d.published ? el("span", { className: "meta", text: " " + d.published }) : null]);
+        }))
+      ]);
+    });
+  }
+
+  // ------------------------------------------------------------ view in the URL
+
+  /* The URL of the current view: focus (entity ids), path (source~target), mode,
+     max_hops and the filters; "/" alone is the overview. */
+  function viewParams() {
+    var q = filterParams();
+    state.focus.forEach(function (id) { q.append("focus", id); });
+    state.paths.forEach(function (p) { q.append("path", p.source + "~" + p.target); });
+    if (state.paths.length) {
+      q.set("mode", $("path-mode").value);
+      q.set("max_hops", $("path-hops").value || "4");
+    }
+    return q;
+  }
+  function saveView() {
+    var q = viewParams();
+    var url = location.pathname + (String(q) ? "?" + String(q) : "");
+    if (url !== location.pathname + location.search) { history.pushState(null, "", url); }
+  }
+  /* Draw the view the URL names (on load, reload, back and forward). */
+  function showView() {
+    var q = new URLSearchParams(location.search);
+    setFilters(q);
+    $("path-mode").value = q.get("mode") === "any" ? "any" : "influence";
+    $("path-hops").value = q.get("max_hops") || "4";
+    var focus = q.getAll("focus");
+    var paths = q.getAll("path").map(function (p) {
+      var i = p.indexOf("~");
+      return { source: p.slice(0, i), target: p.slice(i + 1) };
+    }).filter(function (p) { return p.source && p.target; });
+    if (!focus.length && !paths.length) { return showOverview().catch(fail); }
+    reset();
+    var done = focus.reduce(function (p, id) {
+      return p.then(function () { return expand(id); });
+    }, Promise.resolve());
+    paths.forEach(function (p) {
+      done = done.then(function () {
+        var pq = filterParams();
+        pq.set("source", p.source); pq.set("target", p.target);
+        pq.set("mode", $("path-mode").value); pq.set("max_hops", $("path-hops").value);
+        pq.set("k", "5");
+        $("path-source").value = p.source; $("path-target").value = p.target;
+        return findPaths(pq);
+      });
+    });
+    return done.then(function () {
+      if (focus.length) { network.selectNodes([focus[0]]); showEntity(focus[0]); }
+    }).catch(fail);
+  }
+  window.addEventListener("popstate", showView);
 
   // ------------------------------------------------------------ snapshot
 
@@ -428,6 +712,8 @@
     });
   });
 
-  window.explorer = { network: network, nodes: nodes, edges: edges, state: state, choose: choose };
+  window.explorer = { network: network, nodes: nodes, edges: edges, state: state,
+                      choose: choose, showView: showView };
   counts();
+  showView();
 })();
