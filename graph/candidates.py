@@ -21,7 +21,11 @@ from graph.store import GraphStore
 # entities sharing a blocking key beyond this many are too common a word to compare all
 BLOCK_MAX = 60
 NAME_SIMILAR = 85.0  # rapidfuzz token-sort ratio from which names count as alike
-CONTAINED = 0.65  # the score of a name whose words are all in the other's
+# the score of a name whose words are all in the other's: CONTAINED, plus COVERAGE times
+# the share of the longer name it covers, less LOWER_CASE for a name in lower case
+CONTAINED = 0.45
+COVERAGE = 0.3
+LOWER_CASE = 0.1
 NEIGHBOURS_READ = 200  # relations read per entity to count shared neighbours
 
 
@@ -86,7 +90,11 @@ def _signals(a: Entity, b: Entity) -> tuple[float, list[str]]:
         reasons.append(f"names {similar:.0f}% alike")
     elif words_a and words_b and (words_a <= words_b or words_b <= words_a):
         inner, outer = (a, b) if len(words_a) < len(words_b) else (b, a)
-        score = max(score, CONTAINED)
+        # the more of the longer name the shorter one covers, the likelier; a name in lower
+        # case is a common noun taken for a name ("department"), a weak match
+        covered = len(name_key(inner.name)) / max(1, len(name_key(outer.name)))
+        contained = CONTAINED + COVERAGE * covered - (LOWER_CASE if inner.name.islower() else 0)
+        score = max(score, contained)
         reasons.append(f"{outer.name!r} contains {inner.name!r}")
     return score, reasons
 

@@ -6,6 +6,9 @@ article. ``strip_chrome`` drops those lines and keeps the article's paragraphs:
 
 - anywhere: lines that are only a chrome phrase ("Share this", "Advertisement"), bare
   URLs (embedded posts), short subscription/cookie/sharing prompts, photo credits;
+- anywhere: "Related: ...", "Read more: ..." lines (headlines of other pages);
+- at the end: an author box, a paragraph that opens with the name of a byline's author
+  ("Jane Roe is a correspondent ...");
 - in the leading and trailing blocks (before the first and after the last paragraph
   of prose), when such a block holds any chrome: also short lines without sentence
   punctuation (menus, bylines, dates), repeated titles and longer boilerplate
@@ -68,6 +71,14 @@ _PHOTO_CREDIT = re.compile(
     re.IGNORECASE)
 _CREDIT_LINE = re.compile(r"^(photo|image|credit|illustration)s?( credit)?\s*:\s*\S.{0,150}$",
                           re.IGNORECASE)
+# "Related: <headline of another article>", "Read more: ..." lines anywhere.
+_LIST_PREFIX = re.compile(r"^(related( articles?| stories| coverage)?|read (more|next|also)|"
+                          r"see also|also read|more on this|recommended|watch|listen)\s*:",
+                          re.IGNORECASE)
+# "By Jane Roe and John Doe, Example Wire": the authors of a byline.
+_BYLINE = re.compile(r"^by\s+(?P<names>[^|•·]+?)(\s*[,|•·].*)?$", re.IGNORECASE)
+_BIO_VERB = re.compile(r"^\s*(is|was|reports|writes|covers|has (reported|written|covered)|"
+                       r"joined)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _TRIM = re.compile(r"^[\W_]+|[\W_]+$")
 _MAX_SHORT_WORDS = 12
@@ -85,7 +96,7 @@ def _is_chrome_line(line: str) -> bool:
         return bool(line.strip())  # only symbols: separators, bullets
     if _CHROME_LINE.fullmatch(norm) or _URL_LINE.match(line.strip()):
         return True
-    if _CREDIT_LINE.match(line.strip()):
+    if _CREDIT_LINE.match(line.strip()) or _LIST_PREFIX.match(line.strip()):
         return True
     return len(line) <= _MAX_STRONG_LINE and bool(_STRONG.search(line))
 
@@ -142,6 +153,26 @@ def _strip_leading(lines: list[str], keep: list[bool], first: int) -> None:
         keep[titles[-1]] = True
 
 
+def byline_names(lines: list[str]) -> set[str]:
+    """Return the authors named by "By A and B, Outlet" lines among the first lines."""
+    names: set[str] = set()
+    for line in lines[:15]:
+        match = _BYLINE.match(line.strip())
+        if match is None or len(line.split()) > _MAX_SHORT_WORDS:
+            continue
+        for name in re.split(r"\s*(?:,|\band\b|&)\s*", match.group("names")):
+            words = name.split()
+            if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+                names.add(" ".join(words))
+    return names
+
+
+def _is_author_box(line: str, authors: set[str]) -> bool:
+    """Return True for a paragraph about the byline's author ("Jane Roe is a reporter ...")."""
+    s = line.strip()
+    return any(s.startswith(name) and _BIO_VERB.match(s[len(name):]) for name in authors)
+
+
 def strip_chrome(text: str) -> str:
     """Return ``text`` without page-chrome lines, blank runs collapsed, ends trimmed.
 
@@ -158,6 +189,11 @@ def strip_chrome(text: str) -> str:
             _strip_leading(lines, keep, first)
         if _has_chrome(lines[last + 1:]):
             for i in range(last + 1, len(lines)):
+                keep[i] = False
+        authors = byline_names(lines[:first + 1])
+        tail = [i for i in prose if i > first][-2:]  # author boxes close the page
+        for i in tail if authors else ():
+            if _is_author_box(lines[i], authors):
                 keep[i] = False
     out: list[str] = []
     for line, kept in zip(lines, keep):

@@ -69,9 +69,26 @@ def role_cues() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def inverse_role_cues() -> dict[str, str]:
+    """Return the predicate of each inverse role cue (``ig:roleCueInverse``, lower-cased):
+    "front company" -> controls (the party after it controls the holder)."""
+    onto = get_ontology()
+    return {str(v).lower(): name for name in sorted(onto.predicates)
+            for v in onto.graph.objects(onto.NS[name], onto.NS.roleCueInverse)}
+
+
+@lru_cache(maxsize=1)
+def all_role_cues() -> dict[str, tuple[str, bool]]:
+    """Return (predicate, inverse) of every role cue, inverse or not (lower-cased)."""
+    out = {cue: (pred, False) for cue, pred in role_cues().items()}
+    out.update({cue: (pred, True) for cue, pred in inverse_role_cues().items()})
+    return out
+
+
+@lru_cache(maxsize=1)
 def role_words() -> frozenset[str]:
     """Return every word of every role cue (lower-cased)."""
-    return frozenset(w for cue in role_cues() for w in cue.split())
+    return frozenset(w for cue in all_role_cues() for w in cue.split())
 
 
 def range_of(predicate: str) -> tuple[str, ...]:
@@ -107,8 +124,9 @@ def verb_like(tok: Any) -> bool:
 
 
 def role_of(token: Any) -> tuple[str, list[Any]] | None:
-    """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue."""
-    cues = role_cues()
+    """Return (predicate, tokens of the role phrase) when ``token`` ends a role cue; the
+    predicate of an inverse role cue ("front company") is prefixed with "^"."""
+    cues = all_role_cues()
     lemma = token.lemma_.lower()
     low = token.lower_
     if low not in role_words() and lemma not in cues and not any(
@@ -121,10 +139,14 @@ def role_of(token: Any) -> tuple[str, list[Any]] | None:
         for i in range(len(words) - n, -1, -1):
             phrase = " ".join(words[i:i + n])
             if phrase in cues:  # "chief executive officer": "chief executive" decides
-                return cues[phrase], [c for c in chain if c.dep_ == "compound"]
+                return _named_role(cues[phrase]), [c for c in chain if c.dep_ == "compound"]
     if lemma in cues:
-        return cues[lemma], chain
+        return _named_role(cues[lemma]), chain
     return None
+
+
+def _named_role(found: tuple[str, bool]) -> str:
+    return "^" + found[0] if found[1] else found[0]
 
 
 @dataclass(frozen=True)

@@ -204,7 +204,8 @@ class NameIndex:
         type_name = NER_TYPES[label]
         if label != "ORG" and self._holds_actor(start, end):
             type_name, label = "Organization", "ORG"  # "Sputnik Serbia" is no person or state
-        refined = head_type(root) if label in {"ORG", "NORP", "PERSON"} else None
+        refined = head_type(root) if label in {"ORG", "NORP", "PERSON", "FAC", "PRODUCT"} \
+            else None  # "the Sarn Militia" tagged a facility is an armed group
         if refined and self.onto.is_a(refined, "Organization"):
             type_name = refined  # "Essar Oil" is a company, not oil
         self._add(Mention(start, end, text, type_name, "name", label))

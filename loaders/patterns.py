@@ -484,6 +484,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     if found is None:
         return []
     predicate, chain = found
+    inverse = predicate.startswith("^")
+    predicate = predicate.lstrip("^")
     holders = _role_holders(index, token)
     if not holders:
         return []
@@ -510,7 +512,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             o = argument(index, org, range_of(predicate))
             if o is None or o[0] is h:
                 continue
-            out.append(Candidate(h, predicate, o[0], token, round(0.9 * o[1], 3), "role"))
+            subject, obj = (o[0], h) if inverse else (h, o[0])  # "X, a front company for Y"
+            out.append(Candidate(subject, predicate, obj, token, round(0.9 * o[1], 3), "role"))
     return out
 
 

@@ -30,8 +30,8 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.47
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.92, 0.54
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.48
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.92, 0.56
 
 
 @pytest.fixture(scope="module")
@@ -750,3 +750,42 @@ def test_a_role_held_in_a_place_is_not_a_role_of_the_place(nlp: Any) -> None:
     got = asserted(nlp, "Tarek Wali, a Sarn Militia field commander in North Kordofan, met "
                         "Ivo Dren.")
     assert not any(o == "North Kordofan" for _, _, o in got)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tarek Wali, the owner of Brisk Line Ltd, met Ivo Dren.",
+     ("Tarek Wali", "owns", "Brisk Line Ltd")),
+    ("Brisk Line Ltd is a front company for the Sarn Militia.",
+     ("Sarn Militia", "controls", "Brisk Line Ltd")),
+    ("Yevgen Tarko, who has been described as the financier of the Sarn Militia, met Ivo Dren.",
+     ("Yevgen Tarko", "funds", "Sarn Militia")),
+    ("Pavo Ilic, a close ally of Viktor Orban, met Ivo Dren.",
+     ("Pavo Ilic", "allied_with", "Viktor Orban")),
+    ("Lumen Daily, a Kremlin-backed outlet, praised the plan.",
+     ("Russia", "supports", "Lumen Daily")),
+    ("Tessaly Radio is a Hungary-funded broadcaster.", ("Hungary", "funds", "Tessaly Radio")),
+])
+def test_nominal_and_compound_relations(nlp: Any, text: str,
+                                        expected: tuple[str, str, str]) -> None:
+    assert expected in asserted(nlp, text)
+
+
+def test_a_former_role_keeps_the_relation(nlp: Any) -> None:
+    got = asserted(nlp, "Ivo Dren, a former official of the Ministry of Finance of Ruritania, "
+                        "met Pavo Ilic.")
+    assert ("Ivo Dren", "member_of", "Ministry of Finance of Ruritania") in got
+
+
+def test_related_lists_and_author_boxes_make_no_triples(tmp_path: Path) -> None:
+    from loaders.chrome import strip_chrome
+
+    page = ("Ruritania sanctions Velko Bank over fuel deals\n\n"
+            "By Marta Kowal and Ivo Dren, Baltic Wire\n"
+            "VIENNA (Baltic Wire) - Ruritania on Monday sanctioned Velko Bank, a lender owned "
+            "by Tarek Wali, for financing the Sarn Militia.\n"
+            "Related: Tessaly Radio funds the Orel Institute\n"
+            "The bank denied the accusations in a statement on Tuesday evening.\n"
+            "Marta Kowal is a correspondent for Baltic Wire covering Central Europe.\n")
+    kept = strip_chrome(page)
+    assert "Related" not in kept and "correspondent" not in kept
+    assert "Ruritania on Monday sanctioned Velko Bank" in kept

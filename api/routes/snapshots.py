@@ -3,6 +3,8 @@ snippet, an SVG drawing and JSON, forever the same."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -147,10 +149,21 @@ def snapshot_image(store: StoreDep, sid: SidParam,
     if scale not in PNG_SCALES:
         raise InputError(f"scale must be 1 or 2, not {scale}")
     snap = get_snapshot(store, sid)
-    return Response(snapshot_png(snap.payload, scale), media_type="image/png",
-                    headers=_headers(csp.FRAMEABLE_NO_SCRIPT))
+    with _PNG_LOCK:
+        png = _PNGS.get((snap.id, scale))
+    if png is None:
+        png = snapshot_png(snap.payload, scale)
+        with _PNG_LOCK:
+            _PNGS[(snap.id, scale)] = png
+            while len(_PNGS) > PNG_CACHE:
+                _PNGS.popitem(last=False)
+    return Response(png, media_type="image/png", headers=_headers(csp.FRAMEABLE_NO_SCRIPT))
 
 
+#: The last PNGs drawn (a snapshot id shows the same forever; drawing one takes seconds).
+PNG_CACHE = 32
+_PNGS: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+_PNG_LOCK = threading.Lock()
 _SNAPSHOT_PATH = re.compile(r"^/s/([0-9a-f]{64})/?$")
 
 
