@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,6 +98,13 @@ def command(name: str | None = None, group: typer.Typer | None = None,
     return decorate
 
 
+def cores() -> int:
+    """Return the number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def settings_for(store: str | None) -> Settings:
     """Return the environment's settings with ``--store`` applied."""
     settings = get_settings()
@@ -146,7 +154,10 @@ def _filter(predicates: list[str] | None, since: date | None = None, until: date
 @command("ingest")
 def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders or URLs",
                                                            metavar="PATH|URL...")],
-               store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+               store: StoreOpt = None, as_json: JsonOpt = False,
+               workers: Annotated[int | None, typer.Option(
+                   "--workers", "-w", min=1,
+                   help="Extraction processes (default: the number of cores)")] = None) -> None:
     """Read, extract and store documents; exit 2 when some input was rejected."""
     settings = settings_for(store)
     total = count_inputs(inputs)
@@ -163,7 +174,7 @@ def ingest_cmd(inputs: Annotated[list[str], typer.Argument(help="Files, folders 
                 bar.update(task, completed=min(len(seen), total))
             bar.update(task, docs=report.documents_stored)
 
-        report = ingest_inputs(s, inputs, settings, progress)
+        report = ingest_inputs(s, inputs, settings, progress, workers or cores())
     if as_json:
         print_json(report.as_dict())
     else:

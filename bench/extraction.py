@@ -75,15 +75,16 @@ def _peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def run_ingest(folder: Path, store: Path) -> dict[str, Any]:
-    """Run ``influence ingest FOLDER --store STORE --json`` in a child process; return its
-    wall time, peak RSS (MiB) and report.
+def run_ingest(folder: Path, store: Path, workers: int = 1) -> dict[str, Any]:
+    """Run ``influence ingest FOLDER --store STORE --json --workers WORKERS`` in a child
+    process; return its wall time, peak RSS (MiB, of the process that writes: the
+    extraction workers are not counted) and report.
 
     The peak is the child's own VmHWM, polled every 50 ms: ``ru_maxrss`` of a child is not
     used because Linux folds the parent's resident set at fork into it.
     """
     command = [sys.executable, "-m", "api.cli", "ingest", str(folder), "--store", str(store),
-               "--json"]
+               "--json", "--workers", str(workers)]
     env = {**os.environ, "INFLUENCE_STORE": str(store)}
     peak = 0
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:

@@ -1,7 +1,8 @@
 """Run every benchmark and print the ratios as one JSON line.
 
     python bench/run.py            # full run (see docs/BENCHMARKS.md for how long)
-    python bench/run.py --quick    # reduced sizes, under 5 minutes on 2 cores
+    python bench/run.py --quick    # 10k and 100k writes, reduced other sizes (~10 min)
+    python -m bench.run --quick    # the same (from the repository root)
 
 Starts and stops the Neo4j test server itself. Progress goes to stderr; the last line of
 stdout is the JSON summary (also written to ``--out``). Each measurement is the median of
@@ -22,27 +23,36 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# run as a script, Python puts bench/ first on the path, where bench/api.py would shadow
+# the project's api package
+if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
+    sys.path.pop(0)
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 QUICK: dict[str, Any] = {
-    "write_sizes": [5_000], "write_runs": 3, "warm_docs": 150,
+    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 150, "per_row_max": 10_000,
     "path_sizes": [5_000], "path_pairs": 30, "path_budget": 2.0, "neo4j_path_max": 5_000,
     "extract_docs": 60, "extract_runs": 3, "ingest_sizes": (40, 160),
     "api_concurrency": 8, "api_seconds": 4.0, "api_rounds": 1,
+    "workers_files": 200, "workers_runs": 2,
 }
 FULL: dict[str, Any] = {
-    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300,
+    "write_sizes": [10_000, 100_000], "write_runs": 3, "warm_docs": 300, "per_row_max": 100_000,
     "path_sizes": [10_000, 100_000, 1_000_000], "path_pairs": 200, "path_budget": 5.0,
     "neo4j_path_max": 1_000_000,
     "extract_docs": 300, "extract_runs": 5, "ingest_sizes": (1_000, 10_000),
     "api_concurrency": 8, "api_seconds": 10.0, "api_rounds": 3,
+    "workers_files": 2_000, "workers_runs": 3,
 }
 TARGETS = {"ingest_speedup_vs_peer": 1.5, "ingest_speedup_vs_per_row": 20.0,
            "path_speedup_vs_naive": 10.0, "api_paths_vs_trivial_throughput": 0.2}
 MAX_TARGETS = {"extract_overhead_vs_spacy": 1.25, "memory_growth": 1.25}
 SEED = 7
 PER_ROW_MAX = 100_000  # the per-row baseline runs up to this size (~3 min per 100k relations)
+TARGETS_BY_SIZE = {"ingest_vs_floor": 0.7, "ingest_vs_peer": 1.2, "ingest_growth": 0.9,
+                   "ingest_workers_speedup": 1.6}
+SIZE_NAMES = {10_000: "10k", 100_000: "100k", 1_000_000: "1m"}
 
 
 def log(message: str) -> None:
@@ -78,7 +88,8 @@ def writes_and_paths(cfg: dict[str, Any], uri: str | None, results: dict[str, An
         runs = cfg["write_runs"] if size <= 10_000 else 1
 
         def writes(b: list[Any] = batches, r: int = runs,
-                   per_row: bool = size <= PER_ROW_MAX) -> dict[str, Any]:
+                   per_row: bool = size <= min(PER_ROW_MAX, cfg["per_row_max"])
+                   ) -> dict[str, Any]:
             return measure_writes(uri, b, r, cfg["warm_docs"], log, per_row=per_row)
         section(f"writes_{size}", results, writes)
         holds[0] = size if "error" not in results[f"writes_{size}"] else 0
@@ -161,10 +172,37 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "sqlite_rel_per_s": first("writes_", "sqlite_rel_per_s"),
         "neo4j_rel_per_s": first("writes_", "ours_rel_per_s"),
     }
+    out.update(scale_summary(results))
     met = {k: (out[k] is not None and out[k] >= v) for k, v in TARGETS.items()}
+    for key, value in out.items():
+        target = TARGETS_BY_SIZE.get(key.rsplit("_", 1)[0], TARGETS_BY_SIZE.get(key))
+        if target is not None:
+            met[key] = value is not None and value >= target
     met.update({k: (out[k] is not None and out[k] <= v) for k, v in MAX_TARGETS.items()})
     rounded = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in out.items()}
     return {**rounded, "targets_met": met}
+
+
+def scale_summary(results: dict[str, Any]) -> dict[str, Any]:
+    """Return the Neo4j ingest's ratio to the floor and to the peer at each size run
+    (``ingest_vs_floor_10k``, ``ingest_vs_peer_100k``...), ``ingest_growth`` (our rate at
+    the largest size run over 10k) and ``ingest_workers_speedup``."""
+    out: dict[str, Any] = {}
+    rates: dict[int, float] = {}
+    for size, label in SIZE_NAMES.items():
+        got = results.get(f"writes_{size}", {})
+        out[f"ingest_vs_floor_{label}"] = got.get("ingest_vs_floor")
+        if size > 10_000:
+            out[f"ingest_vs_peer_{label}"] = got.get("ingest_speedup_vs_peer")
+        if got.get("ours_rel_per_s"):
+            rates[size] = got["ours_rel_per_s"]
+    if 1_000_000 not in rates:
+        del out["ingest_vs_floor_1m"], out["ingest_vs_peer_1m"]
+    largest = max(rates, default=None)
+    out["ingest_growth"] = (rates[largest] / rates[10_000]
+                            if largest and largest > 10_000 and 10_000 in rates else None)
+    out["ingest_workers_speedup"] = results.get("workers", {}).get("ingest_workers_speedup")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-neo4j", action="store_true", help="skip everything on Neo4j")
     parser.add_argument("--only", default="",
                         help="comma-separated sections: writes, paths, extraction, ingest, "
-                             "api")
+                             "workers, api")
     parser.add_argument("--sizes", default="",
                         help="comma-separated relation counts replacing the write and path sizes")
     parser.add_argument("--write-sizes", default="",
@@ -190,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.write_sizes:
         cfg["write_sizes"] = [int(x) for x in args.write_sizes.split(",") if x]
     only = {s for s in args.only.split(",") if s} or {"writes", "paths", "extraction", "ingest",
-                                                          "api"}
+                                                          "workers", "api"}
     from ontology import get_ontology
 
     get_ontology()
@@ -222,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
         from bench.extraction import measure_ingest
 
         section("ingest", results, lambda: measure_ingest(cfg["ingest_sizes"], log))
+    if "workers" in only:
+        from bench.workers import measure_workers
+
+        section("workers", results, lambda: measure_workers(
+            cfg["workers_files"], cfg["workers_runs"], (1, 2), log))
     if "api" in only:
         api_section(cfg, results)
     results["summary"] = summary(results)

@@ -34,6 +34,9 @@ class Neo4jConnections:
         self._timeout = timeout
         self._schema_ready = False
         self._schema_lock = threading.Lock()
+        # every session of this store hands on the bookmarks of the writes before it: on a
+        # cluster a read routed to a follower waits until it holds them (read-your-writes)
+        self.bookmarks = GraphDatabase.bookmark_manager()
         self._driver = GraphDatabase.driver(
             uri, auth=(user, password), connection_timeout=timeout,
             connection_acquisition_timeout=timeout, liveness_check_timeout=30.0,
@@ -61,7 +64,8 @@ class Neo4jConnections:
         # is kept short so that a down server is reported within about the timeout.
         budget = self._timeout / (2 if write else 5)
         return self._driver.session(database=self._database, max_transaction_retry_time=budget,
-                                    initial_retry_delay=0.2, retry_delay_multiplier=2.0)
+                                    initial_retry_delay=0.2, retry_delay_multiplier=2.0,
+                                    bookmark_manager=self.bookmarks)
 
     def _ensure_schema(self) -> None:
         if self._schema_ready:

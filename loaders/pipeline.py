@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from loaders.documents import (
     read_bytes,
 )
 from loaders.extract import check_extractable, extract_documents, load_nlp
+from loaders.parallel import Prepare, extract_parallel
 from loaders.source import origin_of
 from loaders.triples import read_triple_bytes, read_triple_file
 
@@ -208,6 +210,12 @@ class _Writer:
             if self.progress:
                 self.progress(name, self.report)
 
+    def read_failed(self, name: str, reason: str) -> None:
+        """Record a document read but not extracted (its extraction raised, or its worker
+        died)."""
+        self.report.documents_read += 1
+        self.reject(name, reason)
+
     def reject(self, name: str, reason: str) -> None:
         """Record a rejected input."""
         self.report.rejected.append((name, reason))
@@ -241,7 +249,8 @@ def _source_name(src: Any, default: str) -> str:
 
 
 def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None = None,
-           progress: Progress | None = None, nlp: Any = None) -> IngestReport:
+           progress: Progress | None = None, nlp: Any = None, workers: int = 1,
+           prepare: Prepare | None = None) -> IngestReport:
     """Read, extract and store every document named by ``inputs``; return what happened.
 
     Parameters
@@ -252,6 +261,10 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
     progress : called with (input name, report so far) after each document is stored or
         an input rejected.
     nlp : a loaded spaCy pipeline; loaded once per process when needed and None.
+    workers : extraction processes (``loaders.parallel``); 1 extracts in this process.
+        The writes stay in this process, in the order of the inputs either way.
+    prepare : run in each worker before a document is extracted (tests' hook), when
+        ``workers`` > 1.
 
     Never raises for a bad input: each one is reported in ``rejected`` with its reason.
     """
@@ -279,50 +292,63 @@ def ingest(store: GraphStore, inputs: Sequence[str], settings: Settings | None =
         except (OSError, ValueError) as exc:
             writer.reject(item, f"cannot read: {exc}")
     if to_extract:
-        _extract_and_store(to_extract, settings, writer, nlp)
+        _extract_and_store(to_extract, settings, writer, nlp, workers, prepare)
     writer.flush()
     return report
 
 
-def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nlp: Any) -> None:
-    """Stream the documents of ``items`` through the extractor and store each one."""
+def _extract_and_store(items: list[str], settings: Settings, writer: _Writer, nlp: Any,
+                       workers: int = 1, prepare: Prepare | None = None) -> None:
+    """Stream the documents of ``items`` through the extractor (in ``workers`` processes
+    when more than one document is to be read) and store each one."""
+    stream = _named_sources(items, settings, writer)
+    head = list(islice(stream, 2 if workers > 1 else 1))
+    if not head:
+        return
+    if workers > 1 and len(head) > 1:
+        for name, outcome in extract_parallel(chain(head, stream), workers,
+                                              settings.spacy_model, prepare):
+            if isinstance(outcome, str):
+                writer.read_failed(name, outcome)
+            else:
+                writer.write(name, *outcome)
+        return
     names: dict[str, str] = {}
 
     def sources() -> Iterator[Any]:
-        for item in items:
-            try:
-                if is_url(item):
-                    found: Iterable[Any] = fetched_pages(fetch_url(item, settings), item)
-                else:
-                    found = iter_path(Path(item), settings)
-                for src in found:
-                    if isinstance(src, InfluenceError):
-                        writer.reject(_error_input(src, item), str(src))
-                        continue
-                    name = _source_name(src, item)
-                    try:
-                        check_extractable(src, name)
-                    except InputError as exc:
-                        writer.reject(name, str(exc))
-                        continue
-                    names[content_hash(src.text)] = name
-                    yield src
-            except InfluenceError as exc:
-                writer.reject(item, str(exc))
-            except (OSError, ValueError) as exc:
-                writer.reject(item, f"cannot read: {exc}")
+        for name, src in chain(head, stream):
+            names[src.id] = name
+            yield src
 
-    stream = sources()
-    first = next(stream, None)
-    if first is None:
-        return
-
-    def chained() -> Iterator[Any]:
-        yield first
-        yield from stream
-
-    for document, triples in extract_documents(chained(), nlp or shared_nlp(settings.spacy_model)):
+    for document, triples in extract_documents(sources(), nlp or shared_nlp(settings.spacy_model)):
         writer.write(names.get(document.id, document.title or document.id), document, triples)
+
+
+def _named_sources(items: list[str], settings: Settings, writer: _Writer
+                   ) -> Iterator[tuple[str, Any]]:
+    """Yield (name, source document) of each readable document of ``items``; the others
+    are rejected through ``writer`` by name."""
+    for item in items:
+        try:
+            if is_url(item):
+                found: Iterable[Any] = fetched_pages(fetch_url(item, settings), item)
+            else:
+                found = iter_path(Path(item), settings)
+            for src in found:
+                if isinstance(src, InfluenceError):
+                    writer.reject(_error_input(src, item), str(src))
+                    continue
+                name = _source_name(src, item)
+                try:
+                    check_extractable(src, name)
+                except InputError as exc:
+                    writer.reject(name, str(exc))
+                    continue
+                yield name, src
+        except InfluenceError as exc:
+            writer.reject(item, str(exc))
+        except (OSError, ValueError) as exc:
+            writer.reject(item, f"cannot read: {exc}")
 
 
 def _error_input(exc: InfluenceError, default: str) -> str:

@@ -34,10 +34,11 @@ def count_inputs(inputs: list[str]) -> int:
 
 
 def ingest_inputs(store: GraphStore, inputs: list[str], settings: Settings,
-                  progress: Progress | None = None) -> IngestReport:
-    """Read, extract and store every file, folder and URL of ``inputs``; return the report
-    (a bad input is in its ``rejected``, never raised)."""
-    return ingest(store, inputs, settings, progress)
+                  progress: Progress | None = None, workers: int = 1) -> IngestReport:
+    """Read, extract and store every file, folder and URL of ``inputs``, extracting in
+    ``workers`` processes; return the report (a bad input is in its ``rejected``, never
+    raised)."""
+    return ingest(store, inputs, settings, progress, workers=workers)
 
 
 def import_rdf(store: GraphStore, file: Path, settings: Settings) -> IngestReport:
