@@ -253,6 +253,30 @@ def _colon_list(index: MentionIndex, verb: Any) -> list[Any]:
     return out
 
 
+DASHES = {"\u2014", "\u2013", "--"}
+
+
+def _dash_list(index: MentionIndex, verb: Any) -> list[Any]:
+    """Return the first token of each name in a list set off by dashes right after a
+    designation participle ("the three Xs sanctioned Thursday — A, B and C — were ...")."""
+    doc = verb.doc
+    open_ = next((t.i for t in doc[verb.i + 1:min(verb.i + 4, verb.sent.end)]
+                  if t.text in DASHES), None)
+    if open_ is None:
+        return []
+    close = next((t.i for t in doc[open_ + 1:verb.sent.end] if t.text in DASHES), None)
+    if close is None:
+        return []
+    out = []
+    for i in range(open_ + 1, close):
+        m = index.by_token.get(i)
+        prev = doc[i - 1]
+        if m is not None and m.start == i and m.kind == "name" and m.actor is None and (
+                i == open_ + 1 or prev.text == "," or prev.lower_ == "and"):
+            out.append(doc[i])
+    return out
+
+
 def _stray_conjuncts(index: MentionIndex, noun: Any) -> list[Any]:
     """Return the names the parser hung on a noun as conjuncts when they continue its "of"
     list ("the designation of A, B and C" with B and C read as conjuncts of "designation")."""
@@ -295,8 +319,8 @@ def explicit_agents(index: MentionIndex, sent: Any) -> list[tuple[str, Mention, 
                 continue
             for tok in subjects(verb):
                 found = argument(index, tok)
-                if found is not None and found[0].kind == "name":
-                    out.append((cue.predicate, found[0], verb))
+                if found is not None and found[0].kind == "name" and found[0].label != "NORP":
+                    out.append((cue.predicate, found[0], verb))  # "Russians" designate nobody
             break
     return out
 
@@ -574,6 +598,17 @@ def _participle_candidates(index: MentionIndex, adj: Any) -> list[Candidate]:
     return out
 
 
+def _dash_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
+    """Return the designations of a dash-delimited list after a designation participle,
+    with the implicit agent."""
+    preds = {c.predicate for c in verb_cues().get(verb.lemma_.lower(), ())}
+    out: list[Candidate] = []
+    for predicate in sorted(preds & implicit_agent_predicates()):
+        names = _dash_list(index, verb)
+        out.extend(_implicit_pairs(index, names, predicate, verb, 0.7, "verb"))
+    return out
+
+
 def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return every candidate relation of one sentence."""
     out: list[Candidate] = []
@@ -588,4 +623,6 @@ def sentence_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
             out.extend(role_candidates(index, tok))
         elif pos == "ADJ" and tok.dep_ == "amod":  # "the sanctioned individuals are A and B"
             out.extend(_participle_candidates(index, tok))
+        if tok.tag_ == "VBN":  # "three Xs sanctioned Thursday — A, B and C —"
+            out.extend(_dash_candidates(index, tok))
     return out + reason_candidates(index, sent)

@@ -600,3 +600,28 @@ def test_hub_neighbourhood_draws_grouped_fitted_and_expandable(hub_server: str,
     assert "Grantee 0299" in _labels(page)
     assert page.evaluate(inside)
     watch.check(_host(hub_server))
+
+
+def test_explorer_graph_answers_the_keyboard(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/?focus=informer")
+    _wait_view(page, "query")
+    page.focus("#graph")
+    scale = page.evaluate("window.explorer.network.getScale()")
+    page.keyboard.press("Equal")
+    page.wait_for_function(f"() => window.explorer.network.getScale() > {scale}")
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => window.explorer.network.getSelectedNodes().length === 1")
+    first = page.evaluate("window.explorer.network.getSelectedNodes()[0]")
+    page.locator("#details-title", has_text=page.evaluate(
+        f"window.explorer.nodes.get('{first}').label")).wait_for()
+    for _ in range(3):  # three nodes: Tab reaches each
+        if first == "sputnik-serbia":
+            break
+        page.keyboard.press("Tab")
+        first = page.evaluate("window.explorer.network.getSelectedNodes()[0]")
+    assert first == "sputnik-serbia"
+    page.keyboard.press("Enter")  # opens Sputnik Serbia's neighbourhood: Russia comes in
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
+    page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
+    watch.check(_host(server))

@@ -30,7 +30,7 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.48
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.50
 OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.92, 0.56
 
 
@@ -789,3 +789,12 @@ def test_related_lists_and_author_boxes_make_no_triples(tmp_path: Path) -> None:
     kept = strip_chrome(page)
     assert "Related" not in kept and "correspondent" not in kept
     assert "Ruritania on Monday sanctioned Velko Bank" in kept
+
+
+def test_designees_between_dashes_after_a_participle(nlp: Any) -> None:
+    text = ("Ruritania on Friday sanctioned five smugglers. Officials said the other two "
+            "Carpathians sanctioned Friday — Ilka Varde and Tomas Renn — ran the network.")
+    got = asserted(nlp, text)
+    assert {("Ruritania", "sanctions", "Ilka Varde"), ("Ruritania", "sanctions", "Tomas Renn")} \
+        <= got
+    assert not any(s == "Carpathians" for s, _, _ in got)
