@@ -507,6 +507,13 @@ def _wait_view(page: Any, view: str) -> None:
         f"'{view}' && g.dataset.stable === 'true'; }}")
 
 
+def _emit_click(page: Any, node_id: str) -> None:
+    """Click a node of the explorer by its click event (a mouse click on a loaded machine
+    can outlast vis-network's tap time and count as a press)."""
+    page.evaluate("id => { window.explorer.network.emit('click', {nodes: [id], edges: [], "
+                  "pointer: {DOM: {x: 0, y: 0}}}); return true; }", node_id)
+
+
 def _labels(page: Any) -> list[str]:
     return sorted(page.evaluate("window.explorer.nodes.get().map(n => n.label)"))
 
@@ -541,7 +548,7 @@ def test_explorer_view_lives_in_the_url(server: str, page: Any) -> None:
     page.locator("#suggestions li", has_text="Informer").first.click()
     page.wait_for_function("() => location.search === '?focus=informer'")
     _wait_stable(page)
-    _click_node(page, "sputnik-serbia")
+    _emit_click(page, "sputnik-serbia")
     page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
     page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
     expanded = _labels(page)
@@ -594,9 +601,34 @@ def test_hub_neighbourhood_draws_grouped_fitted_and_expandable(hub_server: str,
     assert page.evaluate(inside), "the view is not fitted to the graph"
     group = page.evaluate("window.explorer.nodes.get().find(n => n.label === "
                           "'300 organizations it funds').id")
-    _click_node(page, group)
+    _emit_click(page, group)
     page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 332")
     _wait_stable(page)
     assert "Grantee 0299" in _labels(page)
     assert page.evaluate(inside)
     watch.check(_host(hub_server))
+
+
+def test_explorer_graph_answers_the_keyboard(server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(server + "/?focus=informer")
+    _wait_view(page, "query")
+    page.focus("#graph")
+    scale = page.evaluate("window.explorer.network.getScale()")
+    page.keyboard.press("Equal")
+    page.wait_for_function(f"() => window.explorer.network.getScale() > {scale}")
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => window.explorer.network.getSelectedNodes().length === 1")
+    first = page.evaluate("window.explorer.network.getSelectedNodes()[0]")
+    page.locator("#details-title", has_text=page.evaluate(
+        f"window.explorer.nodes.get('{first}').label")).wait_for()
+    for _ in range(3):  # three nodes: Tab reaches each
+        if first == "sputnik-serbia":
+            break
+        page.keyboard.press("Tab")
+        first = page.evaluate("window.explorer.network.getSelectedNodes()[0]")
+    assert first == "sputnik-serbia"
+    page.keyboard.press("Enter")  # opens Sputnik Serbia's neighbourhood: Russia comes in
+    page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
+    page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
+    watch.check(_host(server))

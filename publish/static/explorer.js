@@ -302,6 +302,43 @@
     }
   });
 
+  /* The focused graph answers arrows (move), + and - (zoom), 0 (fit), Tab / Shift+Tab
+     (select the next / previous node, its details shown) and Enter (open it, as a click). */
+  var keyIndex = -1;
+  container.addEventListener("keydown", function (e) {
+    var at = network.getViewPosition();
+    var scale = network.getScale();
+    var step = 60 / scale;
+    var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step],
+                  ArrowDown: [0, step] };
+    var ids = nodes.getIds();
+    if (moves[e.key]) {
+      network.moveTo({ position: { x: at.x + moves[e.key][0], y: at.y + moves[e.key][1] } });
+    } else if (e.key === "+" || e.key === "=") {
+      network.moveTo({ scale: scale * 1.25 });
+    } else if (e.key === "-") {
+      network.moveTo({ scale: scale / 1.25 });
+    } else if (e.key === "0") {
+      network.fit();
+    } else if (e.key === "Tab" && ids.length &&
+               !(e.shiftKey ? keyIndex <= 0 : keyIndex >= ids.length - 1)) {
+      keyIndex = e.shiftKey ? keyIndex - 1 : keyIndex + 1;
+      var id = ids[keyIndex];
+      network.selectNodes([id]);
+      network.focus(id, { scale: Math.max(scale, 0.8), animation: false });
+      if (!state.groups[id]) { showEntity(id); }
+      status("Selected: " + (nodes.get(id).label || id) + " (Enter opens it).");
+    } else if (e.key === "Enter" && network.getSelectedNodes().length) {
+      network.emit("click", { nodes: network.getSelectedNodes().slice(0, 1), edges: [],
+                              pointer: { DOM: { x: 0, y: 0 } } });
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+  nodes.on("remove", function () { keyIndex = -1; });
+  nodes.on("add", function () { keyIndex = -1; });
+
   // ------------------------------------------------------------ groups of leaves
 
   function plural(label, n) {
