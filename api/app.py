@@ -5,7 +5,6 @@ Run it with ``uvicorn --factory api.app:create_app`` or ``influence serve``.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -14,20 +13,35 @@ from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import StoreHolder
 from api.errors import install_error_handlers
-from api.routes import documents, entities, export, health, paths, rankings, relations, review
+from api.routes import (
+    documents,
+    entities,
+    explorer,
+    export,
+    health,
+    paths,
+    rankings,
+    relations,
+    review,
+    snapshots,
+    visualize,
+)
 from api.settings import Settings, get_settings
 from core.errors import InfluenceError, TooLarge
+from core.limits import check_size
 from graph.sqlite_store import SqliteStore
 from graph.store import GraphStore, is_neo4j
+from publish import csp
+from publish.render import STATIC
 
 log = logging.getLogger("influence.api")
 
 #: Routers owned by other modules, plugged in when they exist.
-OPTIONAL_ROUTERS = ("snapshots", "visualize", "explorer")
 #: How long a request may go without an answer before the store is pinged, and how long
 #: that ping may take: together under 5 s, so an unreachable store is a 503 within 5 s.
 GUARD_WAIT = 3.5
@@ -178,11 +192,12 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await _send_json(send, 413, {
-                    "detail": f"request body of {int(value)} bytes is over the limit of "
-                              f"{self.limit} bytes", "suggestions": []})
-                return
+            if name == b"content-length" and value.isdigit():
+                try:
+                    check_size("request body", int(value), self.limit)
+                except TooLarge as exc:
+                    await _send_json(send, 413, {"detail": str(exc), "suggestions": []})
+                    return
         seen = 0
 
         async def limited() -> Message:
@@ -190,8 +205,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise TooLarge(f"request body is over the limit of {self.limit} bytes")
+                check_size("request body", seen, self.limit, whole=False)
             return message
 
         await self.app(scope, limited, send)
@@ -218,13 +232,12 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
-                csp = next((v for k, v in headers
-                            if k.lower() == b"content-security-policy"), None)
-                if csp is None:
-                    csp = b"frame-ancestors 'none'" if docs else \
-                        b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-                    headers.append((b"content-security-policy", csp))
-                if b"frame-ancestors *" not in csp and b"x-frame-options" not in names:
+                policy = next((v.decode("latin-1") for k, v in headers
+                               if k.lower() == b"content-security-policy"), None)
+                if policy is None:
+                    policy = csp.DOCS if docs else csp.API
+                    headers.append((b"content-security-policy", policy.encode("latin-1")))
+                if not csp.frames_allowed(policy) and b"x-frame-options" not in names:
                     headers.append((b"x-frame-options", b"DENY"))
                 if b"x-content-type-options" not in names:
                     headers.append((b"x-content-type-options", b"nosniff"))
@@ -232,21 +245,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-def _include_optional(app: FastAPI) -> None:
-    """Include the routers of other modules (snapshots, visualize, explorer) when present."""
-    for name in OPTIONAL_ROUTERS:
-        module_name = f"api.routes.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        router = getattr(module, "router", None)
-        if router is not None:
-            app.include_router(router)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -281,9 +279,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.store_holder = holder
     install_error_handlers(app)
-    for module in (health, entities, relations, paths, rankings, documents, export, review):
+    for module in (health, entities, relations, paths, rankings, documents, export, review,
+                   snapshots, visualize, explorer):
         app.include_router(module.router)
-    _include_optional(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + BODY_SLACK)
     remote = is_neo4j(settings.store) if store is None else not isinstance(store, SqliteStore)
     app.add_middleware(ReadSlots, slots=settings.read_slots(remote))

@@ -2,7 +2,7 @@
 aggregation of a relation's evidence into its confidence, status and dates."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -37,6 +37,27 @@ def validate_document(document: Document, triples: Sequence[Triple]) -> None:
     if problems:
         raise InputError("; ".join(problems))
     validate_triples(triples)
+
+
+def valid_items(items: Iterable[tuple[Document, Sequence[Triple]]], rejected: list[str]
+                ) -> Iterator[tuple[Document, Sequence[Triple]]]:
+    """Yield the (document, triples) of ``items`` that ``validate_document`` accepts; add
+    "document 'title': why" of each other one to ``rejected`` (the upsert of both stores)."""
+    for doc, triples in items:
+        try:
+            validate_document(doc, triples)
+        except InputError as exc:
+            rejected.append(f"document {doc.title or doc.id!r}: {exc}")
+            continue
+        yield doc, triples
+
+
+def raise_rejected(rejected: list[str], stored: int) -> None:
+    """Return None when no document was rejected; raise InputError naming the first ten
+    rejected documents and saying how many were stored otherwise."""
+    if rejected:
+        raise InputError(f"{len(rejected)} document(s) rejected, {stored} stored: "
+                         + "; ".join(rejected[:10]))
 
 
 def validate_triples(triples: Sequence[Triple]) -> None:

@@ -18,6 +18,9 @@ from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import rdflib
+from rdflib.namespace import NamespaceManager
+
 from core.errors import InputError
 from graph.model import EDITED_OUT, Entity, EvidenceView, Relation
 from graph.rdf import PREFIXES, TYPE, Description, Iri, Lit, descriptions
@@ -38,9 +41,20 @@ ENTITY_CACHE = 50_000
 READ_BATCH = 500  # relations whose ends and best evidence are read in one query each
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_TURTLE_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                   "\b": "\\b", "\f": "\\f"}
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates cannot be written as UTF-8
 _PNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _namespaces() -> NamespaceManager:
+    """Return the prefixes of the export (``graph.rdf.PREFIXES``) as rdflib binds them."""
+    manager = NamespaceManager(rdflib.Graph(bind_namespaces="none"), bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        manager.bind(prefix, ns, override=True, replace=True)
+    return manager
+
+
+_NAMESPACES = _namespaces()
 
 
 def content_type(format: str) -> str:
@@ -136,25 +150,18 @@ def _with_evidence(store: GraphStore, relations: Iterable[Relation], ends: _Enti
 
 
 def _turtle_literal(lit: Lit) -> str:
-    out: list[str] = []
-    for c in lit.value:
-        if c in _TURTLE_ESCAPES:
-            out.append(_TURTLE_ESCAPES[c])
-        elif c < " " or c == "\x7f":
-            out.append(f"\\u{ord(c):04X}")
-        elif not "\ud800" <= c <= "\udfff":  # lone surrogates cannot be written as UTF-8
-            out.append(c)
-    text = "".join(out)
-    if lit.datatype is None:
-        return f'"{text}"'
-    return f'"{text}"^^{_turtle_iri(lit.datatype)}'
+    """Return the Turtle form of a literal, written by rdflib (lone surrogates dropped)."""
+    datatype = rdflib.URIRef(lit.datatype) if lit.datatype else None
+    return rdflib.Literal(_SURROGATE.sub("", lit.value), datatype=datatype,
+                          normalize=False).n3(_NAMESPACES)
 
 
 def _turtle_iri(value: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if value.startswith(ns) and _PNAME.match(value[len(ns):]):
-            return f"{prefix}:{value[len(ns):]}"
-    return "<" + re.sub(r'[\x00-\x20<>"{}|^`\\]', lambda m: f"%{ord(m.group()):02X}", value) + ">"
+    """Return the Turtle form of an IRI, written by rdflib: a prefixed name where a prefix
+    of the export covers it, else ``<...>`` with the characters an IRI may not hold
+    percent-encoded."""
+    safe = _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", value)
+    return rdflib.URIRef(safe).n3(_NAMESPACES)
 
 
 def _turtle(store: GraphStore, include_rejected: bool) -> Iterator[str]:

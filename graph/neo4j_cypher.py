@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from neo4j import Session
 from neo4j.exceptions import Neo4jError, TransientError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from graph.model import Document, Entity, EvidenceView, Relation, RelationFilter, Snapshot
 
@@ -197,15 +197,16 @@ def _create_schema(session: Session) -> None:
 
 def _create(session: Session, statement: str, attempts: int = 8) -> None:
     """Run one schema statement, retrying the deadlocks of processes creating it at once."""
-    for attempt in range(attempts):
-        try:
-            session.run(statement).consume()
-            return
-        except TransientError:
-            if attempt == attempts - 1:
+    retrying = Retrying(retry=retry_if_exception_type(TransientError),
+                        stop=stop_after_attempt(attempts), reraise=True,
+                        wait=lambda state: 0.1 + random.random() * 0.4 * state.attempt_number)
+    for attempt in retrying:
+        with attempt:
+            try:
+                session.run(statement).consume()
+            except TransientError:
                 raise
-            time.sleep(0.1 + random.random() * 0.4 * (attempt + 1))
-        except Neo4jError as exc:  # a concurrent process created it first
-            if "AlreadyExists" not in (exc.code or ""):
-                raise
+            except Neo4jError as exc:  # a concurrent process created it first
+                if "AlreadyExists" not in (exc.code or ""):
+                    raise
             return

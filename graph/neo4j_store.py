@@ -16,16 +16,13 @@ and record conversions in ``graph.neo4j_cypher``, the write transactions in
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction, Record
-from rapidfuzz import fuzz
 
-from core.errors import InputError
 from core.names import name_key
-from graph.aggregate import validate_document
+from graph.aggregate import raise_rejected, valid_items, validate_document
 from graph.judgements import Overrides
 from graph.model import (
     Document,
@@ -33,34 +30,30 @@ from graph.model import (
     EvidenceView,
     Relation,
     RelationFilter,
-    Snapshot,
-    Stats,
     Triple,
     UpsertResult,
 )
 from graph.neo4j_cypher import (
     ADJACENT,
-    BUMP,
     EDGE_LIST,
     EVIDENCE_VIEW,
     HEAD,
     REL_FIELDS,
-    REL_FILTER,
     REL_LIST,
     _adjacent_edges_query,
     _document,
     _entity,
-    _evidence,
     _evidence_views,
     _filter_params,
     _lucene,
     _relation,
     _relation_fields,
-    _snapshot,
     unless_cut,
 )
 from graph.neo4j_review import Neo4jReview
+from graph.neo4j_scans import Neo4jScans
 from graph.neo4j_writes import StaleOverrides, remove_work, upsert_work
+from graph.search import FUZZY_CANDIDATES, add_fuzzy, add_score, best_first, match_score
 
 __all__ = ["Neo4jStore", "_lucene"]
 
@@ -69,8 +62,6 @@ BATCH = 2000
 # ... or fewer, so that a transaction holds at most this many triples (its memory on the
 # server: 40,000 triples of short sentences fit the 1 GiB test server's transaction limit)
 BATCH_TRIPLES = 30_000
-FUZZY_CUTOFF = 70.0
-FUZZY_CANDIDATES = 300
 
 
 T = TypeVar("T")
@@ -78,7 +69,7 @@ T = TypeVar("T")
 STALE_TRIES = 5
 
 
-class Neo4jStore(Neo4jReview):
+class Neo4jStore(Neo4jReview, Neo4jScans):
     """A GraphStore in a Neo4j 5 database (see the module docstring for the model)."""
 
     def ping(self) -> None:
@@ -114,12 +105,7 @@ class Neo4jStore(Neo4jReview):
         rejected: list[str] = []
         batch: list[tuple[Document, list[Triple]]] = []
         held = 0
-        for doc, triples in items:
-            try:
-                validate_document(doc, triples)
-            except InputError as exc:
-                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
-                continue
+        for doc, triples in valid_items(items, rejected):
             batch.append((doc, list(triples)))
             held += len(triples)
             if len(batch) >= max(1, batch_size) or held >= batch_triples:
@@ -127,9 +113,7 @@ class Neo4jStore(Neo4jReview):
                 batch, held = [], 0
         if batch:
             results += self._upsert_batch(batch)
-        if rejected:
-            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
-                             + "; ".join(rejected[:10]))
+        raise_rejected(rejected, len(results))
         return results
 
     def _upsert_batch(self, batch: list[tuple[Document, list[Triple]]]) -> list[UpsertResult]:
@@ -226,19 +210,10 @@ class Neo4jStore(Neo4jReview):
 
         exact, fuzzy = self._read(work)
         scores: dict[str, float] = {}
-        for r in fuzzy:
-            score = fuzz.WRatio(q, r["key"], score_cutoff=FUZZY_CUTOFF)
-            if score:
-                scores[r["id"]] = max(round(min(79.0, 79.0 * score / 100.0), 1),
-                                      scores.get(r["id"], 0.0))
+        add_fuzzy(scores, q, ((r["id"], r["key"]) for r in fuzzy))
         for r in exact:
-            key = r["key"]
-            score = (100.0 if key == q else 90.0 if key.startswith(q)
-                     else 85.0 if f" {q}" in key else 80.0)
-            scores[r["id"]] = max(score, scores.get(r["id"], 0.0))
-        ranked = self.get_entities(list(scores))
-        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
-        return [(e, scores[e.id]) for e in ranked[:limit]]
+            add_score(scores, r["id"], match_score(r["key"], q))
+        return best_first(self.get_entities(list(scores)), scores, limit)
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
@@ -336,60 +311,3 @@ class Neo4jStore(Neo4jReview):
                  for rid, subject, predicate, obj, confidence in rows]
         edges.sort(key=lambda e: (-e[4], e[0]))
         return edges
-
-    def stats(self) -> Stats:
-        """Return the counts of documents, entities, relations and evidence."""
-        rows = self._rows(
-            "CALL () { MATCH (n:Document) RETURN count(n) AS documents } "
-            "CALL () { MATCH (n:Entity) RETURN count(n) AS entities } "
-            "CALL () { MATCH ()-[r:REL]->() RETURN count(r) AS relations } "
-            "CALL () { MATCH (n:Evidence) RETURN count(n) AS evidence } "
-            "RETURN documents, entities, relations, evidence")
-        return Stats(**dict(rows[0]))
-
-    def iter_entities(self) -> Iterator[Entity]:
-        """Yield every entity, streaming."""
-        return self._stream("MATCH (e:Entity) RETURN e {.*} ORDER BY e.id", {}, _entity)
-
-    def iter_relations(self, flt: RelationFilter | None = None,
-                       include_flagged: bool = True) -> Iterator[Relation]:
-        """Yield every relation passing the filter, streaming."""
-        return self._stream("MATCH ()-[r:REL]->() WHERE " + REL_FILTER +
-                            " RETURN r {.*} ORDER BY r.id", _filter_params(flt, include_flagged),
-                            _relation)
-
-    def iter_evidence(self) -> Iterator[EvidenceView]:
-        """Yield every evidence with its relation id, streaming."""
-        return self._stream("MATCH (ev:Evidence) " + EVIDENCE_VIEW +
-                            " ORDER BY ev.relation_id, ev.id", {}, _evidence)
-
-    def iter_documents(self) -> Iterator[Document]:
-        """Yield every document, streaming."""
-        return self._stream("MATCH (d:Document) RETURN d {.*} ORDER BY d.id", {}, _document)
-
-    def put_snapshot(self, snapshot: Snapshot) -> None:
-        """Store a snapshot; storing the same id twice keeps the first."""
-        self._write(lambda tx: tx.run(
-            "MERGE (s:Snapshot {id: $id}) ON CREATE SET s.created = $created, s.title = $title, "
-            "s.payload = $payload, s.replaces = $replaces, s.fresh = true "
-            "WITH s WHERE s.fresh REMOVE s.fresh "
-            "WITH s " + BUMP, id=snapshot.id, created=snapshot.created,
-            title=snapshot.title, payload=json.dumps(snapshot.payload),
-            replaces=snapshot.payload.get("replaces")).consume())
-
-    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
-        """Return the snapshot or None."""
-        rows = self._rows("MATCH (s:Snapshot {id: $id}) RETURN s {.*} AS s", id=snapshot_id)
-        return _snapshot(rows[0]["s"]) if rows else None
-
-    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
-        """Return snapshots, newest first (payloads included)."""
-        rows = self._rows("MATCH (s:Snapshot) RETURN s {.*} AS s ORDER BY s.created DESC, s.id "
-                          "LIMIT $limit", limit=limit)
-        return [_snapshot(r["s"]) for r in rows]
-
-    def snapshot_successor(self, snapshot_id: str) -> str | None:
-        """Return the id of the newest snapshot whose payload ``replaces`` this one, or None."""
-        rows = self._rows("MATCH (s:Snapshot {replaces: $id}) RETURN s.id AS id "
-                          "ORDER BY s.created DESC, s.id LIMIT 1", id=snapshot_id)
-        return rows[0]["id"] if rows else None

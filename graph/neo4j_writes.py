@@ -187,20 +187,13 @@ def _refresh_relations(tx: ManagedTransaction, ids: list[str], existing: set[str
                "FOREACH (a IN aliases | DELETE a) DETACH DELETE e", ids=loose).consume()
 
 
-def upsert_work(batch: list[tuple[Document, list[Triple]]], overrides: Overrides
-                ) -> Callable[[ManagedTransaction], set[str]]:
-    """Return the work of one write transaction storing validated documents as if upserted
-    one after another (a repeated id: the last copy wins), mentions placed where
-    ``overrides`` says; the work returns the ids of the documents already stored, and
-    raises StaleOverrides when a judgement came in between. The rows are prepared here,
-    once, not on every retry."""
-    final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
-    ids = sorted(final)
-    entities = [e if overrides.empty else overrides.entity(e)
-                for _, triples in batch for t in triples for e in (t.subject, t.object)]
+def _evidence_rows(final: dict[str, tuple[Document, list[Triple]]], ids: list[str],
+                   overrides: Overrides
+                   ) -> tuple[dict[str, dict[str, Any]], dict[str, tuple[str, str, str]]]:
+    """Return the evidence rows of the documents by evidence id, and the (subject,
+    predicate, object) of each relation they state, mentions placed by ``overrides``."""
     evidence: dict[str, dict[str, Any]] = {}
     ends: dict[str, tuple[str, str, str]] = {}
-    fresh: dict[str, list[tuple[float, str, date | None]]] = {}
     for doc_id in ids:
         for t in final[doc_id][1]:
             rid, subject, predicate, obj, raw, raw_subject, raw_object = overrides.placed(t)
@@ -216,6 +209,38 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]], overrides: Overrides
             if rid != raw:  # the ends it was extracted with (an undone merge puts it back)
                 evidence[ev_id].update(src_subject=raw_subject, src_predicate=t.predicate,
                                        src_object=raw_object)
+    return evidence, ends
+
+
+def _write_documents(tx: ManagedTransaction, final: dict[str, tuple[Document, list[Triple]]],
+                     ids: list[str], existed: set[str]) -> None:
+    """Create the documents not stored yet, replace the properties of the others (keeping
+    a stored origin when the new copy has none)."""
+    docs = {i: {**final[i][0].model_dump(exclude_none=True),
+                "published": _iso(final[i][0].published)} for i in ids}
+    if len(existed) < len(ids):
+        tx.run("UNWIND $rows AS row CREATE (d:Document) SET d = row",
+               rows=[docs[i] for i in ids if i not in existed]).consume()
+    if existed:
+        tx.run("UNWIND $rows AS row MATCH (d:Document {id: row.id}) "
+               "WITH d, row, d.origin AS origin SET d = row "
+               "SET d.origin = coalesce(row.origin, origin)",
+               rows=[docs[i] for i in ids if i in existed]).consume()
+
+
+def upsert_work(batch: list[tuple[Document, list[Triple]]], overrides: Overrides
+                ) -> Callable[[ManagedTransaction], set[str]]:
+    """Return the work of one write transaction storing validated documents as if upserted
+    one after another (a repeated id: the last copy wins), mentions placed where
+    ``overrides`` says; the work returns the ids of the documents already stored, and
+    raises StaleOverrides when a judgement came in between. The rows are prepared here,
+    once, not on every retry."""
+    final = {doc.id: (doc, triples) for doc, triples in batch}  # a repeated id: last wins
+    ids = sorted(final)
+    entities = [e if overrides.empty else overrides.entity(e)
+                for _, triples in batch for t in triples for e in (t.subject, t.object)]
+    evidence, ends = _evidence_rows(final, ids, overrides)
+    fresh: dict[str, list[tuple[float, str, date | None]]] = {}
     for ev_id in sorted(evidence):  # by id, as stored evidence is read back
         row = evidence[ev_id]
         fresh.setdefault(row["relation_id"], []).append(
@@ -238,16 +263,7 @@ def upsert_work(batch: list[tuple[Document, list[Triple]]], overrides: Overrides
         existing, kept = _stored_relations(tx, touched, old_rels, known, ids)
         stored_entities = _read_entities(tx, entities)
         tx.run(DELETE_EVIDENCE, ids=ids).consume()
-        docs = {i: {**final[i][0].model_dump(exclude_none=True),
-                    "published": _iso(final[i][0].published)} for i in ids}
-        if len(existed) < len(ids):
-            tx.run("UNWIND $rows AS row CREATE (d:Document) SET d = row",
-                   rows=[docs[i] for i in ids if i not in existed]).consume()
-        if existed:
-            tx.run("UNWIND $rows AS row MATCH (d:Document {id: row.id}) "
-                   "WITH d, row, d.origin AS origin SET d = row "
-                   "SET d.origin = coalesce(row.origin, origin)",
-                   rows=[docs[i] for i in ids if i in existed]).consume()
+        _write_documents(tx, final, ids, existed)
         _write_entities(tx, entities, stored_entities)
         # the evidence of these documents was just deleted and ids include the document
         _write_rows(tx, "UNWIND $rows AS row CREATE (ev:Evidence) SET ev = row",

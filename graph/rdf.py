@@ -341,6 +341,58 @@ def rdf_to_documents(path: str) -> Iterator[tuple[Document, list[Triple]]]:
     yield from rdf_bytes_to_documents(data, path, rdf_format(path) or "turtle")
 
 
+def _add_relation_resources(r: _Reader, file_id: str, grouped: dict[str, list[Triple]]
+                            ) -> set[tuple[Any, str, Any]]:
+    """Add the triples of the relation resources of ``r``'s graph (each evidence under its
+    document; one without evidence under the file ``file_id``) to ``grouped``; return the
+    (subject, predicate, object) they cover."""
+    g, U = r.g, r.U
+    covered: set[tuple[Any, str, Any]] = set()
+    for rel in set(g.subjects(U(TYPE), U(IG + "Relation"))) | set(g.subjects(U(IG + "subject"),
+                                                                              None)):
+        s, p, o = (r.value(rel, IG + x) for x in ("subject", "predicate", "object"))
+        if s is None or p is None or o is None:
+            raise InputError(f"{r.path}: relation {rel} lacks its subject, predicate or object")
+        pred = r.predicate(p, rel)
+        subject, obj = r.entity(s), r.entity(o)
+        covered.add((s, pred, o))
+        ev_nodes = sorted(g.objects(rel, U(IG + "evidence")))
+        for ev_node in ev_nodes:
+            ev = r.evidence(ev_node, file_id)
+            grouped.setdefault(ev.document_id, []).append(
+                Triple(subject=subject, predicate=pred, object=obj, evidence=ev))
+        if not ev_nodes:
+            conf = r.number(rel, IG + "confidence", float)
+            status = r.text(rel, IG + "statementStatus") or "asserted"
+            grouped.setdefault(file_id, []).append(Triple(
+                subject=subject, predicate=pred, object=obj, evidence=Evidence(
+                    document_id=file_id, sentence=f"{subject.name} {pred} {obj.name}",
+                    extractor="rdf", confidence=1.0 if conf is None else conf,
+                    date=r.day(rel, IG + "firstSeen"), status=status)))  # type: ignore[arg-type]
+    return covered
+
+
+def _add_plain_triples(r: _Reader, file_id: str, grouped: dict[str, list[Triple]],
+                       covered: set[tuple[Any, str, Any]]) -> None:
+    """Add each plain ``<s> ig:predicate <o>`` of ``r``'s graph that no relation resource
+    covers to ``grouped``, under the file ``file_id``; raise InputError for a predicate in
+    the vocabulary's namespace that the ontology does not know."""
+    g, U = r.g, r.U
+    for s, p, o in g:
+        if not str(p).startswith(IG) or _last_segment(p) not in r.onto.predicates:
+            if str(p).startswith(IG) and (p, None, None) not in r.onto.graph:
+                r.predicate(p, s)  # in our namespace but unknown: a typo, say so
+            continue
+        pred = _last_segment(p)
+        if (s, pred, o) in covered or not isinstance(o, U):
+            continue
+        subject, obj = r.entity(s), r.entity(o)
+        grouped.setdefault(file_id, []).append(Triple(
+            subject=subject, predicate=pred, object=obj, evidence=Evidence(
+                document_id=file_id, sentence=f"{subject.name} {pred} {obj.name}",
+                extractor="rdf")))
+
+
 def rdf_bytes_to_documents(data: bytes, path: str, fmt: str
                            ) -> Iterator[tuple[Document, list[Triple]]]:
     """Yield (document, its triples) read from the RDF body ``data`` called ``path``, in
@@ -365,41 +417,8 @@ def rdf_bytes_to_documents(data: bytes, path: str, fmt: str
         d = r.document(node)
         docs[d.id] = d
     grouped: dict[str, list[Triple]] = {d: [] for d in docs}
-    covered: set[tuple[Any, str, Any]] = set()
-    for rel in set(g.subjects(U(TYPE), U(IG + "Relation"))) | set(g.subjects(U(IG + "subject"),
-                                                                              None)):
-        s, p, o = (r.value(rel, IG + x) for x in ("subject", "predicate", "object"))
-        if s is None or p is None or o is None:
-            raise InputError(f"{path}: relation {rel} lacks its subject, predicate or object")
-        pred = r.predicate(p, rel)
-        subject, obj = r.entity(s), r.entity(o)
-        covered.add((s, pred, o))
-        ev_nodes = sorted(g.objects(rel, U(IG + "evidence")))
-        for ev_node in ev_nodes:
-            ev = r.evidence(ev_node, file_doc.id)
-            grouped.setdefault(ev.document_id, []).append(
-                Triple(subject=subject, predicate=pred, object=obj, evidence=ev))
-        if not ev_nodes:
-            conf = r.number(rel, IG + "confidence", float)
-            status = r.text(rel, IG + "statementStatus") or "asserted"
-            grouped.setdefault(file_doc.id, []).append(Triple(
-                subject=subject, predicate=pred, object=obj, evidence=Evidence(
-                    document_id=file_doc.id, sentence=f"{subject.name} {pred} {obj.name}",
-                    extractor="rdf", confidence=1.0 if conf is None else conf,
-                    date=r.day(rel, IG + "firstSeen"), status=status)))  # type: ignore[arg-type]
-    for s, p, o in g:
-        if not str(p).startswith(IG) or _last_segment(p) not in r.onto.predicates:
-            if str(p).startswith(IG) and (p, None, None) not in r.onto.graph:
-                r.predicate(p, s)  # in our namespace but unknown: a typo, say so
-            continue
-        pred = _last_segment(p)
-        if (s, pred, o) in covered or not isinstance(o, U):
-            continue
-        subject, obj = r.entity(s), r.entity(o)
-        grouped.setdefault(file_doc.id, []).append(Triple(
-            subject=subject, predicate=pred, object=obj, evidence=Evidence(
-                document_id=file_doc.id, sentence=f"{subject.name} {pred} {obj.name}",
-                extractor="rdf")))
+    covered = _add_relation_resources(r, file_doc.id, grouped)
+    _add_plain_triples(r, file_doc.id, grouped, covered)
     for doc_id, triples in grouped.items():
         doc = docs.get(doc_id) or (file_doc if doc_id == file_doc.id else Document(id=doc_id))
         yield doc, triples

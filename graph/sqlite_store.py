@@ -11,27 +11,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz, process
-
-from core.errors import InputError
 from core.names import name_key
-from graph.aggregate import validate_document
+from graph.aggregate import raise_rejected, valid_items, validate_document
 from graph.model import (
     Document,
     Entity,
     EvidenceView,
     Relation,
     RelationFilter,
-    Snapshot,
-    Stats,
     Triple,
     UpsertResult,
 )
+from graph.search import (
+    FUZZY_CANDIDATES,
+    add_fuzzy,
+    add_score,
+    best_first,
+    match_score,
+)
 from graph.sqlite_connections import POOL_SIZE, _not_unicode
 from graph.sqlite_review import SqliteReview
+from graph.sqlite_scans import SqliteScans
 from graph.sqlite_sql import (
     _DOC_COLS,
     _ENTITY_COLS,
@@ -58,11 +61,9 @@ __all__ = ["POOL_SIZE", "SqliteStore"]
 # touched, and the keys are hashes, so bigger batches share pages (100k relations: 50 per
 # transaction 4,338-4,381 rel/s, 500: 7,414-7,427, 1,000: 7,626-8,140)
 BATCH = 500
-FUZZY_CUTOFF = 70.0
-FUZZY_CANDIDATES = 300
 
 
-class SqliteStore(SqliteReview):
+class SqliteStore(SqliteReview, SqliteScans):
     """A GraphStore in one SQLite file at ``path`` (its directory is created if missing).
 
     Raises StoreUnavailable naming the file when it cannot be opened or is not a database.
@@ -130,19 +131,12 @@ class SqliteStore(SqliteReview):
                 conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
             batch.clear()
 
-        for doc, triples in items:
-            try:
-                validate_document(doc, triples)
-            except InputError as exc:
-                rejected.append(f"document {doc.title or doc.id!r}: {exc}")
-                continue
+        for doc, triples in valid_items(items, rejected):
             batch.append((doc, triples))
             if len(batch) >= max(1, batch_size):
                 flush()
         flush()
-        if rejected:
-            raise InputError(f"{len(rejected)} document(s) rejected, {len(results)} stored: "
-                             + "; ".join(rejected[:10]))
+        raise_rejected(rejected, len(results))
         return results
 
     def remove_document(self, document_id: str) -> bool:
@@ -225,9 +219,7 @@ class SqliteStore(SqliteReview):
                     "SELECT a.entity_id, a.key FROM aliases a JOIN entities e ON "
                     f"e.id = a.entity_id WHERE {sql} {typed} ORDER BY a.key LIMIT ?3",
                     (params[0], type, want)):
-                score = (100.0 if key == q else 90.0 if key.startswith(q)
-                         else 85.0 if f" {q}" in key else 80.0)
-                scores[entity_id] = max(score, scores.get(entity_id, 0.0))
+                add_score(scores, entity_id, match_score(key, q))
 
         collect("a.key = ?1", q)
         if len(scores) < limit:
@@ -239,9 +231,7 @@ class SqliteStore(SqliteReview):
             collect("a.key LIKE '%' || ?1 || '%'", q)
         if len(scores) < limit and len(q) >= 3:
             self._fuzzy(q, type, scores)
-        ranked = self.get_entities(list(scores))
-        ranked.sort(key=lambda e: (-scores[e.id], e.name, e.id))
-        return [(e, scores[e.id]) for e in ranked[:limit]]
+        return best_first(self.get_entities(list(scores)), scores, limit)
 
     def _fuzzy(self, q: str, type: str | None, scores: dict[str, float]) -> None:
         """Add fuzzy matches (score < 80) among the keys sharing a trigram with ``q``."""
@@ -252,11 +242,7 @@ class SqliteStore(SqliteReview):
             "WHERE a.rowid IN (SELECT rowid FROM alias_fts WHERE alias_fts MATCH ? "
             "ORDER BY rank LIMIT ?)" + (" AND e.type = ?" if type else ""),
             (match, FUZZY_CANDIDATES, *([type] if type else [])))
-        keys = [r[1] for r in rows]
-        for _, score, i in process.extract(q, keys, scorer=fuzz.WRatio,
-                                           score_cutoff=FUZZY_CUTOFF, limit=None):
-            fuzzy = round(min(79.0, 79.0 * score / 100.0), 1)
-            scores[rows[i][0]] = max(fuzzy, scores.get(rows[i][0], 0.0))
+        add_fuzzy(scores, q, ((r[0], r[1]) for r in rows))
 
     def get_relation(self, relation_id: str) -> Relation | None:
         """Return the relation or None."""
@@ -331,66 +317,3 @@ class SqliteStore(SqliteReview):
         sql, params = _adjacent_sql("id, subject, predicate, object, confidence", entity_ids,
                                     flt, False, as_subject, as_object, among, limit)
         return self._read(sql, params)
-
-    def stats(self) -> Stats:
-        """Return the counts of documents, entities, relations and evidence."""
-        row = self._read("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM "
-                         "entities), (SELECT count(*) FROM relations), "
-                         "(SELECT count(*) FROM evidence)")[0]
-        return Stats(documents=row[0], entities=row[1], relations=row[2], evidence=row[3])
-
-    # ------------------------------------------------------------------ export
-
-    def iter_entities(self) -> Iterator[Entity]:
-        """Yield every entity by id, streaming."""
-        return (_entity(r) for r in self._stream(f"SELECT {_ENTITY_COLS} FROM entities e "
-                                                 "ORDER BY e.id"))
-
-    def iter_relations(self, flt: RelationFilter | None = None,
-                       include_flagged: bool = True) -> Iterator[Relation]:
-        """Yield every relation passing the filter by id, streaming."""
-        where, params = _relation_where(flt, include_flagged)
-        return (_relation(r) for r in self._stream(
-            f"SELECT {_REL_COLS} FROM relations WHERE {where} ORDER BY id", params))
-
-    def iter_evidence(self) -> Iterator[EvidenceView]:
-        """Yield every evidence with its relation id and document, streaming."""
-        return (_evidence(r) for r in self._stream(f"SELECT {_EV_COLS} FROM {_EV_FROM} "
-                                                   "ORDER BY v.relation_id, v.id"))
-
-    def iter_documents(self) -> Iterator[Document]:
-        """Yield every document by id, streaming."""
-        return (_document(r) for r in self._stream(f"SELECT {_DOC_COLS} FROM documents "
-                                                   "ORDER BY id"))
-
-    # ------------------------------------------------------------------ snapshots
-
-    def put_snapshot(self, snapshot: Snapshot) -> None:
-        """Store a snapshot; a second snapshot with the same id is ignored."""
-        with self._write() as conn:
-            cur = conn.execute("INSERT OR IGNORE INTO snapshots (id, created, title, payload) "
-                               "VALUES (?, ?, ?, ?)", (snapshot.id, snapshot.created,
-                                                       snapshot.title,
-                                                       json.dumps(snapshot.payload)))
-            if cur.rowcount:
-                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'version'")
-
-    def get_snapshot(self, snapshot_id: str) -> Snapshot | None:
-        """Return the snapshot or None."""
-        rows = self._read("SELECT id, created, title, payload FROM snapshots WHERE id = ?",
-                          (snapshot_id,))
-        return Snapshot(id=rows[0][0], created=rows[0][1], title=rows[0][2],
-                        payload=json.loads(rows[0][3])) if rows else None
-
-    def list_snapshots(self, limit: int = 100) -> list[Snapshot]:
-        """Return snapshots, newest first (payloads included)."""
-        rows = self._read("SELECT id, created, title, payload FROM snapshots "
-                          "ORDER BY created DESC, rowid DESC LIMIT ?", (limit,))
-        return [Snapshot(id=r[0], created=r[1], title=r[2], payload=json.loads(r[3]))
-                for r in rows]
-
-    def snapshot_successor(self, snapshot_id: str) -> str | None:
-        """Return the id of the newest snapshot whose payload ``replaces`` this one, or None."""
-        rows = self._read("SELECT id FROM snapshots WHERE json_extract(payload, '$.replaces') = ? "
-                          "ORDER BY created DESC, rowid DESC LIMIT 1", (snapshot_id,))
-        return rows[0][0] if rows else None

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core.errors import InfluenceError, InputError, TooLarge
+from core.errors import InfluenceError, InputError
+from core.limits import check_size
 from core.settings import Settings
 from graph.rdf import RDF_SUFFIXES
 from loaders.chrome import strip_chrome
@@ -110,17 +111,12 @@ def read_file_bytes(path: Path, settings: Settings) -> bytes:
     """Return the bytes of a file; TooLarge (checked before reading) over the upload limit."""
     limit = settings.max_upload_bytes
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise _error(path, f"{size} bytes is over the limit of {limit} bytes "
-                         "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+        check_size(str(path), path.stat().st_size, limit, error=_error)
         with path.open("rb") as f:
             data = f.read(limit + 1)
     except OSError as exc:
         raise _error(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > limit:
-        raise _error(path, f"over the limit of {limit} bytes (INFLUENCE_MAX_UPLOAD_BYTES)",
-                     TooLarge)
+    check_size(str(path), len(data), limit, whole=False, error=_error)  # grew while read
     return data
 
 
@@ -193,9 +189,7 @@ def read_bytes(data: bytes, name: str, content_type: str | None = None, url: str
     extension, then sniffing. Raises InputError naming ``name``, TooLarge over the limit.
     """
     settings = settings or Settings()
-    if len(data) > settings.max_upload_bytes:
-        raise _error(name, f"{len(data)} bytes is over the limit of "
-                     f"{settings.max_upload_bytes} bytes (INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+    check_size(name, len(data), settings.max_upload_bytes, error=_error)
     return [d for d in _documents(data, name, content_type, url, None, lenient=False)
             if isinstance(d, SourceDocument)]
 
@@ -270,8 +264,10 @@ def _guarded(reader: Any, data: Any, name: str, meta: dict[str, Any]) -> SourceD
 _NO_NAME = {"untitled", "anonymous", "unknown", "none"}
 
 
-def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
-    from pypdf import PdfReader
+def _open_pdf(data: bytes, name: str) -> Any:
+    """Return the pypdf reader of ``data``, decrypted when it opens with an empty password;
+    raise InputError naming ``name`` for a broken or password-protected PDF."""
+    from pypdf import PdfReader  # loaded with the first PDF: most ingests have none
 
     # pypdf warns about broken files without naming them; the error raised here names it
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -291,6 +287,12 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
         if not opened:
             raise _error(name, "the PDF is encrypted with a password; save an unencrypted "
                          "copy and try again")
+    return reader
+
+
+def _joined_pages(reader: Any, name: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Return the text of the pages with text, joined by blank lines, and the (offset, page
+    number) where each starts; raise InputError when no page has text."""
     parts: list[str] = []
     pages: list[tuple[int, int]] = []
     offset = 0
@@ -305,6 +307,12 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
         offset += len(page_text)
     if not parts:
         raise _error(name, "no extractable text in the PDF (scanned images need OCR first)")
+    return "".join(parts), tuple(pages)
+
+
+def _pdf_metadata(reader: Any, name: str) -> tuple[str, str | None, Any]:
+    """Return (title, author, publication date) from the PDF's Info dictionary; the file's
+    stem when it has no real title; a broken dictionary or date counts as none."""
     info: Any = None
     try:
         info = reader.metadata
@@ -324,8 +332,15 @@ def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
         author = None
     if not title or title.lower() in _NO_NAME:
         title = stem_of(name)
-    return SourceDocument(text="".join(parts), title=title, author=author, published=published,
-                          pages=tuple(pages), **meta)
+    return title, author, published
+
+
+def _read_pdf(data: bytes, name: str, meta: dict[str, Any]) -> SourceDocument:
+    reader = _open_pdf(data, name)
+    text, pages = _joined_pages(reader, name)
+    title, author, published = _pdf_metadata(reader, name)
+    return SourceDocument(text=text, title=title, author=author, published=published,
+                          pages=pages, **meta)
 
 
 def _page_texts(reader: Any, name: str) -> list[str]:

@@ -18,7 +18,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from core.errors import InfluenceError, InputError, TooLarge
+from core.errors import InfluenceError, InputError
+from core.limits import check_size
 from core.settings import Settings
 
 ACCEPTED = {"text/html", "application/xhtml+xml", "application/pdf", "text/plain",
@@ -186,16 +187,15 @@ def _download(url: str, settings: Settings, deadline: float) -> Fetched:
                     continue
                 if response.status_code >= 400:
                     raise input_error(url, f"the server answered {response.status_code} "
-                                 f"{response.reason_phrase}".rstrip())
+                                           f"{response.reason_phrase}".rstrip())
                 content_type = response.headers.get("content-type")
                 mime = (content_type or "").split(";", 1)[0].strip().lower()
                 if mime not in ACCEPTED:
-                    raise input_error(url, f"unsupported content type {mime!r} (expected HTML, "
-                                 "PDF or plain text)")
+                    raise input_error(url, f"unsupported content type {mime!r} (expected "
+                                           "HTML, PDF or plain text)")
                 declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise input_error(url, f"{declared} bytes is over the limit of {limit} bytes "
-                                 "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+                if declared.isdigit():
+                    check_size(url, int(declared), limit, error=input_error)
                 body = _read_body(response, url, limit, deadline, settings.fetch_timeout)
                 return Fetched(url=final, content_type=content_type, body=body)
     raise input_error(url, f"more than {settings.fetch_max_redirects} redirects")
@@ -208,9 +208,7 @@ def _read_body(response: httpx.Response, url: str, limit: int, deadline: float,
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
-        if size > limit:
-            raise input_error(url, f"the body is over the limit of {limit} bytes "
-                         "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+        check_size(url, size, limit, whole=False, error=input_error)
         if time.monotonic() > deadline:
             raise input_error(url, f"no complete answer within {timeout:g} seconds")
         chunks.append(chunk)

@@ -17,7 +17,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from core.errors import InfluenceError, InputError, StoreUnavailable, TooLarge, UnsupportedMediaType
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from core.errors import InfluenceError, InputError, StoreUnavailable, UnsupportedMediaType
+from core.limits import check_size
 from core.names import content_hash
 from core.settings import Settings
 from graph.aggregate import triple_relation_id, validate_document
@@ -364,9 +367,7 @@ def ingest_upload(store: GraphStore, data: bytes, name: str, content_type: str |
     store is down after retries.
     """
     settings = settings or Settings()
-    if len(data) > settings.max_upload_bytes:
-        raise TooLarge(f"{name}: {len(data)} bytes is over the limit of "
-                       f"{settings.max_upload_bytes} bytes")
+    check_size(name, len(data), settings.max_upload_bytes)
     items: list[tuple[Document, list[Triple]]]
     if fmt := _upload_rdf_format(data, name, content_type):
         items = list(rdf_bytes_to_documents(data, name, fmt))
@@ -522,12 +523,7 @@ def upsert_with_retry(store: GraphStore, items: Sequence[tuple[Document, Sequenc
     """Upsert ``items`` in one ``upsert_documents`` call (one transaction while they hold at
     most a store's batch of triples), tried ``tries`` times with backoff while the store is
     unavailable; return their results."""
-    sleep = sleep or time.sleep
-    for attempt in range(tries):
-        try:
-            return store.upsert_documents(items, batch_size=max(1, len(items)))
-        except StoreUnavailable:
-            if attempt + 1 == tries:
-                raise
-            sleep(BACKOFF * 2 ** attempt)
-    raise AssertionError("unreachable")
+    retrying = Retrying(retry=retry_if_exception_type(StoreUnavailable),
+                        stop=stop_after_attempt(tries), wait=wait_exponential(multiplier=BACKOFF),
+                        sleep=sleep or time.sleep, reraise=True)
+    return retrying(store.upsert_documents, items, batch_size=max(1, len(items)))

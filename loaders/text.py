@@ -20,7 +20,7 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]")
 _WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 _STRAY = re.compile("[\udc80-\udcff]")  # bytes UTF-8 rejects, as surrogateescape keeps them
 # a date, or an ISO datetime (its time and offset are dropped); nothing after it
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}"
                    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -135,10 +135,10 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _DATE.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match:
+    text = value.strip() if isinstance(value, str) else ""
+    if _DATE.fullmatch(text):  # the extended ISO shape; the standard library reads it
         try:
-            return dt.date(*(int(g) for g in match.groups()))
+            return dt.datetime.fromisoformat(text).date()
         except ValueError:
             pass
     shown = value if not isinstance(value, str) or len(value) < 40 else value[:40] + "..."

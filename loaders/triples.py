@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 from typing import Any, get_args
 
-from core.errors import InputError, TooLarge
+from core.errors import InputError
+from core.limits import check_size
 from core.names import clean_name, content_hash
 from core.settings import Settings
 from graph.aggregate import MAX_NAME, MAX_SENTENCE
@@ -61,9 +62,7 @@ def read_triple_bytes(data: bytes, name: str, limit: int = Settings().max_upload
     Raises InputError naming ``name`` with every problem and its row number, TooLarge
     over ``limit`` bytes.
     """
-    if len(data) > limit:
-        raise _error(name, f"{len(data)} bytes is over the limit of {limit} bytes "
-                     "(INFLUENCE_MAX_UPLOAD_BYTES)", TooLarge)
+    check_size(name, len(data), limit, error=_error)
     text = decode_text(data)
     if not text.strip():
         raise _error(name, "empty file")

@@ -9,8 +9,6 @@ vis-network script from pyvis' package inlined.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import math
 import re
@@ -29,6 +27,8 @@ from graph.model import Entity, EvidenceView, Relation, RelationFilter
 from graph.store import GraphStore
 from graph.traversal import neighbors
 from ontology import get_ontology
+from publish import csp
+from publish.payload import SnapshotPayload
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -64,26 +64,6 @@ def vis_network_js() -> str:
 def static_text(name: str) -> str:
     """Return the text of a file of ``publish/static`` (the page scripts and styles)."""
     return (STATIC / name).read_text(encoding="utf-8")
-
-
-def script_hash(text: str) -> str:
-    """Return the CSP source (``'sha256-...'``) allowing exactly this inline script."""
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def inline_page_csp(scripts: Sequence[str], frameable: bool | None) -> str:
-    """Return the Content-Security-Policy of a self-contained page running only ``scripts``.
-
-    ``frameable`` True lets any site frame the page, False none; None leaves the rule out
-    (a ``<meta>`` policy, where browsers ignore it).
-    """
-    sources = " ".join(script_hash(s) for s in scripts)
-    policy = (f"default-src 'none'; script-src {sources}; style-src 'unsafe-inline'; "
-              f"img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
-    if frameable is None:
-        return policy
-    return policy + f"; frame-ancestors {'*' if frameable else chr(39) + 'none' + chr(39)}"
 
 
 @lru_cache(maxsize=1)
@@ -221,12 +201,12 @@ def render_network_page(data: dict[str, Any], title: str, leg: dict[str, Any],
     only those two scripts; the CSP is also returned for the HTTP header.
     """
     scripts = [vis_network_js(), static_text("graph.js")]
-    csp = inline_page_csp(scripts, frameable=False)
+    policy = csp.inline_page(scripts, frameable=False)
     html = templates().get_template("network.html").render(
         title=title, subtitle=subtitle, data=data, legend=leg,
-        meta_csp=inline_page_csp(scripts, frameable=None), vis_js=scripts[0],
+        meta_csp=csp.inline_page(scripts, frameable=None), vis_js=scripts[0],
         page_js=scripts[1], css=static_text("graph.css"))
-    return html, csp
+    return html, policy
 
 
 def visualize(store: GraphStore, ref: str, hops: int = 1, flt: RelationFilter | None = None,
@@ -304,28 +284,27 @@ def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: 
     ET.SubElement(parent, "polygon", {**attrs, "points": " ".join(points)})
 
 
-def svg_box(payload: dict[str, Any]) -> tuple[int, int, int, int]:
+NODE_RADIUS = 12
+
+
+def svg_box(payload: SnapshotPayload | dict[str, Any]) -> tuple[int, int, int, int]:
     """Return (min x, min y, width, height) of the SVG drawing of a snapshot payload."""
+    p = SnapshotPayload.read(payload)
     pad = 150
-    xs = [n["x"] for n in payload["nodes"]] or [0]
-    ys = [n["y"] for n in payload["nodes"]] or [0]
+    xs = [n.x for n in p.nodes] or [0]
+    ys = [n.y for n in p.nodes] or [0]
     return (min(xs) - pad, min(ys) - 40, max(xs) - min(xs) + 2 * pad,
             max(ys) - min(ys) + pad + 60)
 
 
-def snapshot_svg(payload: dict[str, Any]) -> str:
-    """Return a static SVG drawing of a snapshot payload at its frozen positions.
-
-    Built with ElementTree, so every name and label is escaped XML text.
-    """
-    r = 12
-    leg = payload.get("legend") or {"types": {}, "predicates": {}}
-    nodes = payload["nodes"]
-    min_x, min_y, width, height = svg_box(payload)
+def _svg_canvas(p: SnapshotPayload) -> tuple[ET.Element, tuple[float, float, float, float]]:
+    """Return the ``<svg>`` element sized to the nodes (title, arrow markers, white ground)
+    and its view box (x, y, width, height)."""
+    min_x, min_y, width, height = svg_box(p)
     svg = ET.Element("svg", xmlns="http://www.w3.org/2000/svg", role="img",
                      viewBox=f"{min_x} {min_y} {width} {height}",
                      width=str(width), height=str(height))
-    ET.SubElement(svg, "title").text = _xml(payload.get("title") or "Influence graph")
+    ET.SubElement(svg, "title").text = _xml(p.title or "Influence graph")
     defs = ET.SubElement(svg, "defs")
     for name, color in (("arrow", NEUTRAL_EDGE), ("arrow-adv", ADVERSARIAL["color"])):
         marker = ET.SubElement(defs, "marker", id=name, viewBox="0 0 10 10", refX="10",
@@ -333,14 +312,20 @@ def snapshot_svg(payload: dict[str, Any]) -> str:
         ET.SubElement(marker, "path", d="M0,0 L10,5 L0,10 z", fill=color)
     ET.SubElement(svg, "rect", x=str(min_x), y=str(min_y), width=str(width),
                   height=str(height), fill="#ffffff")
-    pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    return svg, (min_x, min_y, width, height)
+
+
+def _svg_edges(svg: ET.Element, p: SnapshotPayload, leg: dict[str, Any]) -> None:
+    """Draw each edge between its nodes' rims, with its predicate as title and label."""
+    r = NODE_RADIUS
+    pos = {n.id: (n.x, n.y) for n in p.nodes}
     edges_g = ET.SubElement(svg, "g", {"class": "edges", "font-family": "sans-serif",
                                        "font-size": "11"})
-    for e in payload["edges"]:
-        if e["source"] not in pos or e["target"] not in pos:
+    for e in p.edges:
+        if e.source not in pos or e.target not in pos:
             continue
-        (x1, y1), (x2, y2) = pos[e["source"]], pos[e["target"]]
-        style = edge_style(e["predicate"], leg)
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        style = edge_style(e.predicate, leg)
         d = math.hypot(x2 - x1, y2 - y1) or 1.0
         ux, uy = (x2 - x1) / d, (y2 - y1) / d
         attrs = {"x1": f"{x1 + ux * r:.1f}", "y1": f"{y1 + uy * r:.1f}",
@@ -351,23 +336,39 @@ def snapshot_svg(payload: dict[str, Any]) -> str:
         if style["arrows"]:
             attrs["marker-end"] = "url(#arrow-adv)" if style["adversarial"] else "url(#arrow)"
         line = ET.SubElement(edges_g, "line", attrs)
-        ET.SubElement(line, "title").text = _xml(e["predicate"])
+        ET.SubElement(line, "title").text = _xml(e.predicate)
         label = ET.SubElement(edges_g, "text", x=f"{(x1 + x2) / 2:.1f}",
                               y=f"{(y1 + y2) / 2 - 3:.1f}", fill=style["color"])
         label.set("text-anchor", "middle")
-        label.text = _xml(e["predicate"])
+        label.text = _xml(e.predicate)
+
+
+def _svg_nodes(svg: ET.Element, p: SnapshotPayload, leg: dict[str, Any]) -> None:
+    """Draw each node in its type's shape and colour, named below."""
+    r = NODE_RADIUS
     nodes_g = ET.SubElement(svg, "g", {"class": "nodes", "font-family": "sans-serif",
                                        "font-size": "13"})
-    for n in nodes:
-        style = node_style(n["type"], leg)
+    for n in p.nodes:
+        style = node_style(n.type, leg)
         group = ET.SubElement(nodes_g, "g")
-        ET.SubElement(group, "title").text = _xml(f"{n['name']} ({n['type']})")
-        _shape(group, style["shape"], n["x"], n["y"], r, style["color"])
-        text = ET.SubElement(group, "text", x=str(n["x"]), y=str(n["y"] + r + 14),
-                             fill="#222")
+        ET.SubElement(group, "title").text = _xml(f"{n.name} ({n.type})")
+        _shape(group, style["shape"], n.x, n.y, r, style["color"])
+        text = ET.SubElement(group, "text", x=str(n.x), y=str(n.y + r + 14), fill="#222")
         text.set("text-anchor", "middle")
-        text.text = _xml(n["name"])
-    credit = " · ".join(x for x in (payload.get("credit"), payload.get("data_date")) if x)
+        text.text = _xml(n.name)
+
+
+def snapshot_svg(payload: SnapshotPayload | dict[str, Any]) -> str:
+    """Return a static SVG drawing of a snapshot payload at its frozen positions.
+
+    Built with ElementTree, so every name and label is escaped XML text.
+    """
+    p = SnapshotPayload.read(payload)
+    leg = p.legend_or_empty()
+    svg, (min_x, min_y, _width, height) = _svg_canvas(p)
+    _svg_edges(svg, p, leg)
+    _svg_nodes(svg, p, leg)
+    credit = " · ".join(x for x in (p.credit, p.data_date) if x)
     if credit:
         foot = ET.SubElement(svg, "text", x=str(min_x + 10), y=str(min_y + height - 12),
                              fill="#555")

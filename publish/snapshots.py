@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,12 +20,19 @@ from graph.lookup import resolve_entity
 from graph.model import Entity, Relation, RelationFilter, Snapshot
 from graph.store import GraphStore
 from graph.traversal import find_paths, neighbors
+from publish import csp
 from publish.embeds import describe, png_size
+from publish.payload import (
+    PayloadEdge,
+    PayloadNode,
+    PayloadPath,
+    PayloadQuery,
+    SnapshotPayload,
+)
 from publish.render import (
     edge_style,
     evidence_dict,
     evidence_text,
-    inline_page_csp,
     layout,
     legend,
     node_style,
@@ -34,7 +42,6 @@ from publish.render import (
     vis_network_js,
 )
 
-PAYLOAD_VERSION = 1
 MAX_FOCUS = 20
 MAX_PATH_QUERIES = 10
 MAX_NODES = 300
@@ -56,44 +63,87 @@ def _date(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+@dataclass
+class _Selection:
+    """What a snapshot's query selects from the store, before it is laid out."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: dict[str, Relation] = field(default_factory=dict)
+    focus_ids: list[str] = field(default_factory=list)
+    paths: list[PayloadPath] = field(default_factory=list)
+    hop_evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _check_query(focus: Sequence[str], hops: int, paths: Sequence[tuple[str, str]]) -> None:
+    """Return None for a query a snapshot can take; raise InputError saying why not."""
+    if not focus and not paths:
+        raise InputError("a snapshot needs at least one focus entity or one path")
+    if len(focus) > MAX_FOCUS or len(paths) > MAX_PATH_QUERIES:
+        raise InputError(f"a snapshot takes at most {MAX_FOCUS} focus entities and "
+                         f"{MAX_PATH_QUERIES} paths")
+    if not 0 <= hops <= MAX_HOPS:
+        raise InputError(f"hops must be between 0 and {MAX_HOPS}, not {hops}")
+
+
+def _add_focus(store: GraphStore, focus: Sequence[str], hops: int, flt: RelationFilter,
+               sel: _Selection) -> None:
+    """Add each focus entity and its ``hops`` neighbourhood to ``sel``."""
+    for ref in focus:
+        center = resolve_entity(store, ref)
+        sel.focus_ids.append(center.id)
+        sel.entities.setdefault(center.id, center)
+        if hops:
+            sub = neighbors(store, center.id, hops, flt, MAX_NODES)
+            for e in sub.entities:
+                sel.entities.setdefault(e.id, e)
+            for r in sub.relations:
+                sel.relations.setdefault(r.id, r)
+
+
 def _add_path_pairs(store: GraphStore, pairs: Sequence[tuple[str, str]], flt: RelationFilter,
-                    k: int, max_hops: int, mode: str, entities: dict[str, Entity],
-                    relations: dict[str, Relation], hop_evidence: dict[str, list[dict]]
-                    ) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+                    k: int, max_hops: int, mode: str, sel: _Selection) -> None:
+    """Add the best ``k`` paths of each pair, their entities, relations and hop evidence."""
     for source, target in pairs:
         src = resolve_entity(store, source)
         dst = resolve_entity(store, target)
-        entities.setdefault(src.id, src)
-        entities.setdefault(dst.id, dst)
+        sel.entities.setdefault(src.id, src)
+        sel.entities.setdefault(dst.id, dst)
         for path in find_paths(store, src.id, dst.id, k, max_hops, mode, flt):
             for hop in path.hops:
-                relations.setdefault(hop.relation.id, hop.relation)
+                sel.relations.setdefault(hop.relation.id, hop.relation)
                 if hop.evidence is not None:
-                    hop_evidence.setdefault(hop.relation.id, []).append(
+                    sel.hop_evidence.setdefault(hop.relation.id, []).append(
                         evidence_dict(hop.evidence))
-            missing = [n for n in path.nodes if n not in entities]
+            missing = [n for n in path.nodes if n not in sel.entities]
             for e in store.get_entities(missing):
-                entities[e.id] = e
-            found.append({"source": src.id, "target": dst.id, "nodes": list(path.nodes),
-                          "relations": [h.relation.id for h in path.hops],
-                          "directions": [h.direction for h in path.hops],
-                          "score": round(float(path.score), 6)})
-    return found
+                sel.entities[e.id] = e
+            sel.paths.append(PayloadPath(
+                source=src.id, target=dst.id, nodes=list(path.nodes),
+                relations=[h.relation.id for h in path.hops],
+                directions=[h.direction for h in path.hops], score=round(float(path.score), 6)))
 
 
-def _edge(store: GraphStore, r: Relation, extra: list[dict[str, Any]]) -> dict[str, Any]:
+def _edge(store: GraphStore, r: Relation, extra: list[dict[str, Any]]) -> PayloadEdge:
     shown = shown_evidence(store, r.id)
     for ev in extra:
         if ev not in shown:
             shown.insert(0, ev)
-    edge = {"id": r.id, "source": r.subject, "target": r.object, "predicate": r.predicate,
-            "confidence": round(r.confidence, 4), "status": r.status,
-            "first_seen": _date(r.first_seen), "last_seen": _date(r.last_seen),
-            "evidence_count": r.evidence_count, "evidence": shown}
-    if r.review == "confirmed":  # only then: payloads of unreviewed graphs keep their ids
-        edge["confirmed"] = True
-    return edge
+    # confirmed only when an editor confirmed it: payloads of unreviewed graphs keep their ids
+    return PayloadEdge(id=r.id, source=r.subject, target=r.object, predicate=r.predicate,
+                       confidence=round(r.confidence, 4), status=r.status,
+                       first_seen=_date(r.first_seen), last_seen=_date(r.last_seen),
+                       evidence_count=r.evidence_count, evidence=shown,
+                       confirmed=r.review == "confirmed")
+
+
+def _nodes(sel: _Selection, rels: Sequence[Relation],
+           positions: dict[str, tuple[float, float]] | None) -> list[PayloadNode]:
+    """Return the selected entities at their positions (given, else laid out)."""
+    node_ids = sorted(sel.entities)
+    pos = layout(node_ids, [(r.subject, r.object) for r in rels], positions)
+    return [PayloadNode(id=i, name=sel.entities[i].name, type=sel.entities[i].type,
+                        aliases=list(sel.entities[i].aliases), x=pos[i][0], y=pos[i][1],
+                        focus=i in sel.focus_ids) for i in node_ids]
 
 
 def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
@@ -102,8 +152,9 @@ def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
                   max_hops: int = 4, mode: str = "influence",
                   positions: dict[str, tuple[float, float]] | None = None,
                   today: dt.date | None = None) -> dict[str, Any]:
-    """Return the frozen payload of a snapshot: nodes (with positions), edges with the
-    evidence shown, the paths found, the legend, the query and the data date.
+    """Return the frozen payload of a snapshot (``SnapshotPayload.frozen()``): nodes (with
+    positions), edges with the evidence shown, the paths found, the legend, the query and
+    the data date.
 
     ``focus`` are entity refs (ids, names, aliases) whose ``hops`` neighbourhood is taken
     (``hops`` 0: the entities alone); ``paths`` are (source, target) refs whose best ``k``
@@ -111,79 +162,51 @@ def build_payload(store: GraphStore, focus: Sequence[str], hops: int = 1,
     Ambiguous for an unknown entity.
     """
     flt = flt or RelationFilter()
-    if not focus and not paths:
-        raise InputError("a snapshot needs at least one focus entity or one path")
-    if len(focus) > MAX_FOCUS or len(paths) > MAX_PATH_QUERIES:
-        raise InputError(f"a snapshot takes at most {MAX_FOCUS} focus entities and "
-                         f"{MAX_PATH_QUERIES} paths")
-    if not 0 <= hops <= MAX_HOPS:
-        raise InputError(f"hops must be between 0 and {MAX_HOPS}, not {hops}")
-    entities: dict[str, Entity] = {}
-    relations: dict[str, Relation] = {}
-    focus_ids: list[str] = []
-    for ref in focus:
-        center = resolve_entity(store, ref)
-        focus_ids.append(center.id)
-        entities.setdefault(center.id, center)
-        if hops:
-            sub = neighbors(store, center.id, hops, flt, MAX_NODES)
-            for e in sub.entities:
-                entities.setdefault(e.id, e)
-            for r in sub.relations:
-                relations.setdefault(r.id, r)
-    hop_evidence: dict[str, list[dict]] = {}
-    found = _add_path_pairs(store, paths, flt, k, max_hops, mode, entities, relations,
-                            hop_evidence)
-    if len(entities) > MAX_NODES:
-        raise InputError(f"the selection has {len(entities)} entities, over the limit of "
+    _check_query(focus, hops, paths)
+    sel = _Selection()
+    _add_focus(store, focus, hops, flt, sel)
+    _add_path_pairs(store, paths, flt, k, max_hops, mode, sel)
+    if len(sel.entities) > MAX_NODES:
+        raise InputError(f"the selection has {len(sel.entities)} entities, over the limit of "
                          f"{MAX_NODES}: use fewer hops, focus entities or filters")
-    rels = sorted((r for r in relations.values()
-                   if r.subject in entities and r.object in entities), key=lambda r: r.id)
-    node_ids = sorted(entities)
-    pos = layout(node_ids, [(r.subject, r.object) for r in rels], positions)
-    nodes: list[dict[str, Any]] = [
-        {"id": i, "name": entities[i].name, "type": entities[i].type,
-         "aliases": list(entities[i].aliases), "x": pos[i][0], "y": pos[i][1],
-         "focus": i in focus_ids} for i in node_ids]
-    edges = [_edge(store, r, hop_evidence.get(r.id, [])) for r in rels]
-    latest = max((e["last_seen"] for e in edges if e["last_seen"]), default=None)
-    return {
-        "version": PAYLOAD_VERSION,
-        "title": title.strip() or _default_title(entities, focus_ids, found),
-        "caption": caption.strip(),
-        "credit": credit.strip(),
-        "data_date": (today or dt.datetime.now(dt.UTC).date()).isoformat(),
-        "latest_evidence": latest,
-        "query": {"focus": focus_ids, "hops": hops,
-                  "paths": [{"source": p[0], "target": p[1]} for p in paths],
-                  "k": k, "max_hops": max_hops, "mode": mode,
-                  "filters": flt.model_dump(mode="json")},
-        "nodes": nodes,
-        "edges": edges,
-        "paths": found,
-        "legend": legend({n["type"] for n in nodes}, {e["predicate"] for e in edges}),
-    }
+    rels = sorted((r for r in sel.relations.values()
+                   if r.subject in sel.entities and r.object in sel.entities), key=lambda r: r.id)
+    nodes = _nodes(sel, rels, positions)
+    edges = [_edge(store, r, sel.hop_evidence.get(r.id, [])) for r in rels]
+    query = PayloadQuery(focus=sel.focus_ids, hops=hops,
+                         paths=[{"source": p[0], "target": p[1]} for p in paths], k=k,
+                         max_hops=max_hops, mode=mode, filters=flt.model_dump(mode="json"))
+    return SnapshotPayload(
+        title=title.strip() or _default_title(sel), caption=caption.strip(),
+        credit=credit.strip(),
+        data_date=(today or dt.datetime.now(dt.UTC).date()).isoformat(),
+        latest_evidence=max((e.last_seen for e in edges if e.last_seen), default=None),
+        query=query, nodes=nodes, edges=edges, paths=sel.paths,
+        legend=legend({n.type for n in nodes}, {e.predicate for e in edges}),
+    ).frozen()
 
 
-def _default_title(entities: dict[str, Entity], focus_ids: list[str],
-                   found: list[dict[str, Any]]) -> str:
-    if focus_ids:
-        return "Influence network of " + ", ".join(entities[i].name for i in focus_ids[:3])
-    if found:
-        return f"How {entities[found[0]['source']].name} reaches " \
-               f"{entities[found[0]['target']].name}"
+def _default_title(sel: _Selection) -> str:
+    if sel.focus_ids:
+        return "Influence network of " + ", ".join(sel.entities[i].name
+                                                   for i in sel.focus_ids[:3])
+    if sel.paths:
+        return f"How {sel.entities[sel.paths[0].source].name} reaches " \
+               f"{sel.entities[sel.paths[0].target].name}"
     return "Influence graph"
 
 
-def make_snapshot(store: GraphStore, payload: dict[str, Any]) -> Snapshot:
+def make_snapshot(store: GraphStore, payload: SnapshotPayload | dict[str, Any]) -> Snapshot:
     """Store a payload as a snapshot (once: the same payload keeps its first record) and
-    return the stored snapshot."""
-    sid = snapshot_id(payload)
+    return the stored snapshot. Raises pydantic's ValidationError for a malformed payload."""
+    typed = SnapshotPayload.read(payload)
+    frozen = typed.frozen()
+    sid = snapshot_id(frozen)
     existing = store.get_snapshot(sid)
     if existing is not None:
         return existing
     snap = Snapshot(id=sid, created=dt.datetime.now(dt.UTC).isoformat(
-        timespec="seconds"), title=str(payload.get("title", "")), payload=payload)
+        timespec="seconds"), title=typed.title, payload=frozen)
     store.put_snapshot(snap)
     return store.get_snapshot(sid) or snap
 
@@ -227,66 +250,72 @@ def load_snapshot(store: GraphStore, sid: str) -> Snapshot:
     return snap
 
 
-def rejected_since(store: GraphStore, payload: dict[str, Any]) -> list[str]:
+def rejected_since(store: GraphStore, payload: SnapshotPayload | dict[str, Any]) -> list[str]:
     """Return the ids of the relations of a snapshot that an editor rejected since."""
-    ids = [e["id"] for e in payload.get("edges", [])]
+    ids = [e.id for e in SnapshotPayload.read(payload).edges]
     return [r.id for r in store.get_relations(ids) if r.status == "rejected"]
 
 
-def current_payload(store: GraphStore, payload: dict[str, Any]) -> dict[str, Any]:
+def current_payload(store: GraphStore, payload: SnapshotPayload | dict[str, Any]
+                    ) -> dict[str, Any]:
     """Return the payload the query of a snapshot gives on the graph as it is now (its
     title, caption and credit kept; rejected relations left out as in any new snapshot)."""
-    query = payload["query"]
+    p = SnapshotPayload.read(payload)
+    q = p.query
     return build_payload(
-        store, query["focus"], query["hops"],
-        [(p["source"], p["target"]) for p in query.get("paths", [])],
-        RelationFilter.model_validate(query.get("filters") or {}), payload.get("title", ""),
-        payload.get("caption", ""), payload.get("credit", ""), query.get("k", 3),
-        query.get("max_hops", 4), query.get("mode", "influence"),
-        {n["id"]: (n["x"], n["y"]) for n in payload.get("nodes", [])})
+        store, q.focus, q.hops, [(pair["source"], pair["target"]) for pair in q.paths],
+        RelationFilter.model_validate(q.filters), p.title, p.caption, p.credit, q.k,
+        q.max_hops, q.mode, {n.id: (n.x, n.y) for n in p.nodes})
 
 
 # ---------------------------------------------------------------- pages
 
 
-def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
-                                                     dict[str, Any]]:
-    """Return (numbered relations, paths hop by hop, vis data) of a snapshot payload.
-
-    Relations on a path come first, in path order; the rest by names.
-    """
-    leg = payload.get("legend") or {"types": {}, "predicates": {}}
-    names = {n["id"]: n["name"] for n in payload["nodes"]}
-    edges = {e["id"]: e for e in payload["edges"]}
+def _numbered_relations(p: SnapshotPayload, leg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the edges numbered as the page lists them, with their ends' names: those on
+    a path first, in path order; the rest by names."""
+    names = {n.id: n.name for n in p.nodes}
+    edges = {e.id: e for e in p.edges}
     order: list[str] = []
-    for path in payload.get("paths", []):
-        order += [r for r in path["relations"] if r in edges and r not in order]
+    for path in p.paths:
+        order += [r for r in path.relations if r in edges and r not in order]
     rest = sorted((e for e in edges if e not in order),
-                  key=lambda i: (names.get(edges[i]["source"], ""), edges[i]["predicate"],
-                                 names.get(edges[i]["target"], "")))
-    numbers: dict[str, int] = {}
+                  key=lambda i: (names.get(edges[i].source, ""), edges[i].predicate,
+                                 names.get(edges[i].target, "")))
     relations = []
     for i, rid in enumerate(order + rest, 1):
         e = edges[rid]
-        numbers[rid] = i
-        label = (leg["predicates"].get(e["predicate"]) or {}).get("label") or e["predicate"]
-        relations.append({**e, "number": i, "source_name": names.get(e["source"], e["source"]),
-                          "target_name": names.get(e["target"], e["target"]),
+        label = (leg["predicates"].get(e.predicate) or {}).get("label") or e.predicate
+        relations.append({**e.model_dump(mode="json"), "number": i,
+                          "source_name": names.get(e.source, e.source),
+                          "target_name": names.get(e.target, e.target),
                           "predicate_label": label,
-                          "adversarial": edge_style(e["predicate"], leg)["adversarial"]})
+                          "adversarial": edge_style(e.predicate, leg)["adversarial"]})
+    return relations
+
+
+def _path_hops(p: SnapshotPayload, relations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return each path of the snapshot hop by hop, with the number of each hop's relation."""
+    names = {n.id: n.name for n in p.nodes}
+    numbers = {r["id"]: r["number"] for r in relations}
+    predicates = {e.id: e.predicate for e in p.edges}
     paths = []
-    for path in payload.get("paths", []):
-        hops = []
-        for a, b, rid, direction in zip(path["nodes"], path["nodes"][1:], path["relations"],
-                                        path["directions"], strict=False):
-            hops.append({"from_name": names.get(a, a), "to_name": names.get(b, b),
-                         "predicate": edges[rid]["predicate"] if rid in edges else "",
-                         "direction": direction, "number": numbers.get(rid)})
-        paths.append({"hops": hops, "score": path.get("score")})
-    vis_nodes = [{"id": n["id"], "label": n["name"], "x": n["x"], "y": n["y"],
-                  "group": n["type"], "title": f"{n['name']}\n{n['type']}",
-                  "borderWidth": 3 if n.get("focus") else 1, **node_style(n["type"], leg)}
-                 for n in payload["nodes"]]
+    for path in p.paths:
+        hops = [{"from_name": names.get(a, a), "to_name": names.get(b, b),
+                 "predicate": predicates.get(rid, ""), "direction": direction,
+                 "number": numbers.get(rid)}
+                for a, b, rid, direction in zip(path.nodes, path.nodes[1:], path.relations,
+                                                path.directions, strict=False)]
+        paths.append({"hops": hops, "score": path.score})
+    return paths
+
+
+def _vis_data(p: SnapshotPayload, relations: list[dict[str, Any]],
+              leg: dict[str, Any]) -> dict[str, Any]:
+    """Return the vis-network data of the snapshot: frozen positions, no physics."""
+    vis_nodes = [{"id": n.id, "label": n.name, "x": n.x, "y": n.y, "group": n.type,
+                  "title": f"{n.name}\n{n.type}", "borderWidth": 3 if n.focus else 1,
+                  **node_style(n.type, leg)} for n in p.nodes]
     vis_edges = []
     for r in relations:
         style = edge_style(r["predicate"], leg)
@@ -297,9 +326,20 @@ def snapshot_view(payload: dict[str, Any]) -> tuple[list[dict[str, Any]], list[d
                           "label": r["predicate"], "title": tip, "color": style["color"],
                           "dashes": style["dashes"], "arrows": style["arrows"],
                           "width": 3 if r.get("confirmed") else 1})
-    data = {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
+    return {"nodes": vis_nodes, "edges": vis_edges, "fit": True,
             "options": {"physics": {"enabled": False}}}
-    return relations, paths, data
+
+
+def snapshot_view(payload: SnapshotPayload | dict[str, Any]
+                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Return (numbered relations, paths hop by hop, vis data) of a snapshot payload.
+
+    Relations on a path come first, in path order; the rest by names.
+    """
+    p = SnapshotPayload.read(payload)
+    leg = p.legend_or_empty()
+    relations = _numbered_relations(p, leg)
+    return relations, _path_hops(p, relations), _vis_data(p, relations, leg)
 
 
 THEMES = ("light", "dark", "auto")
@@ -321,15 +361,16 @@ def snapshot_page(sid: str, payload: dict[str, Any], base: str = "", theme: str 
     """
     if theme not in THEMES:
         raise InputError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
-    relations, paths, data = snapshot_view(payload)
+    p = SnapshotPayload.read(payload)
+    relations, paths, data = snapshot_view(p)
     later = set(rejected)
     for r in relations:
         r["rejected_later"] = r["id"] in later
     scripts = [static_text("graph.js")] if static else [vis_network_js(), static_text("graph.js")]
-    csp = inline_page_csp(scripts, frameable=True)
+    policy = csp.inline_page(scripts, frameable=True)
     page_url = f"{base}/s/{sid}"
     html = templates().get_template("snapshot.html").render(
-        id=sid, p=payload, relations=relations, paths=paths, data=data, live=live,
+        id=sid, p=p, relations=relations, paths=paths, data=data, live=live,
         rejected=[r["number"] for r in relations if r["rejected_later"]],
         current_url=f"{sid}/current",
         svg_url=f"{sid}.svg", json_url=f"{sid}.json", csv_url=f"{sid}.csv",
@@ -339,4 +380,4 @@ def snapshot_page(sid: str, payload: dict[str, Any], base: str = "", theme: str 
         description=describe(payload), theme=theme, plain=plain, static=static,
         successor=successor, replaces=payload.get("replaces"),
         css=static_text("graph.css"), scripts=scripts)
-    return html, csp
+    return html, policy

@@ -507,6 +507,13 @@ def _wait_view(page: Any, view: str) -> None:
         f"'{view}' && g.dataset.stable === 'true'; }}")
 
 
+def _emit_click(page: Any, node_id: str) -> None:
+    """Click a node of the explorer by its click event (a mouse click on a loaded machine
+    can outlast vis-network's tap time and count as a press)."""
+    page.evaluate("id => { window.explorer.network.emit('click', {nodes: [id], edges: [], "
+                  "pointer: {DOM: {x: 0, y: 0}}}); return true; }", node_id)
+
+
 def _labels(page: Any) -> list[str]:
     return sorted(page.evaluate("window.explorer.nodes.get().map(n => n.label)"))
 
@@ -541,7 +548,7 @@ def test_explorer_view_lives_in_the_url(server: str, page: Any) -> None:
     page.locator("#suggestions li", has_text="Informer").first.click()
     page.wait_for_function("() => location.search === '?focus=informer'")
     _wait_stable(page)
-    _click_node(page, "sputnik-serbia")
+    _emit_click(page, "sputnik-serbia")
     page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
     page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
     expanded = _labels(page)
@@ -594,10 +601,7 @@ def test_hub_neighbourhood_draws_grouped_fitted_and_expandable(hub_server: str,
     assert page.evaluate(inside), "the view is not fitted to the graph"
     group = page.evaluate("window.explorer.nodes.get().find(n => n.label === "
                           "'300 organizations it funds').id")
-    # the click event itself: a mouse click on a loaded machine can outlast vis-network's
-    # tap time and count as a press
-    page.evaluate("id => { window.explorer.network.emit('click', {nodes: [id], edges: [], "
-                  "pointer: {DOM: {x: 0, y: 0}}}); return true; }", group)
+    _emit_click(page, group)
     page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 332")
     _wait_stable(page)
     assert "Grantee 0299" in _labels(page)

@@ -16,7 +16,8 @@ from api.settings import Settings
 from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
 from graph.store import GraphStore
-from publish.render import ADVERSARIAL, layout, safe_url, script_hash, snapshot_svg, visualize
+from publish.csp import script_hash
+from publish.render import ADVERSARIAL, layout, safe_url, snapshot_svg, visualize
 from publish.snapshots import build_payload
 from tests.test_snapshots import (
     DOC_A,

@@ -203,7 +203,7 @@ def test_headers_let_snapshots_be_framed_but_not_the_explorer(client: TestClient
 def test_inline_scripts_match_the_csp_hashes(client: TestClient) -> None:
     import re
 
-    from publish.render import script_hash
+    from publish.csp import script_hash
 
     out = _post(client, {"focus": ["Serbia"]})
     page = client.get(f"/s/{out['id']}")

@@ -11,7 +11,8 @@ from starlette.datastructures import UploadFile
 
 from api.deps import SettingsDep, StoreDep, require_read, require_write
 from api.schemas import DeletedOut, DocumentIn, DocumentOut, IngestOut, error_responses
-from core.errors import InputError, NotFound, TooLarge, UnsupportedMediaType
+from core.errors import InputError, NotFound, UnsupportedMediaType
+from core.limits import check_size
 from service.ingest import ingest_document, ingest_file
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
@@ -37,14 +38,13 @@ UPLOAD_BODY = {
 async def read_limited(request: Request, limit: int) -> bytes:
     """Return the request body, raising TooLarge as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise TooLarge(f"request body of {declared} bytes is over the limit of {limit} bytes")
+    if declared and declared.isdigit():
+        check_size("request body", int(declared), limit)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"request body is over the limit of {limit} bytes")
+        check_size("request body", size, limit, whole=False)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -95,8 +95,7 @@ async def post_document(request: Request, store: StoreDep, settings: SettingsDep
     if not isinstance(upload, UploadFile):
         raise InputError("multipart body needs a `file` part")
     data = await upload.read()
-    if len(data) > limit:
-        raise TooLarge(f"{upload.filename}: over the limit of {limit} bytes")
+    check_size(upload.filename or "upload", len(data), limit)
     meta = {k: form.get(k) for k in ("title", "date", "source", "url")}
     try:
         fields = DocumentIn.model_validate({k: v for k, v in meta.items() if isinstance(v, str)})

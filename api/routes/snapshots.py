@@ -15,7 +15,9 @@ from pydantic import BaseModel
 from api.deps import StoreDep, require_read, require_write
 from api.schemas import error_responses
 from core.errors import InputError, NotFound
+from publish import csp
 from publish.embeds import PNG_SCALES, embed_snippet, oembed, relations_csv, snapshot_png
+from publish.payload import SnapshotPayload
 from publish.render import snapshot_svg
 from publish.snapshots import canonical_json, current_payload, rejected_since, snapshot_page
 from service import snapshots as snapshot_service
@@ -93,27 +95,21 @@ def list_snapshots(store: StoreDep, request: Request,
         for s in snapshot_service.list_snapshots(store, limit)])
 
 
-def _headers(csp: str | None = None) -> dict[str, str]:
-    headers = {"Cache-Control": IMMUTABLE}
-    if csp:
-        headers["Content-Security-Policy"] = csp
-    return headers
-
-
-#: Snapshots are published for embedding: any site may frame them; they run no script.
-FRAMEABLE_NO_SCRIPT = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-                       "frame-src 'self'; base-uri 'none'; frame-ancestors *")
+def _headers(policy: str) -> dict[str, str]:
+    return {"Cache-Control": IMMUTABLE, "Content-Security-Policy": policy}
 
 
 @router.get("/s/{sid}.json", summary="The frozen data of a snapshot",
             responses=error_responses(404))
 def snapshot_json(store: StoreDep, sid: SidParam) -> Response:
-    """Return the snapshot record: id, created, title and the frozen payload."""
+    """Return the snapshot record: id, created, title and the frozen payload (checked
+    against ``SnapshotPayload``, served as stored: its bytes are what the id hashes)."""
     snap = get_snapshot(store, sid)
+    SnapshotPayload.read(snap.payload)
     body = canonical_json({"id": snap.id, "created": snap.created, "title": snap.title,
                            "payload": snap.payload})
     return Response(body, media_type="application/json",
-                    headers={**_headers(FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*"})
+                    headers={**_headers(csp.FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*"})
 
 
 @router.get("/s/{sid}.svg", summary="A static drawing of a snapshot",
@@ -122,7 +118,7 @@ def snapshot_drawing(store: StoreDep, sid: SidParam) -> Response:
     """Return the SVG drawing of a snapshot, laid out on the server."""
     snap = get_snapshot(store, sid)
     return Response(snapshot_svg(snap.payload), media_type="image/svg+xml",
-                    headers=_headers(FRAMEABLE_NO_SCRIPT))
+                    headers=_headers(csp.FRAMEABLE_NO_SCRIPT))
 
 
 @router.get("/s/{sid}/embed", response_class=HTMLResponse,
@@ -131,7 +127,7 @@ def snapshot_embed(store: StoreDep, sid: SidParam, request: Request) -> HTMLResp
     """Return the responsive ``<iframe>`` snippet of a snapshot (paste it into an article)."""
     snap = get_snapshot(store, sid)
     url = f"{base_url(request)}/s/{snap.id}"
-    return HTMLResponse(embed_snippet(url, snap.title), headers=_headers(FRAMEABLE_NO_SCRIPT))
+    return HTMLResponse(embed_snippet(url, snap.title), headers=_headers(csp.FRAMEABLE_NO_SCRIPT))
 
 
 @router.get("/s/{sid}.csv", summary="The relations of a snapshot with their sources, as CSV",
@@ -140,7 +136,7 @@ def snapshot_csv(store: StoreDep, sid: SidParam) -> Response:
     """Return the CSV of a snapshot's relations, one row per source shown ("Get the data")."""
     snap = get_snapshot(store, sid)
     return Response(relations_csv(snap.payload), media_type="text/csv; charset=utf-8",
-                    headers={**_headers(FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*",
+                    headers={**_headers(csp.FRAMEABLE_NO_SCRIPT), "Access-Control-Allow-Origin": "*",
                              "Content-Disposition": f'attachment; filename="snapshot-{sid[:12]}.csv"'})
 
 
@@ -161,7 +157,7 @@ def snapshot_image(store: StoreDep, sid: SidParam,
             _PNGS[(snap.id, scale)] = png
             while len(_PNGS) > PNG_CACHE:
                 _PNGS.popitem(last=False)
-    return Response(png, media_type="image/png", headers=_headers(FRAMEABLE_NO_SCRIPT))
+    return Response(png, media_type="image/png", headers=_headers(csp.FRAMEABLE_NO_SCRIPT))
 
 
 #: The last PNGs drawn (a snapshot id shows the same forever; drawing one takes seconds).
