@@ -26,6 +26,7 @@ from service.review import (
 
 router = APIRouter(prefix="/api/review", tags=["review"])
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_OFFSET = 1_000_000_000  # SQLite integers stop at 2**63; no log is this long
 
 
 class JudgementIn(BaseModel):
@@ -96,7 +97,7 @@ def post_judgement(store: StoreDep, author: EditorDep, body: JudgementIn) -> Jud
             dependencies=[Depends(require_read)], responses=error_responses(401, 403))
 def get_judgements(store: StoreDep,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> JudgementsOut:
+                   offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JudgementsOut:
     """Return a page of the log."""
     return JudgementsOut(judgements=judgement_log(store, limit, offset))
 
