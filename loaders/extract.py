@@ -258,6 +258,9 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             status, attribution = modality(cand.trigger, cand.kind, index, resolver)
             if cand.subject.kind == "implicit" and cand.kind == "noun":
                 status = _stronger(status, _governor_status(cand.trigger, index, resolver))
+            elif cand.kind in {"role", "noun"} and cand.trigger.dep_ in {"attr", "oprd"}:
+                # "X is not the head of Y", "X might become chairman of Y": the copula speaks
+                status = _stronger(status, _governor_status(cand.trigger, index, resolver))
             if status == "asserted" and cand.subject.kind != "implicit" and \
                     cand.predicate in implicit_agent_predicates():
                 agents[cand.predicate] = s_key  # "OFAC designated X ... Y was designated"

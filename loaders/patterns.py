@@ -481,8 +481,11 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
     holders: list[Any] = []
     if token.dep_ == "compound" and token.head.i in index.by_token or token.dep_ == "appos":
         holders = [token.head]
-    elif token.dep_ == "attr" and token.head.lemma_ == "be":
-        holders = subjects(token.head)  # "X is the head of Y"; "X, who is the head of Y"
+    elif token.dep_ == "attr" and token.head.pos_ in {"AUX", "VERB"}:
+        holders = subjects(token.head)  # "X is the head of Y"; "X became chairman of Y"
+    elif token.dep_ == "oprd" and token.head.pos_ == "VERB":
+        # "the board named X chairman of Y"; "X was appointed director of Y"
+        holders = [c for c in token.head.children if c.dep_ == "dobj"] or subjects(token.head)
     elif token.dep_ == "nsubj" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ == "attr"]  # "Its chairman is X"
     elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":

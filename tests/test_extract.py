@@ -776,6 +776,30 @@ def test_a_former_role_keeps_the_relation(nlp: Any) -> None:
     assert ("Ivo Dren", "member_of", "Ministry of Finance of Ruritania") in got
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Ivo Dren became chairman of Velko Bank in 2011.", ("Ivo Dren", "leads", "Velko Bank")),
+    ("Ivo Dren was appointed director of the Orel Institute last year.",
+     ("Ivo Dren", "leads", "Orel Institute")),
+    ("Ivo Dren remains a member of the Sarn Council.", ("Ivo Dren", "member_of", "Sarn Council")),
+])
+def test_roles_after_a_copula_or_an_appointment(nlp: Any, text: str,
+                                                expected: tuple[str, str, str]) -> None:
+    assert expected in asserted(nlp, text)
+
+
+@pytest.mark.parametrize("text, status", [
+    ("Ivo Dren did not become chairman of Velko Bank.", "negated"),
+    ("Ivo Dren is not the head of the Orel Institute.", "negated"),
+    ("Ivo Dren might become chairman of Velko Bank.", "hypothetical"),
+    ("Ivo Dren was not appointed director of the Orel Institute.", "negated"),
+])
+def test_a_negated_or_hypothetical_copula_does_not_assert_the_role(nlp: Any, text: str,
+                                                                    status: str) -> None:
+    got = facts(nlp, text)
+    assert got and all(st == status for _, p, _, st in got if p == "leads")
+    assert not asserted(nlp, text)
+
+
 def test_related_lists_and_author_boxes_make_no_triples(tmp_path: Path) -> None:
     from loaders.chrome import strip_chrome
 
