@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import heapq
 import threading
-import weakref
 from typing import Any
 
 from graph.model import Document, Entity, Relation, RelationFilter, Stats
-from graph.rankings import rank
+from graph.rankings import rank, store_ref
 from graph.store import GraphStore
 
 MAX_ENTITIES = 200
@@ -29,13 +28,8 @@ def latest_documents(store: GraphStore, limit: int = 8) -> list[Document]:
                            key=lambda d: (d.published is None,
                                           -(d.published.toordinal() if d.published else 0),
                                           d.title, d.id))
-    try:
-        ref: Any = weakref.ref(store)
-    except TypeError:
-        def ref() -> GraphStore:  # stores without weakref support are kept alive
-            return store
     with _lock:
-        _latest[id(store)] = (ref, version, docs)
+        _latest[id(store)] = (store_ref(store), version, docs)
     return docs
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +92,16 @@ def _add(g: nx.Graph[str], u: str, v: str, weight: float) -> None:
         g.add_edge(u, v, weight=weight)
 
 
+def store_ref(store: GraphStore) -> Callable[[], GraphStore | None]:
+    """Return a callable giving the store back while it lives: a weak reference, so a cache
+    keyed by ``id(store)`` neither keeps a closed store alive nor serves another store that
+    took its id; stores without weakref support are kept alive."""
+    try:
+        return weakref.ref(store)
+    except TypeError:
+        return lambda: store
+
+
 def _graphs(store: GraphStore, flt: RelationFilter) -> _Graphs:
     """Return the cached graphs of this store, version and filter, building them if needed."""
     key = (id(store), store.version(), flt.model_dump_json())
@@ -101,13 +111,8 @@ def _graphs(store: GraphStore, flt: RelationFilter) -> _Graphs:
             _cache.move_to_end(key)
             return hit[1]
     built = _build(store, flt)
-    try:
-        ref: Any = weakref.ref(store)
-    except TypeError:
-        def ref() -> GraphStore:  # stores without weakref support are kept alive
-            return store
     with _lock:
-        _cache[key] = (ref, built)
+        _cache[key] = (store_ref(store), built)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return built

@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import escape
 
 from core.errors import InputError
+from publish.payload import SnapshotPayload
 from publish.render import snapshot_svg, svg_box
 
 #: The height (CSS pixels) of an embed before its page reports its own, or without script.
@@ -49,49 +50,49 @@ def embed_snippet(url: str, title: str, width: int | None = None,
             f'height:{int(height)}px;border:0" allowfullscreen></iframe>' + _RESIZER)
 
 
-def describe(payload: dict[str, Any]) -> str:
+def describe(payload: SnapshotPayload | dict[str, Any]) -> str:
     """Return one or two sentences saying what a snapshot shows: how many entities and
     relations, and its first path or its centre (the alt text and social description)."""
-    names = {n["id"]: n["name"] for n in payload.get("nodes", [])}
-    n_nodes, n_edges = len(payload.get("nodes", [])), len(payload.get("edges", []))
+    snap = SnapshotPayload.read(payload)
+    names = {n.id: n.name for n in snap.nodes}
+    n_nodes, n_edges = len(snap.nodes), len(snap.edges)
     counts = (f"{n_nodes} {'entity' if n_nodes == 1 else 'entities'} and {n_edges} "
               f"{'relation' if n_edges == 1 else 'relations'}")
-    edges = {e["id"]: e for e in payload.get("edges", [])}
-    paths = payload.get("paths") or []
-    if paths:
-        path = paths[0]
-        steps = [names.get(path["nodes"][0], "?")]
-        for rid, direction, node in zip(path["relations"], path["directions"],
-                                        path["nodes"][1:], strict=False):
-            pred = edges.get(rid, {}).get("predicate", "")
+    predicates = {e.id: e.predicate for e in snap.edges}
+    if snap.paths:
+        path = snap.paths[0]
+        steps = [names.get(path.nodes[0], "?")]
+        for rid, direction, node in zip(path.relations, path.directions, path.nodes[1:],
+                                        strict=False):
+            pred = predicates.get(rid, "")
             arrow = f"—{pred}→" if direction == "forward" else f"←{pred}—"
             steps.append(f"{arrow} {names.get(node, '?')}")
-        return (f"A graph of {counts} showing how {names.get(path['source'], '?')} reaches "
-                f"{names.get(path['target'], '?')}. Strongest path: {' '.join(steps)}.")
-    focus = [names[i] for i in payload.get("query", {}).get("focus", []) if i in names]
+        return (f"A graph of {counts} showing how {names.get(path.source, '?')} reaches "
+                f"{names.get(path.target, '?')}. Strongest path: {' '.join(steps)}.")
+    focus = [names[i] for i in snap.query.focus if i in names]
     if focus:
-        hops = payload.get("query", {}).get("hops", 1)
+        hops = snap.query.hops
         around = ", ".join(focus[:3]) + (f" and {len(focus) - 3} more" if len(focus) > 3 else "")
         return (f"A graph of {counts} around {around}, within {hops} "
                 f"{'hop' if hops == 1 else 'hops'}.")
     return f"A graph of {counts}."
 
 
-def relations_csv(payload: dict[str, Any]) -> str:
+def relations_csv(payload: SnapshotPayload | dict[str, Any]) -> str:
     """Return the CSV of a snapshot's relations, one row per source shown (a relation with
     no source shown has one row with empty source columns)."""
-    names = {n["id"]: n["name"] for n in payload.get("nodes", [])}
+    snap = SnapshotPayload.read(payload)
+    names = {n.id: n.name for n in snap.nodes}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["subject", "predicate", "object", "confidence", "status", "first_seen",
                      "last_seen", "evidence_count", "sentence", "document_title", "url",
                      "date", "evidence_status"])
-    for e in payload.get("edges", []):
-        head = [_cell(names.get(e["source"], e["source"])), e["predicate"],
-                _cell(names.get(e["target"], e["target"])), e.get("confidence"),
-                e.get("status"), e.get("first_seen") or "", e.get("last_seen") or "",
-                e.get("evidence_count", "")]
-        for ev in e.get("evidence") or [{}]:
+    for e in snap.edges:
+        head = [_cell(names.get(e.source, e.source)), e.predicate,
+                _cell(names.get(e.target, e.target)), e.confidence, e.status,
+                e.first_seen or "", e.last_seen or "", e.evidence_count]
+        for ev in e.evidence or [{}]:
             writer.writerow(head + [_cell(ev.get("sentence", "")),
                                     _cell(ev.get("document_title", "")), ev.get("url") or "",
                                     ev.get("date") or "", ev.get("status", "")])
@@ -104,13 +105,13 @@ def _cell(text: Any) -> str:
     return "'" + s if s[:1] in {"=", "+", "-", "@", "\t", "\r"} else s
 
 
-def png_size(payload: dict[str, Any], scale: int = 1) -> tuple[int, int]:
+def png_size(payload: SnapshotPayload | dict[str, Any], scale: int = 1) -> tuple[int, int]:
     """Return (width, height) in pixels of the PNG of a snapshot at ``scale``."""
     _x, _y, width, height = svg_box(payload)
     return math.ceil(width * scale), math.ceil(height * scale)
 
 
-def snapshot_png(payload: dict[str, Any], scale: int = 1) -> bytes:
+def snapshot_png(payload: SnapshotPayload | dict[str, Any], scale: int = 1) -> bytes:
     """Return the PNG of a snapshot's SVG drawing at ``scale`` (1 or 2), of ``png_size``.
 
     Raises InputError for another scale.
@@ -125,7 +126,8 @@ def snapshot_png(payload: dict[str, Any], scale: int = 1) -> bytes:
                             output_width=width, output_height=height, unsafe=False)
 
 
-def oembed(page_url: str, title: str, payload: dict[str, Any], provider_url: str,
+def oembed(page_url: str, title: str, payload: SnapshotPayload | dict[str, Any],
+           provider_url: str,
            maxwidth: int | None = None, maxheight: int | None = None) -> dict[str, Any]:
     """Return the oEmbed answer (type ``rich``) for the snapshot page at ``page_url``:
     the embed code sized within ``maxwidth`` x ``maxheight``, title, author (the credit),
@@ -144,6 +146,7 @@ def oembed(page_url: str, title: str, payload: dict[str, Any], provider_url: str
         "width": width, "height": height,
         "provider_name": "Influence Graph", "provider_url": provider_url + "/",
         "cache_age": 86400}
-    if payload.get("credit"):
-        answer["author_name"] = payload["credit"]
+    credit = SnapshotPayload.read(payload).credit
+    if credit:
+        answer["author_name"] = credit
     return {**answer, **(thumb or {})}

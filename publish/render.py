@@ -287,7 +287,7 @@ def _shape(parent: ET.Element, shape: str, x: float, y: float, r: float, color: 
 NODE_RADIUS = 12
 
 
-def svg_box(payload: SnapshotPayload | dict[str, Any]) -> tuple[int, int, int, int]:
+def svg_box(payload: SnapshotPayload | dict[str, Any]) -> tuple[float, float, float, float]:
     """Return (min x, min y, width, height) of the SVG drawing of a snapshot payload."""
     p = SnapshotPayload.read(payload)
     pad = 150

@@ -190,7 +190,8 @@ def test_embed_code_escapes_and_resizes(client: TestClient) -> None:
 
 
 def test_description_and_csv_of_a_centred_graph() -> None:
-    payload = {"nodes": [{"id": "a", "name": "=cmd|x"}, {"id": "b", "name": "B"}],
+    payload = {"nodes": [{"id": "a", "name": "=cmd|x", "type": "Person", "x": 0, "y": 0},
+                         {"id": "b", "name": "B", "type": "Country", "x": 100, "y": 0}],
                "edges": [{"id": "r", "source": "a", "target": "b", "predicate": "funds",
                           "confidence": 0.9, "status": "asserted", "evidence": []}],
                "query": {"focus": ["a"], "hops": 1}, "paths": []}

@@ -750,7 +750,7 @@
   });
 
   window.explorer = { network: network, nodes: nodes, edges: edges, state: state,
-                      choose: choose, showView: showView };
+                      choose: choose, showView: showView, api: api };
   counts();
   showView();
 })();

@@ -42,26 +42,8 @@
     out.className = isError ? "error" : "meta";
   }
 
-  function api(path, body) {
-    var init = { headers: { "Accept": "application/json", "X-API-Key": keyInput.value } };
-    if (body !== undefined) {
-      init.method = "POST";
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    return fetch(path, init).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok) {
-          var msg = data.detail || ("HTTP " + r.status);
-          if (typeof msg !== "string") { msg = JSON.stringify(msg); }
-          if (data.suggestions && data.suggestions.length) {
-            msg += " — did you mean: " + data.suggestions.join(", ") + "?";
-          }
-          throw new Error(msg);
-        }
-        return data;
-      });
-    });
+  function api(path, body) {  // the explorer's request helper (sends the key it holds)
+    return explorer.api(path, null, body);
   }
 
   // ------------------------------------------------------------ edge status
