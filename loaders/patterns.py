@@ -525,6 +525,9 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             # "a commander in North Darfur" holds no role of the place
             orgs.extend(o for o in pobjs(c) if c.lower_ != "in" or (
                 (m := index.by_token.get(o.i)) is None or m.type != "Country"))
+        elif c.dep_ == "poss" and c.pos_ == "PRON" and token.dep_ == "conj" and \
+                token.head.i in index.by_token:
+            orgs.append(token.head)  # "X and its director, Y": "its" is the conjoined X
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
     out = []

@@ -787,6 +787,12 @@ def test_roles_after_a_copula_or_an_appointment(nlp: Any, text: str,
     assert expected in asserted(nlp, text)
 
 
+def test_its_role_after_a_conjoined_name_belongs_to_that_name(nlp: Any) -> None:
+    got = asserted(nlp, "The ministry fined the Orel Institute and its then director, "
+                        "Ivo Dren, for fraud.")
+    assert ("Ivo Dren", "leads", "Orel Institute") in got
+
+
 @pytest.mark.parametrize("text, status", [
     ("Ivo Dren did not become chairman of Velko Bank.", "negated"),
     ("Ivo Dren is not the head of the Orel Institute.", "negated"),
