@@ -141,6 +141,10 @@ class NameIndex:
                     bounds = bounds[0], self._name_tail(bounds[1])
                     label = "ORG" if actor_for(self.onto, doc[slice(*bounds)].text) is None \
                         else label
+                while bounds is not None and bounds[1] - bounds[0] > 1 and \
+                        doc[bounds[1] - 1].is_lower and \
+                        doc[bounds[1] - 1].pos_ in {"ADP", "CCONJ", "DET"}:
+                    bounds = bounds[0], bounds[1] - 1  # "the X Movement of former president Y"
                 if bounds is not None and ent.label_ == "PERSON":
                     bounds = _untitled(doc, *bounds)
                 if bounds is not None:

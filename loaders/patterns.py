@@ -530,6 +530,9 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             orgs.append(token.head)  # "X and its director, Y": "its" is the conjoined X
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
+    if not orgs and token.dep_ == "compound" and token.head.dep_ == "pobj" and \
+            token.head.head.lower_ == "of" and token.head.head.head.i in index.by_token:
+        orgs.append(token.head.head.head)  # "the National Party of former President X"
     out = []
     person_only = get_ontology().predicate(predicate).domain == ("Person",)
     for holder in holders:

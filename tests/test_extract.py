@@ -787,6 +787,14 @@ def test_roles_after_a_copula_or_an_appointment(nlp: Any, text: str,
     assert expected in asserted(nlp, text)
 
 
+def test_a_titled_holder_after_of_leads_the_named_body(nlp: Any) -> None:
+    got = asserted(nlp, "Ruritania voted for the Green Dawn Movement of former president "
+                        "Ivo Dren in 2019.")
+    assert ("Ivo Dren", "leads", "Green Dawn Movement") in got
+    assert not asserted(nlp, "The wife of President Ivo Dren visited the Orel Institute.") & {
+        ("Ivo Dren", "leads", "Orel Institute")}
+
+
 def test_its_role_after_a_conjoined_name_belongs_to_that_name(nlp: Any) -> None:
     got = asserted(nlp, "The ministry fined the Orel Institute and its then director, "
                         "Ivo Dren, for fraud.")
