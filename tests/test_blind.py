@@ -1,9 +1,15 @@
-"""Extraction on blind documents: written and annotated after the rules were frozen, in
-styles the rules were not built on (a sanctions press release, an encyclopedia profile).
+"""Extraction on blind documents: written and annotated before any extraction output on
+them was seen, never tuned against: a miss here is fixed by a general rule or not at all.
 
-They are scored, never tuned against: a miss here is fixed by a general rule or not at
-all. The bar is the issue's bar for unseen documents (precision >= 0.6, F1 >= 0.5, no
-trap asserted); the numbers measured are in the README.
+Two sets, scored apart:
+- the first two blind documents (a sanctions press release, an encyclopedia profile), held
+  to the bar set when they were written (precision >= 0.6, F1 >= 0.5, no trap asserted);
+- the whole blind folder, with the twelve documents added for issue 18 (Treasury, ministry,
+  ambassador, wire and encyclopedia texts on other countries). Issue 18's target for unseen
+  text is precision >= 0.70, recall >= 0.45, F1 >= 0.55; it is NOT reached (measured
+  0.711 / 0.352 / 0.471, see README). This test guards the level reached (precision >= 0.65,
+  F1 >= 0.45, no trap) so that a change that loses blind facts fails; it is a floor, not the
+  target.
 """
 from __future__ import annotations
 
@@ -19,16 +25,22 @@ from loaders.source import SourceDocument
 from tests.test_heldout import SCORER, _scorer
 
 BLIND = Path(__file__).resolve().parent / "blind"
+FIRST_BLIND = ("pink-media-profile", "treasury-designation")
 
 pytestmark = pytest.mark.skipif(not SCORER.exists(),
                                 reason="shared/eval/score.py is not beside the checkout")
 
 
-def test_blind_documents_clear_the_bar_for_unseen_text(tmp_path: Path) -> None:
+def _score(tmp_path: Path, names: tuple[str, ...] | None = None
+           ) -> tuple[int, int, int, int]:
+    """Return (tp, fp, fn, traps) of extraction over the blind documents (``names`` only,
+    when given), scored by ../shared/eval/score.py."""
     score = _scorer()
     nlp = load_nlp()
     tp = fp = fn = traps = 0
     for gold_path in sorted((BLIND / "gold").glob("*.json")):
+        if names is not None and gold_path.stem not in names:
+            continue
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         sources = [s for s in iter_path(BLIND / "docs" / gold["doc"])
                    if isinstance(s, SourceDocument)]
@@ -40,8 +52,25 @@ def test_blind_documents_clear_the_bar_for_unseen_text(tmp_path: Path) -> None:
         result = score.score_doc(gold, score.load_predictions(pred))
         tp, fp, fn = tp + result["tp"], fp + result["fp"], fn + result["fn"]
         traps += result["traps"]
+    return tp, fp, fn, traps
+
+
+def _figures(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return precision, recall, 2 * precision * recall / max(1e-9, precision + recall)
+
+
+def test_blind_documents_clear_the_bar_for_unseen_text(tmp_path: Path) -> None:
+    tp, fp, fn, traps = _score(tmp_path, FIRST_BLIND)
+    precision, recall, f1 = _figures(tp, fp, fn)
     assert tp + fn >= 14, "the blind set lost its gold"
     assert precision >= 0.6 and f1 >= 0.5, (precision, recall, f1)
+    assert traps == 0
+
+
+def test_whole_blind_folder_keeps_the_level_reached(tmp_path: Path) -> None:
+    tp, fp, fn, traps = _score(tmp_path)
+    precision, recall, f1 = _figures(tp, fp, fn)
+    assert tp + fn >= 14 + 77, "the blind set lost its gold"
+    assert precision >= 0.65 and f1 >= 0.45, (precision, recall, f1)
     assert traps == 0
