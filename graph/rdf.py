@@ -22,6 +22,7 @@ Vocabulary written for each kind of node (``ig:`` is the ontology namespace):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,11 +211,39 @@ def rdf_format(name: str, content_type: str | None = None) -> str | None:
     return fmt
 
 
+def refuse_remote_contexts(data: bytes, name: str) -> None:
+    """Return None when the JSON-LD ``data`` names no remote context (a string ``@context``
+    or ``@import``), which rdflib would fetch from the network while reading the file.
+
+    Raises InputError naming ``name``: a file must carry its context inline. JSON that does
+    not parse is left to rdflib, which reports its own error.
+    """
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                refs = value if isinstance(value, list) else [value]
+                if key in ("@context", "@import") and any(isinstance(v, str) for v in refs):
+                    raise InputError(f"{name}: refused: its JSON-LD names a remote context "
+                                     f"({next(v for v in refs if isinstance(v, str))!r}), "
+                                     "which is never fetched; put the context inline")
+                stack.append(value)
+
+
 def _read_graph(data: bytes, name: str, fmt: str) -> Any:
     import rdflib
 
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
         refuse_entity_declarations(data, name)
+    if fmt == "json-ld":
+        refuse_remote_contexts(data, name)
     g = rdflib.Graph()
     try:
         g.parse(data=data, format=fmt, publicID=f"file:///{quote(Path(name).name)}")

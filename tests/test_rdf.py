@@ -2,6 +2,8 @@
 files are InputErrors naming the file."""
 from __future__ import annotations
 
+import http.server
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -144,3 +146,40 @@ def test_bad_rdf_is_an_input_error_naming_the_file(tmp_path: Path, body: str,
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         list(rdf_to_documents(str(tmp_path / "absent.ttl")))
+
+
+@pytest.mark.parametrize("context", [
+    '"http://127.0.0.1:{port}/ctx.jsonld"',
+    '["http://127.0.0.1:{port}/ctx.jsonld", {{"ig": "https://example.org/"}}]',
+    '{{"@import": "http://127.0.0.1:{port}/ctx.jsonld"}}',
+])
+def test_json_ld_with_a_remote_context_is_refused_without_fetching_it(
+        tmp_path: Path, context: str) -> None:
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            hits.append(self.path)
+            body = b'{"@context": {"name": "http://schema.org/name"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        path = tmp_path / "remote.jsonld"
+        ctx = context.format(port=server.server_address[1])
+        path.write_text('{"@context": ' + ctx + ', "@id": "http://example.org/x", '
+                        '"name": "X"}', encoding="utf-8")
+        with pytest.raises(InputError, match="remote.jsonld: refused: .*remote context"):
+            list(rdf_to_documents(str(path)))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
