@@ -750,7 +750,7 @@
   });
 
   window.explorer = { network: network, nodes: nodes, edges: edges, state: state,
-                      choose: choose, showView: showView, api: api };
+                      choose: choose, showView: showView, api: api, el: el };
   counts();
   showView();
 })();

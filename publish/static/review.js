@@ -20,21 +20,7 @@
     rejected: { width: 1, dashes: [2, 4], color: { color: "#c62828" } }
   };
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") { node.textContent = attrs[k]; }
-      else if (k === "className") { node.className = attrs[k]; }
-      else if (k.slice(0, 2) === "on") { node.addEventListener(k.slice(2), attrs[k]); }
-      else { node.setAttribute(k, attrs[k]); }
-    });
-    (children || []).forEach(function (c) {
-      if (c !== null && c !== undefined) {
-        node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-      }
-    });
-    return node;
-  }
+  var el = explorer.el;  // the explorer's element builder (text through textContent)
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
   function say(text, isError) {
     var out = $("review-status");
