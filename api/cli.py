@@ -47,6 +47,7 @@ from service.ingest import (
     ingest_inputs,
 )
 from service.paths import paths_between
+from service.views import EvidenceBrief
 from service.rankings import ranking
 
 app = typer.Typer(name="influence", no_args_is_help=True, add_completion=False,
@@ -210,7 +211,8 @@ def extract_cmd(file: Annotated[Path, typer.Argument(help="A document file")],
     for col in ("subject", "predicate", "object", "status", "sentence"):
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row, k) for k in ("subject", "predicate", "object", "status")),
+        table.add_row(*(_cell(row, k) for k in ("subject", "predicate", "object")),
+                      _cell(row, "status") + (", former" if row.get("past") else ""),
                       _cell(row, "sentence", "evidence"))
     out.print(table)
 
@@ -242,6 +244,13 @@ def eval_cmd(docs: Annotated[Path, typer.Argument(help="A folder of documents")]
             out.print(f"{name}: false positive: {line}")
     out.print(f"precision={report['precision']:.3f} recall={report['recall']:.3f} "
               f"f1={report['f1']:.3f} traps={report['traps']}")
+
+
+def _brief_line(ev: EvidenceBrief | None) -> str:
+    """Return a best sentence as ``show`` prints it: "(former)" before a past one."""
+    if ev is None:
+        return ""
+    return f"(former) {ev.sentence}" if ev.past else ev.sentence
 
 
 def _cell(row: dict, *keys: str) -> str:
@@ -335,7 +344,7 @@ def show_cmd(entity: Annotated[str, typer.Argument(help="Id, name or alias")],
             table.add_row(r.predicate, r.other.name, f"{r.confidence:.2f}",
                           str(r.evidence_count),
                           r.status if r.review != "confirmed" else f"{r.status}, confirmed",
-                          r.best_evidence.sentence if r.best_evidence else "")
+                          _brief_line(r.best_evidence))
         out.print(table)
 
 
@@ -376,7 +385,8 @@ def paths_cmd(source: Annotated[str, typer.Argument(help="Where paths start")],
             if h.evidence:
                 where = h.evidence.document_title or h.evidence.document_id[:12]
                 when = f", {h.evidence.date}" if h.evidence.date else ""
-                out.print(f"      “{h.evidence.sentence}” — {where}{when}",
+                former = " (former)" if h.evidence.past else ""
+                out.print(f"      “{h.evidence.sentence}” — {where}{when}{former}",
                           highlight=False, markup=False)
 
 

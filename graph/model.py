@@ -55,7 +55,12 @@ class Document(BaseModel):
 
 
 class Evidence(BaseModel):
-    """One sentence of one document that states (or flags) a relation."""
+    """One sentence of one document that states (or flags) a relation.
+
+    ``past`` is True when the sentence says the relation held before it was written and
+    no longer does ("former chairman", "headed X until 2019"): still a fact of its status,
+    not part of the evidence id (an evidence stored before the field keeps its id).
+    """
 
     document_id: str
     sentence: str
@@ -67,6 +72,7 @@ class Evidence(BaseModel):
     confidence: float = 1.0
     attribution: str | None = None
     status: Status = "asserted"
+    past: bool = False
 
     def evidence_id(self, relation_id: str, document_id: str | None = None) -> str:
         """Return the id of this evidence for a relation, as evidence of ``document_id``
@@ -100,6 +106,8 @@ class Relation(BaseModel):
     "asserted" when at least one evidence is asserted, otherwise the flag of its evidence.
     Only asserted relations are walked by paths, neighbors and rankings. ``review`` is an
     editor's judgement; a rejected relation has status "rejected" whatever its evidence.
+    Whether a relation still holds is left to its evidence (``Evidence.past``): a relation
+    is not marked past, as later evidence may state it again and dates are per evidence.
     """
 
     id: str

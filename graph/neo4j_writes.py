@@ -205,7 +205,7 @@ def _evidence_rows(final: dict[str, tuple[Document, list[Triple]]], ids: list[st
                 "sentence": ev.sentence, "start_offset": ev.start, "end_offset": ev.end,
                 "page": ev.page, "date": _iso(ev.date), "extractor": ev.extractor,
                 "confidence": ev.confidence, "attribution": ev.attribution,
-                "status": ev.status}
+                "status": ev.status, "past": ev.past}
             if rid != raw:  # the ends it was extracted with (an undone merge puts it back)
                 evidence[ev_id].update(src_subject=raw_subject, src_predicate=t.predicate,
                                        src_object=raw_object)

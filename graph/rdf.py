@@ -10,7 +10,7 @@ Vocabulary written for each kind of node (``ig:`` is the ontology namespace):
   ig:confidence ; ig:statementStatus ; ig:firstSeen ; ig:lastSeen ; ig:evidence <…>``
 - evidence ``<…/id/evidence/ID> a ig:Evidence ; ig:document ; ig:sentence ; ig:start ;
   ig:end ; ig:page ; ig:date ; ig:extractor ; ig:confidence ; ig:attribution ;
-  ig:statementStatus``
+  ig:statementStatus ; ig:past true`` (only when the relation held in the past)
 - document ``<…/id/document/ID> a ig:Document ; dct:title ; ig:url ; dct:date ;
   dct:source ; dct:creator ; dct:extent``
 - judgement (PROV-O) ``<…/id/judgement/ID> a prov:Activity, ig:Judgement ; ig:judgementKind ;
@@ -153,6 +153,8 @@ def describe_evidence(ev: EvidenceView) -> list[Description]:
     pairs += [(IG + "extractor", Lit(ev.extractor)), (IG + "confidence", _decimal(ev.confidence)),
               (IG + "statementStatus", Lit(ev.status))]
     _optional(pairs, IG + "attribution", ev.attribution)
+    if ev.past:
+        pairs.append((IG + "past", Lit("true", XSD + "boolean")))
     return [(iri("relation", ev.relation_id), [(IG + "evidence", node)]), (node, pairs)]
 
 
@@ -293,6 +295,16 @@ class _Reader:
         except ValueError:
             raise InputError(f"{self.path}: {node} has a bad {_last_segment(prop)}: {v}") from None
 
+    def flag(self, node: Any, prop: str) -> bool:
+        """Return the xsd:boolean ``prop`` of ``node`` (False when absent); raise InputError
+        naming the node when it is not a boolean."""
+        v = self.text(node, prop)
+        if v is None:
+            return False
+        if v.strip().lower() not in ("true", "false", "1", "0"):
+            raise InputError(f"{self.path}: {node} has a bad {_last_segment(prop)}: {v}")
+        return v.strip().lower() in ("true", "1")
+
     def day(self, node: Any, prop: str) -> dt.date | None:
         v = self.value(node, prop)
         if v is None:
@@ -351,7 +363,8 @@ class _Reader:
             end=self.number(node, IG + "end"), page=self.number(node, IG + "page"),
             date=self.day(node, IG + "date"), extractor=self.text(node, IG + "extractor") or "rdf",
             confidence=1.0 if conf is None else conf,
-            attribution=self.text(node, IG + "attribution"), status=status)  # type: ignore[arg-type]
+            attribution=self.text(node, IG + "attribution"), status=status,  # type: ignore[arg-type]
+            past=self.flag(node, IG + "past"))
 
 
 def rdf_to_documents(path: str) -> Iterator[tuple[Document, list[Triple]]]:

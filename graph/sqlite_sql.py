@@ -63,7 +63,7 @@ _ENTITY_COLS = ("e.id, e.name, e.type, e.external_ids, (SELECT json_group_array(
 _REL_COLS = ("id, subject, predicate, object, confidence, status, first_seen, last_seen, "
              "evidence_count, review")
 _EV_COLS = ('v.id, v.relation_id, v.document_id, v.sentence, v."start", v."end", v.page, '
-            "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url")
+            "v.date, v.extractor, v.confidence, v.attribution, v.status, d.title, d.url, v.past")
 _EV_FROM = "evidence v JOIN documents d ON d.id = v.document_id"
 _EV_ORDER = "(v.status = 'asserted') DESC, v.confidence DESC, v.date DESC, v.id"
 _DOC_COLS = "id, title, url, published, source, author, length, origin"
@@ -77,6 +77,8 @@ MIGRATIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("evidence", "src_subject", "TEXT", None),
     ("evidence", "src_predicate", "TEXT", None),
     ("evidence", "src_object", "TEXT", None),
+    # evidence stored before the extractor read "former", "until 2019": not past
+    ("evidence", "past", "INTEGER NOT NULL DEFAULT 0", None),
 )
 
 
@@ -106,7 +108,7 @@ def _evidence(row: Sequence[Any]) -> EvidenceView:
     return EvidenceView(id=row[0], relation_id=row[1], document_id=row[2], sentence=row[3],
                         start=row[4], end=row[5], page=row[6], date=row[7], extractor=row[8],
                         confidence=row[9], attribution=row[10], status=row[11],
-                        document_title=row[12] or "", document_url=row[13])
+                        document_title=row[12] or "", document_url=row[13], past=bool(row[14]))
 
 
 def _document(row: Sequence[Any]) -> Document:

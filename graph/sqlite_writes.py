@@ -50,14 +50,14 @@ def write_document(conn: sqlite3.Connection, document: Document,
             ev_id, rel_id, document.id, ev.sentence, ev.start, ev.end,
             ev.page, _iso(ev.date), ev.extractor, ev.confidence, ev.attribution, ev.status,
             raw_subject if moved else None, t.predicate if moved else None,
-            raw_object if moved else None)
+            raw_object if moved else None, int(ev.past))
     conn.executemany("INSERT OR IGNORE INTO relations (id, subject, predicate, object, "
                      "confidence, status, evidence_count) VALUES (?, ?, ?, ?, 0, "
                      "'asserted', 0)", list(relations.values()))
     conn.executemany('INSERT OR REPLACE INTO evidence (id, relation_id, document_id, '
                      'sentence, "start", "end", page, date, extractor, confidence, '
-                     'attribution, status, src_subject, src_predicate, src_object) '
-                     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                     'attribution, status, src_subject, src_predicate, src_object, past) '
+                     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
                      list(evidence.values()))
     return (UpsertResult(document_id=document.id, triples=len(triples), created=not existed),
             touched | set(relations))

@@ -17,6 +17,8 @@ from ontology import get_ontology
 # English grammar, not vocabulary: prepositions that can end a verb cue ("invest in").
 PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against", "between",
                 "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
+# the modalities that mark a relation as past rather than giving it a status
+TENSE_MODALITIES = ("Past", "PastUntil")
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class ModalityCues:
     words: dict[str, frozenset[str]]      # status -> single-word cues
     phrases: dict[str, tuple[tuple[str, str], ...]]  # status -> (verb, particle) pairs
     attribution: frozenset[str]
+    past: frozenset[str] = frozenset()        # "former", "formerly": the relation held before
+    past_until: frozenset[str] = frozenset()  # "until 2019": closes the time it held
 
 
 @lru_cache(maxsize=1)
@@ -164,9 +168,13 @@ def modality_cues() -> ModalityCues:
     words: dict[str, set[str]] = {}
     phrases: dict[str, list[tuple[str, str]]] = {}
     attribution: set[str] = set()
+    tense: dict[str, frozenset[str]] = {}
     for mod in get_ontology().modalities.values():
         if mod.name == "Attribution":
             attribution.update(c.lower() for c in mod.cues if " " not in c)
+            continue
+        if mod.name in TENSE_MODALITIES:
+            tense[mod.name] = frozenset(c.lower() for c in mod.cues)
             continue
         for cue in mod.cues:
             parts = cue.lower().split()
@@ -175,7 +183,8 @@ def modality_cues() -> ModalityCues:
             else:
                 phrases.setdefault(mod.status, []).append((parts[0], parts[-1]))
     return ModalityCues({k: frozenset(v) for k, v in words.items()},
-                        {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution))
+                        {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution),
+                        tense.get("Past", frozenset()), tense.get("PastUntil", frozenset()))
 
 
 @lru_cache(maxsize=1)

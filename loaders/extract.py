@@ -26,6 +26,7 @@ from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver
 from loaders.source import SourceDocument
 from loaders.surface import surface_candidates
+from loaders.tense import held_before
 from loaders.vocab import (
     governed_statuses,
     implicit_agent_predicates,
@@ -270,7 +271,8 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                                 end=start + len(text), page=source.page_at(start),
                                 date=source.published, extractor=EXTRACTOR,
                                 confidence=cand.confidence, attribution=attribution,
-                                status=status)  # type: ignore[arg-type]
+                                status=status,  # type: ignore[arg-type]
+                                past=held_before(cand.trigger, cand.kind))
             rows.append((s_key, cand.predicate, o_key, evidence))
     entities = {k: resolver.found[k].entity() for k in {k for s, _, o, _ in rows for k in (s, o)}}
     return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
@@ -404,7 +406,8 @@ def triples_json(triples: Iterable[Triple]) -> list[dict[str, Any]]:
 
     Each row: subject and object as {id, name, type, aliases}, predicate, sentence
     (also as ``evidence``), start, end, page, date, document_id, extractor, status,
-    attribution, confidence, and the flags asserted / negated / hypothetical.
+    attribution, confidence, past (the relation held before the sentence was written: still
+    a fact of its status) and the flags asserted / negated / hypothetical.
     """
     rows = []
     for t in triples:
@@ -415,6 +418,7 @@ def triples_json(triples: Iterable[Triple]) -> list[dict[str, Any]]:
             "start": e.start, "end": e.end, "page": e.page,
             "date": e.date.isoformat() if e.date else None, "document_id": e.document_id,
             "extractor": e.extractor, "status": e.status, "attribution": e.attribution,
+            "past": e.past,
             "confidence": e.confidence, "asserted": e.status == "asserted",
             "negated": e.status == "negated",
             "hypothetical": e.status in {"hypothetical", "refused"}})

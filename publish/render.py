@@ -135,14 +135,16 @@ def evidence_text(ev: dict[str, Any]) -> str:
     """Return one evidence as a plain-text line: the sentence, its document and date."""
     where = ev.get("document_title") or (ev.get("document_id") or "")[:12]
     when = f", {ev['date']}" if ev.get("date") else ""
-    return f"“{ev.get('sentence', '')}” — {where}{when}"
+    former = " (former)" if ev.get("past") else ""
+    return f"“{ev.get('sentence', '')}” — {where}{when}{former}"
 
 
 def evidence_dict(ev: EvidenceView) -> dict[str, Any]:
     """Return the JSON form of an evidence as drawings and snapshots show it."""
     return {"sentence": ev.sentence, "document_id": ev.document_id,
             "document_title": ev.document_title or "", "url": ev.document_url,
-            "date": ev.date.isoformat() if ev.date else None, "status": ev.status}
+            "date": ev.date.isoformat() if ev.date else None, "status": ev.status,
+            **({"past": True} if ev.past else {})}
 
 
 def shown_evidence(store: GraphStore, relation_id: str, limit: int = EVIDENCE_PER_EDGE

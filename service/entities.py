@@ -31,7 +31,8 @@ def brief(e: EvidenceView | None) -> EvidenceBrief | None:
     if e is None:
         return None
     return EvidenceBrief(sentence=e.sentence, document_id=e.document_id,
-                         document_title=e.document_title, url=e.document_url, date=e.date)
+                         document_title=e.document_title, url=e.document_url, date=e.date,
+                         past=e.past)
 
 
 def entity_detail(store: GraphStore, entity: Entity) -> EntityDetail:

@@ -42,7 +42,8 @@ def _evidence(ev: Any) -> EvidenceBrief | None:
         return None
     return EvidenceBrief(sentence=ev.sentence, document_id=ev.document_id,
                          document_title=getattr(ev, "document_title", "") or "",
-                         url=getattr(ev, "document_url", None), date=getattr(ev, "date", None))
+                         url=getattr(ev, "document_url", None), date=getattr(ev, "date", None),
+                         past=getattr(ev, "past", False))
 
 
 def path_out(store: GraphStore, path: Any, cache: dict[str, EntityRef]) -> PathOut:

@@ -20,7 +20,7 @@ def relation_detail(store: GraphStore, relation_id: str) -> RelationDetail:
     evidence = [EvidenceOut(id=e.id, sentence=e.sentence, document_id=e.document_id,
                             document_title=e.document_title, url=e.document_url, date=e.date,
                             start=e.start, end=e.end, page=e.page, attribution=e.attribution,
-                            status=e.status, confidence=e.confidence, extractor=e.extractor)
+                            status=e.status, past=e.past, confidence=e.confidence, extractor=e.extractor)
                 for e in store.evidence(rel.id, limit=1000)]
     return RelationDetail(**rel.model_dump(), subject_entity=ref(rel.subject),
                           object_entity=ref(rel.object), evidence=evidence)

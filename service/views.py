@@ -58,6 +58,7 @@ class EvidenceBrief(BaseModel):
     document_title: str = ""
     url: str | None = None
     date: dt.date | None = None
+    past: bool = False  # the relation held before the sentence was written ("former")
 
 
 class RelationSummary(BaseModel):
@@ -111,6 +112,7 @@ class EvidenceOut(BaseModel):
     page: int | None = None
     attribution: str | None = None
     status: str
+    past: bool = False  # the relation held before the sentence was written ("former")
     confidence: float
     extractor: str
 

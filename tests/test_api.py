@@ -175,8 +175,21 @@ def test_relation_with_all_evidence(client: TestClient) -> None:
     ev = body["evidence"][0]
     assert ev["sentence"] == "Russia funds Sputnik Serbia."
     assert ev["document_title"] == "old-report" and ev["url"] == "https://example.org/old-report"
-    assert ev["date"] == "2023-03-01" and ev["status"] == "asserted"
+    assert ev["date"] == "2023-03-01" and ev["status"] == "asserted" and ev["past"] is False
     assert ev["start"] == 0 and ev["end"] == len("Russia funds Sputnik Serbia.")
+
+
+def test_past_evidence_is_shown_as_past(store: GraphStore) -> None:
+    sentence = "Aleksandar Vučić formerly led Serbia."
+    former = _triple(NEW, VUCIC, "leads", SERBIA, sentence)
+    former.evidence.past = True
+    store.upsert_document(NEW, [former])
+    with make_client(store) as c:
+        detail = c.get("/api/entities/Serbia").json()
+        [summary] = detail["relations_in"]
+        assert summary["best_evidence"]["past"] is True and summary["status"] == "asserted"
+        [ev] = c.get(f"/api/relations/{summary['id']}").json()["evidence"]
+    assert ev["past"] is True and ev["status"] == "asserted" and ev["sentence"] == sentence
 
 
 def test_unknown_relation_is_404(client: TestClient) -> None:

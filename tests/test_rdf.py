@@ -11,7 +11,7 @@ import pytest
 
 from core.errors import InputError
 from graph.export import export
-from graph.model import Entity
+from graph.model import Entity, Triple
 from graph.rdf import rdf_to_documents
 from graph.store import GraphStore
 from tests.samples import (
@@ -36,7 +36,7 @@ PREFIXES = """@prefix ig: <https://influence-graph.org/ontology#> .
 
 def sample(store: GraphStore) -> None:
     """Store two documents with dates, offsets, attribution, a flagged and a symmetric
-    relation, and a hostile entity."""
+    relation, a past evidence, and a hostile entity."""
     d, ts = report("first", date(2023, 3, 1), [
         (RUSSIA, "funds", SPUTNIK), (INFORMER, "amplifies", SPUTNIK),
         (SERBIA, "negotiates_with", RUSSIA), (VUCIC, "leads", SERBIA)])
@@ -48,7 +48,12 @@ def sample(store: GraphStore) -> None:
         triple(other, RUSSIA, "funds", INFORMER, "Russia does not fund Informer.",
                status="negated", start=30),
         triple(other, HOSTILE, "supports", GOVERNMENT, "The odd one backs the government.",
-               start=70, when=date(2024, 1, 6))])
+               start=70, when=date(2024, 1, 6)),
+        _past(triple(other, VUCIC, "leads", SERBIA, "Vucic formerly led Serbia.", start=110))])
+
+
+def _past(t: Triple) -> Triple:
+    return t.model_copy(update={"evidence": t.evidence.model_copy(update={"past": True})})
 
 
 def snapshot(store: GraphStore) -> dict[str, list[str]]:
@@ -80,9 +85,11 @@ def test_export_then_import_gives_the_same_graph(store: GraphStore, tmp_path: Pa
                                                  fmt: str) -> None:
     sample(store)
     before = snapshot(store)
+    assert sum('"past":true' in e for e in before["evidence"]) == 1
     stats = store.stats()
     path = tmp_path / f"graph.{fmt}"
     path.write_text("".join(export(store, fmt)), encoding="utf-8")
+    assert "past" in path.read_text(encoding="utf-8")
     clear(store)
     assert import_file(store, path) == 2
     assert store.stats() == stats

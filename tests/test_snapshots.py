@@ -307,3 +307,18 @@ def test_republish_with_new_data_gives_a_new_id_and_the_old_page_links_to_it(
     assert {n["name"] for n in payload["nodes"]} >= {"Informer", "Russia"}
     assert client.post(f"/api/snapshots/{'0' * 64}/republish",
                        headers={"X-API-Key": KEY}).status_code == 404
+
+
+def test_past_evidence_is_shown_former_on_the_page_and_in_the_payload(store: GraphStore
+                                                                       ) -> None:
+    sentence = "Informer was <b>formerly</b> amplifying Sputnik Serbia until 2019."
+    doc = _doc(sentence, "Past report", "https://example.org/p", date(2024, 2, 1))
+    former = _t(doc, INFORMER, "amplifies", SPUTNIK, sentence)
+    former.evidence.past = True
+    store.upsert_document(doc, [former])
+    with TestClient(create_app(Settings(api_keys=KEY), store=store)) as client:
+        out = _post(client, {"focus": ["Informer"]})
+        [edge] = client.get(f"/s/{out['id']}.json").json()["payload"]["edges"]
+        assert [ev.get("past") for ev in edge["evidence"]] == [True]
+        html = client.get(f"/s/{out['id']}").text
+    assert "(former)" in html and "&lt;b&gt;formerly&lt;/b&gt;" in html

@@ -304,3 +304,24 @@ def test_a_file_from_before_documents_had_an_origin_is_upgraded_when_opened(
         assert store.stats().documents == 2
     finally:
         store.close()
+
+
+def test_a_file_from_before_evidence_could_be_past_reads_as_not_past(tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    store = SqliteStore(path)
+    store.upsert_document(OLD, OLD_TRIPLES)
+    ids = sorted(e.id for e in store.iter_evidence())
+    store.close()
+    with sqlite3.connect(path) as conn:  # the evidence table as it was before the column
+        conn.execute("ALTER TABLE evidence DROP COLUMN past")
+    store = SqliteStore(path)
+    try:
+        evidence = list(store.iter_evidence())
+        assert sorted(e.id for e in evidence) == ids and not any(e.past for e in evidence)
+        t = OLD_TRIPLES[0]
+        store.upsert_document(OLD, [t.model_copy(update={"evidence": t.evidence.model_copy(
+            update={"past": True})}), *OLD_TRIPLES[1:]])
+        assert sorted(e.id for e in store.iter_evidence()) == ids  # past is not in the id
+        assert [e.past for e in store.iter_evidence()].count(True) == 1
+    finally:
+        store.close()

@@ -70,6 +70,22 @@ def test_upsert_then_read_entity_document_relation_evidence(store: GraphStore) -
     assert ev.document_url == "https://example.org/old-report"
 
 
+def test_past_evidence_round_trips_and_keeps_its_id(store: GraphStore) -> None:
+    former = triple(OLD, VUCIC, "leads", SERBIA, "Former president Vucic led Serbia.", start=140)
+    former = former.model_copy(update={"evidence": former.evidence.model_copy(
+        update={"past": True})})
+    store.upsert_document(OLD, [*OLD_TRIPLES, former])
+    rel_id = _rel(store, VUCIC, "leads", SERBIA)
+    [ev] = store.evidence(rel_id)
+    assert ev.past and ev.status == "asserted"
+    assert ev.id == former.evidence.model_copy(update={"past": False}).evidence_id(rel_id)
+    assert store.best_evidence([rel_id])[rel_id].past
+    assert [e.past for e in store.iter_evidence() if e.relation_id == rel_id] == [True]
+    rel = store.get_relation(rel_id)
+    assert rel is not None and rel.status == "asserted"  # a past relation is still a fact
+    assert not any(e.past for e in store.iter_evidence() if e.relation_id != rel_id)
+
+
 def test_missing_things_are_none_or_empty(store: GraphStore) -> None:
     _load(store)
     assert store.get_entity("atlantis") is None

@@ -466,6 +466,7 @@
         el("ol", { className: "evidence" }, r.evidence.map(function (ev) {
           return el("li", {}, [el("q", { text: ev.sentence }), sourceLink(ev),
             ev.status !== "asserted" ? el("span", { className: "meta", text: " (" + ev.status + ")" }) : null,
+            ev.past ? el("span", { className: "meta", text: " (former)" }) : null,
             ev.attribution ? el("span", { className: "meta", text: " according to " + ev.attribution }) : null]);
         }))
       ]);
