@@ -238,3 +238,14 @@ def test_extract_needs_no_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert code == 0, err
     assert {(r["subject"]["name"], r["predicate"]) for r in json.loads(out)} >= {
         ("Russia", "funds")}
+
+
+def test_show_and_extract_say_former_beside_past_evidence(db: str, tmp_path: Path) -> None:
+    note = tmp_path / "past.txt"
+    note.write_text("Jane Roe headed Brightwater Holdings until 2019.", encoding="utf-8")
+    [row] = json.loads(run("extract", str(note), "--json")[1])
+    assert row["past"] is True and row["status"] == "asserted"
+    assert "asserted, former" in run("extract", str(note))[1]
+    assert run("ingest", str(note), "--store", db)[0] == 0
+    code, out, _ = run("show", "Jane Roe", "--store", db)
+    assert code == 0 and "(former)" in out  # the table wraps the sentence after it
