@@ -632,3 +632,33 @@ def test_explorer_graph_answers_the_keyboard(server: str, page: Any) -> None:
     page.wait_for_function("() => Number(document.getElementById('graph').dataset.nodes) === 4")
     page.wait_for_function("() => location.search === '?focus=informer&focus=sputnik-serbia'")
     watch.check(_host(server))
+
+
+@pytest.fixture(scope="module")
+def past_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app over a store whose one relation's evidence is past; yield its URL."""
+    from graph.sqlite_store import SqliteStore
+
+    store: GraphStore = SqliteStore(str(tmp_path_factory.mktemp("past") / "p.db"))
+    t = TRIPLES_B[0]
+    store.upsert_document(DOC_B, [t.model_copy(update={"evidence": t.evidence.model_copy(
+        update={"past": True})})])
+    yield from _serve(store)
+
+
+def test_explorer_says_former_beside_past_evidence(past_server: str, page: Any) -> None:
+    watch = Watch(page)
+    page.goto(past_server + "/")
+    page.wait_for_function("() => window.explorer !== undefined")
+    page.fill("#search", "onerror")
+    page.locator("#suggestions li").first.click()
+    page.locator("#details-title", has_text=HOSTILE_NAME).wait_for()
+    page.locator("#details-body .hop-evidence", has_text="(former)").wait_for()
+    edge = page.evaluate("window.explorer.edges.get()[0].id")
+    page.evaluate("id => window.explorer.network.emit('click', "
+                  "{nodes: [], edges: [id], pointer: {DOM: {x: 0, y: 0}}})", edge)
+    item = page.locator("#details-body ol.evidence li").first
+    item.wait_for()
+    assert "(former)" in item.inner_text()
+    assert page.locator("img").count() == 0
+    watch.check(_host(past_server))

@@ -445,7 +445,8 @@
             text: " (" + Number(r.confidence).toFixed(2) + ", " + r.evidence_count + " ev., " + r.status + ")" })]));
           if (r.best_evidence) {
             item.appendChild(el("span", { className: "hop-evidence" },
-                                [el("q", { text: r.best_evidence.sentence }), sourceLink(r.best_evidence)]));
+                                [el("q", { text: r.best_evidence.sentence }), sourceLink(r.best_evidence),
+                                 r.best_evidence.past ? el("span", { className: "meta", text: " (former)" }) : null]));
           }
           return item;
         }))]);
@@ -560,7 +561,8 @@
                                                    el("strong", { text: h.to_name })]);
         if (h.evidence) {
           item.appendChild(el("span", { className: "hop-evidence" },
-                              [el("q", { text: h.evidence.sentence }), sourceLink(h.evidence)]));
+                              [el("q", { text: h.evidence.sentence }), sourceLink(h.evidence),
+                               h.evidence.past ? el("span", { className: "meta", text: " (former)" }) : null]));
         }
         return item;
       }));
