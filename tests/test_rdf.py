@@ -138,6 +138,10 @@ ex:rt rdfs:comment "not a relation" .
     ("ex:a rdfs:label \"A\" .\nex:b a ig:Country ; rdfs:label \"B\" .\nex:a ig:funds ex:b .",
      ["rdf:type"]),
     ("ex:a ig:funds", ["not valid RDF"]),
+    ("ex:a a ig:Country ; rdfs:label \"A\" .\nex:b a ig:Country ; rdfs:label \"B\" .\n"
+     + "ex:r a ig:Relation ; ig:subject ex:a ; ig:predicate ig:funds ; ig:object ex:b ; "
+     + "ig:evidence ex:e .\nex:e a ig:Evidence ; ig:sentence \"A funds B.\" ; "
+     + "ig:past \"long ago\" .", ["bad past", "long ago"]),
 ])
 def test_bad_rdf_is_an_input_error_naming_the_file(tmp_path: Path, body: str,
                                                    words: list[str]) -> None:

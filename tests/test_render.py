@@ -17,7 +17,14 @@ from core.names import content_hash
 from graph.model import Document, Entity, Evidence, Triple
 from graph.store import GraphStore
 from publish.csp import script_hash
-from publish.render import ADVERSARIAL, layout, safe_url, snapshot_svg, visualize
+from publish.render import (
+    ADVERSARIAL,
+    evidence_text,
+    layout,
+    safe_url,
+    snapshot_svg,
+    visualize,
+)
 from publish.snapshots import build_payload
 from tests.test_snapshots import (
     DOC_A,
@@ -185,3 +192,9 @@ def test_only_http_links_are_kept() -> None:
     assert safe_url("https://example.org/x?a=1") == "https://example.org/x?a=1"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.org", "", None, "http://"):
         assert safe_url(bad) is None
+
+
+def test_a_tooltip_line_says_former_only_for_past_evidence() -> None:
+    ev = {"sentence": "Roe headed Acme until 2019.", "document_title": "T", "date": "2024-01-02"}
+    assert evidence_text(ev) == "“Roe headed Acme until 2019.” — T, 2024-01-02"
+    assert evidence_text({**ev, "past": True}).endswith(", 2024-01-02 (former)")
