@@ -150,6 +150,7 @@ class NameIndex:
                 if bounds is not None:
                     self._named(*whole_name(doc, *bounds), label)
         self._join_suffixes()
+        self._function_word_names()
         self._of_names()
         self._scan_gazetteer()
         self._acronyms()
@@ -174,6 +175,22 @@ class NameIndex:
                     del self.by_token[i]
             text = doc[before.start:m.end].text
             self._add(Mention(before.start, m.end, text, "Company", "name", "ORG"))
+
+    def _function_word_names(self) -> None:
+        """Add "For Life" of "the political party For Life": a capitalized preposition or
+        conjunction inside a sentence, before proper nouns, begins a name."""
+        doc = self.doc
+        for tok in doc[1:-1]:
+            if tok.pos_ not in {"ADP", "CCONJ"} or not tok.text[:1].isupper() or \
+                    tok.is_sent_start or tok.i in self.by_token or capital(doc[tok.i - 1]) or \
+                    not capital(doc[tok.i + 1]) or doc[tok.i + 1].ent_type_ not in {"", *NER_TYPES}:
+                continue
+            end = self._name_tail(tok.i + 1)
+            if any(i in self.by_token for i in range(tok.i, end)):
+                continue
+            root = doc[tok.i:end].root
+            self._add(Mention(tok.i, end, doc[tok.i:end].text,
+                              head_type(root) or "Organization", "name", "ORG"))
 
     def _short_names(self) -> None:
         """Add a lone surname of a person named in full elsewhere (NER missed it)."""
@@ -455,11 +472,17 @@ class MentionIndex(NameIndex):
         while len(span_tokens) > 1 and span_tokens[0].is_stop:
             span_tokens = span_tokens[1:]  # "most", "other", "many" name nothing
         for first in span_tokens:
-            actor = actor_for(self.onto, self.doc[first.i:token.i + 1].text)
-            if actor is not None:
+            text = self.doc[first.i:token.i + 1].text
+            actor = actor_for(self.onto, text) if not text.islower() else None
+            if actor is not None:  # "the political council" is no "Council" of the gazetteer
                 return Mention(first.i, token.i + 1, self.doc[first.i:token.i + 1].text,
                                actor.type, "name", "", actor)
         typ = head_type(token)
+        named = self.by_token.get(token.i - 1)
+        if typ and named is not None and named.kind == "name" and token.i - 1 in {
+                t.i for t in span_tokens} and named.type not in {"Person", "Country"} and \
+                self.onto.is_a(typ, "Organization") and self.onto.is_a(named.type, "Organization"):
+            return named  # "the For Life party" is the party named For Life
         leaf_range = [t for t in range_types if not any(
             self.onto.types[o].parent == t for o in self.onto.types)]
         if typ is None and len(leaf_range) == 1 and token.pos_ == "NOUN":

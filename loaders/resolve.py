@@ -52,6 +52,32 @@ def _head_tail(key: str) -> bool:
     return len(words) >= 2 and " ".join(words[1:]) in head_noun_index()
 
 
+def _fuller_names(people: dict[str, str]) -> dict[str, str]:
+    """Return the keys of full names that a single longer name of the same person extends
+    ("viktor medvedchuk" -> "viktor volodymyrovych medvedchuk"): same first and last word,
+    the shorter's words in order among the longer's. Two candidates leave it alone."""
+    out: dict[str, str] = {}
+    for key in people:
+        words = key.split()
+        longer = [k for k in people if k != key and len(k.split()) > len(words)
+                  and _extends(k.split(), words)]
+        if len(longer) == 1:
+            out[key] = longer[0]
+    for key, full in list(out.items()):
+        while full in out:
+            full = out[full]
+        out[key] = full
+    return out
+
+
+def _extends(longer: list[str], words: list[str]) -> bool:
+    """Return True when ``longer`` keeps the first and last of ``words`` and all in order."""
+    if longer[0] != words[0] or longer[-1] != words[-1]:
+        return False
+    rest = iter(longer[1:-1])
+    return all(w in rest for w in words[1:-1])
+
+
 def _display(text: str) -> str:
     text = clean_name(text)
     if text.lower().startswith("the ") and len(text.split()) > 1:
@@ -87,6 +113,7 @@ class Resolver:
             elif m.actor is None and m.kind == "name" and _head_tail(m.key):
                 self.orgs.setdefault(m.key.split()[0], set()).add(m.key)
                 self.org_names.setdefault(m.key, _display(m.text))
+        self.fuller = _fuller_names(self.people)
 
     def _person(self, text: str) -> None:
         key = key_of(text)
@@ -101,13 +128,14 @@ class Resolver:
         """
         key = key_of(text)
         if key in self.people:
-            return key
+            return self.fuller.get(key, key)
         if len(key.split()) != 1:
             return None
         keys = self.by_last.get(key)
         if keys:
-            unique = len(keys) == 1 and len(self.last_words.get(key, keys)) == 1
-            return next(iter(keys)) if unique else False
+            people = {self.fuller.get(k, k) for k in keys}
+            others = self.last_words.get(key, keys) - keys
+            return next(iter(people)) if len(people) == 1 and not others else False
         return None
 
     def resolve(self, mention: Mention) -> str | None:
@@ -258,14 +286,16 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(c.i) or (index.at(c) if c.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.9
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    if of_objects and token.i not in index.by_token and (
+            token.is_stop or token.like_num or token.ent_type_ in {
+                "CARDINAL", "QUANTITY", "PERCENT"} or _measure(token, of_objects[0])):
+        # "most of its gas", "hundreds of outlets", "two million barrels of crude oil"
+        return argument(index, of_objects[0], rng, avoid)
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
-    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for g in c.children if g.dep_ == "pobj"]
-    if of_objects and (token.is_stop or token.like_num or token.ent_type_ in {
-            "CARDINAL", "QUANTITY", "PERCENT"}):  # "most of its gas", "hundreds of outlets"
-        return argument(index, of_objects[0], rng, avoid)
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
     if token.dep_ == "attr" and token.head.lemma_ == "be":
@@ -301,6 +331,13 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         if m.kind == "name":
             return m, 0.8
     return None
+
+
+def _measure(token: Any, of_object: Any) -> bool:
+    """Return True for a counted unit of goods ("two million barrels of oil"): a noun of no
+    type of its own, with a number, whose "of" object is an asset."""
+    return token.pos_ == "NOUN" and head_type(token) is None and role_of(token) is None and \
+        any(c.dep_ == "nummod" for c in token.children) and head_type(of_object) == "Asset"
 
 
 def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
