@@ -23,7 +23,7 @@ from loaders.heads import head_noun_index
 from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
-from loaders.resolve import Resolver
+from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.surface import surface_candidates
 from loaders.tense import held_before
@@ -246,6 +246,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
             pred = onto.predicate(cand.predicate)
             if pred.domain == ("Person",) and _person_like(cand.subject):
                 resolver.found[s_key].type = "Person"  # "Milorad Dodik leads X": NER said ORG
+                resolver.learn_person(s_key)
             if pred.range and "Person" not in pred.range and "Organization" in pred.range and \
                     cand.object.actor is None and cand.object.kind == "name" and \
                     resolver.type_of(o_key) == "Person":
@@ -274,7 +275,11 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                                 status=status,  # type: ignore[arg-type]
                                 past=held_before(cand.trigger, cand.kind))
             rows.append((s_key, cand.predicate, o_key, evidence))
-    entities = {k: resolver.found[k].entity() for k in {k for s, _, o, _ in rows for k in (s, o)}}
+    emitted = {k for s, _, o, _ in rows for k in (s, o)}
+    for mention in index.mentions:  # every name the document gives an emitted entity
+        if mention.kind == "name" and mention.start >= 0:
+            resolver.resolve(mention)
+    entities = {k: resolver.found[k].entity() for k in emitted}
     return _dedupe([Triple(subject=entities[s], predicate=p, object=entities[o], evidence=e)
                     for s, p, o, e in rows])
 
@@ -316,7 +321,8 @@ def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate
             sellers = []
             if c.kind == "verb":
                 for src in prep_objects([c.trigger], "from"):
-                    m = index.at(src)
+                    found = argument(index, src)  # "from the company": the one named before
+                    m = found[0] if found is not None else None
                     if m is not None and m.kind != "generic":
                         sellers.append(m)
                         out.append(Candidate(m, supplies, c.subject, c.trigger,

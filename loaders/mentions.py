@@ -244,10 +244,14 @@ class NameIndex:
                 else doc[of.i + 1]
             if not (capital(noun) and capital(first)):
                 continue
-            kind = head_type(noun)
-            if kind is None or not self.onto.is_a(kind, "Organization"):
-                continue
             held = self.by_token.get(noun.i)
+            kind = head_type(noun)
+            if kind is None and held is not None and held.end == noun.i + 1 and \
+                    held.end - held.start >= 2 and held.actor is None and \
+                    held.label in {"ORG", "GPE", "FAC"} and role_of(noun) is None:
+                kind = held.type  # "the Autonomous Region of X": NER stopped before "of"
+            if kind is None or not (self.onto.is_a(kind, "Organization") or kind == "Country"):
+                continue
             if held is not None and (held.end != noun.i + 1 or held.actor is not None):
                 continue
             start = held.start if held is not None else noun.i

@@ -24,7 +24,15 @@ from loaders.cues import (
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.heads import head_type
-from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, listed, members
+from loaders.resolve import (
+    MEMBER_MARKERS,
+    QUOTES,
+    argument,
+    arguments,
+    content_producer,
+    listed,
+    members,
+)
 from loaders.vocab import (
     implicit_agent_predicates,
     instrument_nouns,
@@ -374,16 +382,14 @@ def _pairs(index: MentionIndex, subj_toks: list[Any], obj_toks: list[Any], predi
     rng = range_of(predicate)
     subj_avoid = {t.i for t in subj_toks}
     for s_tok in subj_toks:
-        s = argument(index, s_tok)
-        if s is None:
-            continue
-        for o_tok in obj_toks:
-            avoid = subj_avoid | set(range(s[0].start, s[0].end))
-            o = argument(index, o_tok, rng, avoid)
-            if o is None or o[0] is s[0] or o[0].text == s[0].text:
-                continue
-            out.append(Candidate(s[0], predicate, o[0], trigger, round(conf * s[1] * o[1], 3),
-                                 kind))
+        for s in arguments(index, s_tok):
+            for o_tok in obj_toks:
+                avoid = subj_avoid | set(range(s[0].start, s[0].end))
+                for o in arguments(index, o_tok, rng, avoid):
+                    if o[0] is s[0] or o[0].text == s[0].text:
+                        continue
+                    out.append(Candidate(s[0], predicate, o[0], trigger,
+                                         round(conf * s[1] * o[1], 3), kind))
     return out
 
 

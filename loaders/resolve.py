@@ -28,6 +28,9 @@ MEMBER_MARKERS = {"including", "such", "like"}
 QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "``", "''"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
+PLURAL_PRONOUNS = {"they", "them", "their"}
+# "the two companies", "both firms": how many earlier names a plural description stands for.
+COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 
 
 @dataclass
@@ -120,6 +123,14 @@ class Resolver:
         self.people.setdefault(key, _display(text))
         words = key.split()
         self.by_last.setdefault(words[-1], set()).add(key)
+
+    def learn_person(self, key: str) -> None:
+        """Take a resolved entity found to be a person ("Ana Kovac leads X": NER missed the
+        name) as a full name its surname can stand for."""
+        rec = self.found.get(key)
+        if rec is not None and len(key.split()) >= 2 and key not in self.people:
+            self._person(rec.name)
+            self.fuller = _fuller_names(self.people)
 
     def person_for(self, text: str) -> str | None | bool:
         """Return the full-name key a surname stands for; False when ambiguous.
@@ -278,6 +289,9 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 named = index.at(child)
                 if named is not None:
                     return named, 1.0
+        named = _named_next(index, token)
+        if named is not None:
+            return named, 1.0
     if token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ == "be" and \
             token.i not in index.by_token:
         for c in token.head.children:  # "X is a media group owned by Y": the group is X
@@ -333,6 +347,19 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     return None
 
 
+def _named_next(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the organization named right after its classifier noun ("the political party
+    For Life", parsed as a preposition), or None."""
+    named = index.by_token.get(noun.i + 1)
+    kind = head_type(noun)
+    if named is None or named.start != noun.i + 1 or named.kind != "name" or kind is None \
+            or not any(c.dep_ == "det" for c in noun.lefts):
+        return None
+    onto = index.onto
+    fits = onto.is_a(kind, "Organization") and onto.is_a(named.type, "Organization")
+    return named if fits and named.actor is None else None
+
+
 def _measure(token: Any, of_object: Any) -> bool:
     """Return True for a counted unit of goods ("two million barrels of oil"): a noun of no
     type of its own, with a number, whose "of" object is an asset."""
@@ -362,7 +389,7 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         m = index.by_token.get(tok.i)
         if m is None and tok.pos_ == "PRON" and depth < 2:
             m = antecedent(index, tok, avoid, noun_type, depth + 1)
-        if m is None or m.kind == "generic" or (m.type == "Person") != want_person:
+        if m is None or m.kind == "generic" or _personal(index, m) != want_person:
             continue
         if any(i in avoid for i in range(m.start, m.end)):
             continue
@@ -371,8 +398,128 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
             continue  # "the group" is the Wagner Group or another organization, not the UN
         if not want_person and pron.pos_ == "PRON" and _rival(index, m, pron):
             return None  # "X sanctioned Y, an adviser to the Z leadership who manages its ..."
+        if noun_type and pron.pos_ != "PRON" and depth == 0:
+            nearest = _nearest(index, pron, avoid, noun_type, pron.sent.start)
+            if nearest is not None and _identity(index, nearest) != _identity(index, m):
+                return None  # "the group": the last subject or the name before it here?
         return m
+    if depth == 0 and (want_person or noun_type):
+        found = _recent(index, pron, avoid, want_person, noun_type)
+        return found[0] if len(found) == 1 else None
     return None
+
+
+def _recent(index: MentionIndex, token: Any, avoid: set[int], want_person: bool,
+            noun_type: str | None, loose: bool = False) -> list[Mention]:
+    """Return the distinct entities named in the sentence before ``token`` and in its own
+    sentence up to it that "he"/"she" (a person) or "the company" (a name of that type, or
+    holding the noun) may stand for, the last named first."""
+    doc = token.doc
+    start = token.sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    seen: dict[str, Mention] = {}
+    for m in index.mentions:
+        if not start <= m.start < token.i or m.kind != "name" or m.end > token.i or \
+                any(i in avoid for i in range(m.start, m.end)) or \
+                _personal(index, m) != want_person:
+            continue
+        if noun_type and not (_fits_noun(index, m, noun_type, token) or loose and m.actor is None
+                              and index.onto.is_a(m.type, "Organization")
+                              and index.onto.is_a(noun_type, "Organization")):
+            continue
+        seen.setdefault(_identity(index, m), m)
+    people = [k for k in seen if " " in k]  # "Petrovic" after "Marko Petrovic" is him
+    for k in [k for k in seen if " " not in k]:
+        if any(p.endswith(" " + k) for p in people):
+            del seen[k]
+    return sorted(seen.values(), key=lambda m: -m.start)
+
+
+def _nearest(index: MentionIndex, noun: Any, avoid: set[int], noun_type: str,
+             start: int) -> Mention | None:
+    """Return the last name from ``start`` up to ``noun`` whose type is ``noun_type`` (or
+    under it) or that holds the noun ("the bank": "National Bank of X")."""
+    for m in sorted(index.mentions, key=lambda x: -x.start):
+        if start <= m.start and m.end <= noun.i and m.kind == "name" and not _personal(index, m) \
+                and not any(i in avoid for i in range(m.start, m.end)) and (
+                index.onto.is_a(m.type, noun_type) or noun.lemma_.lower() in m.text.lower()):
+            return m
+    return None
+
+
+def _personal(index: MentionIndex, m: Mention) -> bool:
+    """Return True for a person's name, or the surname of a person named in full (whatever
+    type NER gave it)."""
+    if m.type == "Person":
+        return True
+    return m.actor is None and " " not in m.key and any(
+        p.type == "Person" and p.key.endswith(" " + m.key) for p in index.mentions)
+
+
+def _fits_noun(index: MentionIndex, m: Mention, noun_type: str, noun: Any) -> bool:
+    """Return True when a name can be meant by a description of ``noun_type``: its type is
+    that type, or an organization the text gave no finer type, or it holds the noun."""
+    onto = index.onto
+    return m.type == noun_type or onto.is_a(m.type, noun_type) or noun.lemma_.lower() in \
+        m.text.lower() or (m.type == "Organization" and onto.is_a(noun_type, "Organization")
+                           and m.actor is None)
+
+
+def _identity(index: MentionIndex, m: Mention) -> str:
+    """Return the key of the entity a named mention stands for, as far as the mention says."""
+    if m.actor is not None:
+        return key_of(m.actor.name)
+    return key_of(index.short_forms.get(m.key, m.text))
+
+
+def arguments(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
+              avoid: set[int] | None = None) -> list[tuple[Mention, float]]:
+    """Return the mentions an argument token stands for with a confidence factor: the
+    one ``argument`` gives, or each of the names "the two companies" or "they" stand for."""
+    avoid = avoid or set()
+    group = plural_antecedent(index, token, avoid) if token.lower_ in PLURAL_PRONOUNS \
+        else described_group(index, token, avoid)
+    if group:
+        return [(m, 0.7) for m in group]
+    found = argument(index, token, rng, avoid)
+    return [found] if found is not None else []
+
+
+def plural_antecedent(index: MentionIndex, pron: Any, avoid: set[int]) -> list[Mention]:
+    """Return the names "they" stands for: the closest earlier subject (within three
+    sentences) when it is two or more coordinated names; else none."""
+    if pron.pos_ != "PRON":
+        return []
+    start = pron.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = index.doc[start - 1].sent.start
+    for tok in reversed(index.doc[start:pron.i]):
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
+            continue
+        if tok.pos_ == "PRON":
+            return []
+        names = {id(m): m for t in members(tok) if (m := index.by_token.get(t.i)) is not None
+                 and m.kind == "name"}
+        found = list(names.values())
+        return found if len(found) >= 2 and len(found) == len(members(tok)) else []
+    return []
+
+
+def described_group(index: MentionIndex, token: Any, avoid: set[int]) -> list[Mention]:
+    """Return the entities "the two companies" / "both firms" stand for: as many names of the
+    noun's type as its number says, named in the sentence before it and its own sentence up
+    to it; none when there are more or fewer."""
+    noun_type = head_type(token)
+    if token.tag_ not in {"NNS", "NNPS"} or noun_type is None or token.i in index.by_token:
+        return []
+    numbers = [c for c in token.children if c.dep_ in {"nummod", "det", "predet"}
+               and c.lower_ in COUNTS]
+    if len(numbers) != 1:
+        return []
+    found = _recent(index, token, avoid, False, noun_type, loose=True)  # the count decides
+    return found if len(found) == COUNTS[numbers[0].lower_] else []
 
 
 def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:

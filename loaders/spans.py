@@ -24,8 +24,8 @@ def trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     for tok in doc[start:end]:
         possessive = tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}
-        if possessive and not (tok.i == start + 1 and doc[start].tag_ in {"NNS", "NNPS"}
-                               and tok.i + 1 < end):
+        if possessive and not (tok.i > start and doc[tok.i - 1].tag_ in {"NNS", "NNPS"}
+                               and tok.i + 1 < end):  # "the Elbonian People's Party"
             end = tok.i
             break
         if tok.text == "(" and tok.i > start:
@@ -58,6 +58,8 @@ def conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
     for tok in doc[start:end]:
         if tok.dep_ == "cc" and head_noun_tail(doc[tok.i + 1:end]):
             continue  # "Central European Press and Media Foundation" is one name
+        if tok.dep_ == "cc" and tok.i == first + 1 and _shared_head(doc, first, end):
+            continue  # "Freedom and Justice Party": both words qualify one party
         if tok.dep_ == "cc" or tok.text == ",":
             if tok.i > first:
                 out.append((first, tok.i))
@@ -65,6 +67,15 @@ def conjuncts(doc: Any, start: int, end: int) -> list[tuple[int, int]]:
     if end > first:
         out.append((first, end))
     return out
+
+
+def _shared_head(doc: Any, first: int, end: int) -> bool:
+    """Return True when the word at ``first`` and the rest of the name up to ``end`` qualify
+    its last word, an organization's head noun ("Law and Justice Party")."""
+    last = doc[end - 1]
+    return end - first >= 4 and last.lower_ in head_noun_index() and \
+        doc[first].head.i == last.i and doc[first].dep_ in {"compound", "nmod", "amod"} and \
+        last.text[:1].isupper()
 
 
 def head_noun_tail(span: Any) -> bool:
