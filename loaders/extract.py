@@ -313,13 +313,15 @@ def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate
         if c.predicate not in goods:
             continue
         for supplies in suppliers:
+            named = False
             if c.kind == "verb":
                 for src in prep_objects([c.trigger], "from"):
                     m = index.at(src)
                     if m is not None and m.kind != "generic":
+                        named = True
                         out.append(Candidate(m, supplies, c.subject, c.trigger,
                                              round(min(c.confidence, 0.75), 3), c.kind))
-            for actor in c.object.origins:
+            for actor in () if named else c.object.origins:  # "Iranian oil from X": X sold it
                 origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name",
                                  "", actor)
                 out.append(Candidate(origin, supplies, c.subject, c.trigger,

@@ -23,7 +23,7 @@ from loaders.cues import (
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
-from loaders.heads import head_type
+from loaders.heads import head_type, state_nouns
 from loaders.resolve import MEMBER_MARKERS, QUOTES, argument, content_producer, listed, members
 from loaders.vocab import (
     implicit_agent_predicates,
@@ -98,8 +98,21 @@ def _voice(index: MentionIndex, verb: Any) -> tuple[bool, bool, list[Any]]:
     agents = prep_objects(linked, "by") if passive or participle else []
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
-                  and c.i in index.by_token]
+                  and c.i in index.by_token] or _state_agent(index, verb)
     return passive, participle, agents
+
+
+def _state_agent(index: MentionIndex, verb: Any) -> list[Any]:
+    """Return the country of "Iran's state-owned X", "an Iranian state-run network": a
+    participle whose agent is the word for a state takes the country that qualifies the
+    phrase (its possessor or demonym); nothing when no country does."""
+    if not any(c.dep_ in {"npadvmod", "compound", "nmod"} and c.i not in index.by_token and (
+            head_type(c) == "Country" or c.lower_ in state_nouns()) for c in verb.lefts):
+        return []
+    phrase = verb.head
+    return [c for c in phrase.children if c.dep_ in {"poss", "amod", "compound", "nmod"}
+            and c.i < verb.i and (m := index.by_token.get(c.i)) is not None
+            and m.actor is not None and m.actor.type == "Country"]
 
 
 def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:

@@ -258,11 +258,13 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(c.i) or (index.at(c) if c.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.9
+    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"]
+    if of_objects and _measure(index, token, of_objects[0]):
+        return argument(index, of_objects[0], rng, avoid)  # "14 million barrels of crude oil"
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
-    of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                  for g in c.children if g.dep_ == "pobj"]
     if of_objects and (token.is_stop or token.like_num or token.ent_type_ in {
             "CARDINAL", "QUANTITY", "PERCENT"}):  # "most of its gas", "hundreds of outlets"
         return argument(index, of_objects[0], rng, avoid)
@@ -301,6 +303,15 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         if m.kind == "name":
             return m, 0.8
     return None
+
+
+def _measure(index: MentionIndex, token: Any, of_object: Any) -> bool:
+    """Return True for a counted noun with no type of its own before "of" and a typed noun
+    ("two million barrels of oil", "eight cargoes of jet fuel"): it measures the goods."""
+    counted = any(c.dep_ == "nummod" or c.like_num for c in token.lefts)
+    return (counted and token.pos_ == "NOUN" and token.i not in index.by_token
+            and head_type(token) is None and of_object.i not in index.by_token
+            and head_type(of_object) is not None)
 
 
 def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
