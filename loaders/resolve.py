@@ -179,6 +179,25 @@ def members(token: Any, conjuncts: bool = True) -> list[Any]:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     out.extend(members(pobj))
+                    out.extend(_described_members(pobj, out))
+    return out
+
+
+def _described_members(token: Any, found: list[Any]) -> list[Any]:
+    """Return the names a list continues after a member's description ("such as A, the
+    state broadcaster B": B hangs on A's apposition): proper nouns joined to a described
+    member's apposition, reached from the list through conjunctions and appositions only."""
+    seen = {t.i for t in found}
+    out = []
+    for t in token.subtree:
+        if t.dep_ not in {"conj", "appos"} or t.pos_ != "PROPN" or t.i in seen:
+            continue
+        path, ok = t.head, t.head.dep_ == "appos" and t.head.pos_ == "NOUN"
+        while ok and path.i != token.i:
+            ok = path.dep_ in {"conj", "appos"}
+            path = path.head
+        if ok:
+            out.append(t)
     return out
 
 

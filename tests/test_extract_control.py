@@ -58,3 +58,39 @@ def test_a_possessed_noun_with_plain_adjectives_refers_back(nlp: Any) -> None:
     found = asserted(nlp, "Chile's President Ana Soto delivers her annual state of the nation "
                           "speech in Santiago.")
     assert not {f for f in found if f[1] == "supplies"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Alpha Trade, which is owned by Beta Holding, signed a deal.",
+     ("Beta Holding", "owns", "Alpha Trade")),
+    ("Fuel was sold through Alpha Trade, a Thai company that the European Union sanctioned "
+     "in 2022.", ("European Union", "sanctions", "Alpha Trade")),
+])
+def test_a_relative_pronoun_object_is_the_noun_it_qualifies(nlp: Any, text: str,
+                                                            expected: Fact) -> None:
+    assert expected in asserted(nlp, text)
+
+
+def test_a_relative_pronoun_subject_stays_the_subject(nlp: Any) -> None:
+    found = asserted(nlp, "Alpha Trade, which owns Beta Holding, signed a deal.")
+    assert ("Alpha Trade", "owns", "Beta Holding") in found
+    assert ("Beta Holding", "owns", "Alpha Trade") not in found
+
+
+def test_a_listed_member_after_another_members_description(nlp: Any) -> None:
+    found = asserted(nlp, "The Council adopted restrictive measures against Norland. Today's "
+                          "package also targets companies such as Alpha Steel, the country's "
+                          "largest producer, the state radio company Radio Nord, as well as "
+                          "other firms.")
+    assert ("Council", "sanctions", "Alpha Steel") in found or \
+        ("Council of the European Union", "sanctions", "Alpha Steel") in found
+    assert any(f[1:] == ("sanctions", "Radio Nord") for f in found)
+
+
+def test_as_well_as_adds_a_designee_to_a_passive_designation(nlp: Any) -> None:
+    found = asserted(nlp, "The Council sanctioned five people. Alpha Group, a Lisbon-based "
+                          "association, is also sanctioned, as well as its director, Ana Costa.")
+    assert any(f[1:] == ("sanctions", "Ana Costa") for f in found)
+    assert not any(f[1:] == ("sanctions", "Ana Costa") for f in asserted(
+        nlp, "The Council sanctioned five people. Alpha Group is also sanctioned. Its "
+             "director is Ana Costa."))
