@@ -318,16 +318,16 @@ def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate
         if c.predicate not in goods:
             continue
         for supplies in suppliers:
-            sellers = []
+            named = False
             if c.kind == "verb":
                 for src in prep_objects([c.trigger], "from"):
                     found = argument(index, src)  # "from the company": the one named before
                     m = found[0] if found is not None else None
                     if m is not None and m.kind != "generic":
-                        sellers.append(m)
+                        named = True
                         out.append(Candidate(m, supplies, c.subject, c.trigger,
                                              round(min(c.confidence, 0.75), 3), c.kind))
-            for actor in () if sellers else c.object.origins:  # the seller named supplies
+            for actor in () if named else c.object.origins:  # "Iranian oil from X": X sold it
                 origin = Mention(c.object.start, c.object.start, actor.name, actor.type, "name",
                                  "", actor)
                 out.append(Candidate(origin, supplies, c.subject, c.trigger,

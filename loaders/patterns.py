@@ -23,7 +23,7 @@ from loaders.cues import (
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
-from loaders.heads import head_type
+from loaders.heads import head_type, state_nouns
 from loaders.resolve import (
     MEMBER_MARKERS,
     QUOTES,
@@ -106,8 +106,21 @@ def _voice(index: MentionIndex, verb: Any) -> tuple[bool, bool, list[Any]]:
     agents = prep_objects(linked, "by") if passive or participle else []
     if participle and not agents:  # "EU-brokered talks", "Kremlin-funded outlets"
         agents = [c for c in verb.lefts if c.dep_ in {"npadvmod", "compound", "nmod"}
-                  and c.i in index.by_token]
+                  and c.i in index.by_token] or _state_agent(index, verb)
     return passive, participle, agents
+
+
+def _state_agent(index: MentionIndex, verb: Any) -> list[Any]:
+    """Return the country of "Iran's state-owned X", "an Iranian state-run network": a
+    participle whose agent is the word for a state takes the country that qualifies the
+    phrase (its possessor or demonym); nothing when no country does."""
+    if not any(c.dep_ in {"npadvmod", "compound", "nmod"} and c.i not in index.by_token and (
+            head_type(c) == "Country" or c.lower_ in state_nouns()) for c in verb.lefts):
+        return []
+    phrase = verb.head
+    return [c for c in phrase.children if c.dep_ in {"poss", "amod", "compound", "nmod"}
+            and c.i < verb.i and (m := index.by_token.get(c.i)) is not None
+            and m.actor is not None and m.actor.type == "Country"]
 
 
 def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
@@ -116,11 +129,24 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
         return prep_objects([verb], cue.prep)
     if participle:  # "Russia-controlled X and Y": X only
         return members(verb.head, conjuncts=verb.dep_ != "amod")
-    found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in members(c)]
+    found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in _relative(c)]
     if not found and verb.dep_ == "conj":
         found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
                  for m in members(c)] or subjects(verb.head)
-    return found or subjects(verb)
+    return (found or subjects(verb)) + _as_well_as(verb)
+
+
+def _as_well_as(verb: Any) -> list[Any]:
+    """Return the nouns added to a passive clause by "as well as" ("X is sanctioned, as well
+    as its director, Y"): the parser hangs them on the verb."""
+    cc = next((c for c in verb.children if c.dep_ == "cc" and c.lower_ == "as"
+               and any(g.lower_ == "well" for g in c.children)), None)
+    if cc is None:
+        return []
+    nouns = [m for c in verb.children if c.i > cc.i and c.dep_ in {"dep", "conj"}
+             and c.pos_ in {"NOUN", "PROPN"} for m in members(c)]
+    return [next((a for a in n.children if a.dep_ == "appos" and a.pos_ == "PROPN"), n)
+            for n in nouns]  # "its director, Y": Y
 
 
 def _active_objects(verb: Any, cue: VerbCue) -> list[Any]:
@@ -136,10 +162,23 @@ def _active_objects(verb: Any, cue: VerbCue) -> list[Any]:
         return found
     if cue.words and all(w in {d.lemma_.lower() for d in dobj} for w in cue.words):
         return []
-    found = [m for d in dobj for m in members(d)]
+    found = [m for d in dobj for m in _relative(d)]
     found += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
               for m in members(c)]
     return found + prep_objects([verb], "to")  # "supplied gas to X": types decide
+
+
+def _relative(token: Any) -> list[Any]:
+    """Return the members of an argument token; for the relative pronoun of a relative
+    clause, the noun the clause qualifies, or the name that noun is in apposition to
+    ("Gazprom, which is owned by X"; "Alpha, a company that X sanctioned")."""
+    clause = token.head
+    if token.tag_ not in {"WDT", "WP"} or clause.dep_ != "relcl":
+        return members(token)
+    noun = clause.head
+    if noun.dep_ == "appos" and noun.pos_ == "NOUN" and noun.head.pos_ == "PROPN":
+        noun = noun.head
+    return members(noun)
 
 
 def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:

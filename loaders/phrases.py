@@ -37,8 +37,13 @@ def phrase_tokens(token: Any) -> list[Any]:
 
 
 def anaphoric(token: Any, phrase: list[Any]) -> bool:
-    """Return True for a bare "the company" / "this country": it refers back, names nothing."""
-    if len(phrase) > 1 or token.tag_ in {"NNS", "NNPS"}:
+    """Return True for a bare "the company" / "this country" / "his annual state": it refers
+    back, names nothing."""
+    if token.tag_ in {"NNS", "NNPS"}:
+        return False
+    if len(phrase) > 1 and not (all(t.pos_ == "ADJ" and t.is_lower for t in phrase[:-1])
+                                and any(c.dep_ == "poss" and c.pos_ == "PRON"
+                                        for c in token.lefts)):
         return False
     if any(c.dep_ == "prep" and c.lower_ in {"between", "among"} for c in token.rights):
         return False  # "the dialogue between Serbia and Kosovo" says which one

@@ -218,6 +218,25 @@ def members(token: Any, conjuncts: bool = True) -> list[Any]:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     out.extend(members(pobj))
+                    out.extend(_described_members(pobj, out))
+    return out
+
+
+def _described_members(token: Any, found: list[Any]) -> list[Any]:
+    """Return the names a list continues after a member's description ("such as A, the
+    state broadcaster B": B hangs on A's apposition): proper nouns joined to a described
+    member's apposition, reached from the list through conjunctions and appositions only."""
+    seen = {t.i for t in found}
+    out = []
+    for t in token.subtree:
+        if t.dep_ not in {"conj", "appos"} or t.pos_ != "PROPN" or t.i in seen:
+            continue
+        path, ok = t.head, t.head.dep_ == "appos" and t.head.pos_ == "NOUN"
+        while ok and path.i != token.i:
+            ok = path.dep_ in {"conj", "appos"}
+            path = path.head
+        if ok:
+            out.append(t)
     return out
 
 
@@ -302,14 +321,14 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 return m, 0.9
     of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                   for g in c.children if g.dep_ == "pobj"]
-    if of_objects and token.i not in index.by_token and (
-            token.is_stop or token.like_num or token.ent_type_ in {
-                "CARDINAL", "QUANTITY", "PERCENT"} or _measure(token, of_objects[0])):
-        # "most of its gas", "hundreds of outlets", "two million barrels of crude oil"
-        return argument(index, of_objects[0], rng, avoid)
+    if of_objects and _measure(index, token, of_objects[0]):
+        return argument(index, of_objects[0], rng, avoid)  # "14 million barrels of crude oil"
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
+    if of_objects and (token.is_stop or token.like_num or token.ent_type_ in {
+            "CARDINAL", "QUANTITY", "PERCENT"}):  # "most of its gas", "hundreds of outlets"
+        return argument(index, of_objects[0], rng, avoid)
     if token.pos_ not in {"NOUN", "PROPN"}:
         return None
     if token.dep_ == "attr" and token.head.lemma_ == "be":
@@ -360,11 +379,13 @@ def _named_next(index: MentionIndex, noun: Any) -> Mention | None:
     return named if fits and named.actor is None else None
 
 
-def _measure(token: Any, of_object: Any) -> bool:
-    """Return True for a counted unit of goods ("two million barrels of oil"): a noun of no
-    type of its own, with a number, whose "of" object is an asset."""
-    return token.pos_ == "NOUN" and head_type(token) is None and role_of(token) is None and \
-        any(c.dep_ == "nummod" for c in token.children) and head_type(of_object) == "Asset"
+def _measure(index: MentionIndex, token: Any, of_object: Any) -> bool:
+    """Return True for a counted noun with no type of its own before "of" and a typed noun
+    ("two million barrels of oil", "eight cargoes of jet fuel"): it measures the goods."""
+    counted = any(c.dep_ == "nummod" or c.like_num for c in token.lefts)
+    return (counted and token.pos_ == "NOUN" and token.i not in index.by_token
+            and head_type(token) is None and of_object.i not in index.by_token
+            and head_type(of_object) is not None)
 
 
 def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str | None = None,
@@ -403,7 +424,7 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
             if nearest is not None and _identity(index, nearest) != _identity(index, m):
                 return None  # "the group": the last subject or the name before it here?
         return m
-    if depth == 0 and (want_person or noun_type):
+    if depth == 0 and (want_person and pron.dep_ in {"nsubj", "nsubjpass"} or noun_type):
         found = _recent(index, pron, avoid, want_person, noun_type)
         return found[0] if len(found) == 1 else None
     return None
@@ -419,9 +440,10 @@ def _recent(index: MentionIndex, token: Any, avoid: set[int], want_person: bool,
     if start > 0:
         start = doc[start - 1].sent.start
     seen: dict[str, Mention] = {}
+    taken = {_identity(index, m) for i in avoid if (m := index.by_token.get(i)) is not None}
     for m in index.mentions:
         if not start <= m.start < token.i or m.kind != "name" or m.end > token.i or \
-                any(i in avoid for i in range(m.start, m.end)) or \
+                _identity(index, m) in taken or \
                 _personal(index, m) != want_person:
             continue
         if noun_type and not (_fits_noun(index, m, noun_type, token) or loose and m.actor is None
