@@ -1,0 +1,138 @@
+"""Titles written before a person's name, read by word order.
+
+The small model parses a long title before a name in many ways ("U.S. Secretary of
+State A", "said Under Secretary of the Treasury for Terrorism and Financial Intelligence
+B"), so the dependency patterns miss the role. Here the words before a person's name
+are read right to left: an optional portfolio ("for Terrorism and Financial
+Intelligence"), an optional organization ("of the Treasury"), a capitalized role cue
+("Secretary", "Secretary of State"), its modifiers ("Under", "Deputy") and the
+organization or country written before it ("U.S.", "Treasury", "Georgian"). A title
+with no organization gives nothing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.cues import all_role_cues, range_of
+from loaders.mentions import Mention, MentionIndex
+from loaders.patterns import Candidate
+from loaders.resolve import argument
+
+TITLE_CONFIDENCE = 0.8
+# Longest role cue read before a name, in words ("deputy foreign minister").
+MAX_CUE_WORDS = 4
+# Longest portfolio after "for" ("for Foreign Affairs and Security Policy").
+MAX_PORTFOLIO_WORDS = 8
+# Capitalized words that qualify a title without naming a body.
+TITLE_MODIFIERS = {"under", "deputy", "assistant", "acting", "vice", "chief", "senior",
+                   "special", "principal", "first", "former", "interim", "then"}
+ORG_TYPES = {"Organization", "GovernmentBody", "Country", "PoliticalParty", "MediaOutlet",
+             "Company", "ArmedGroup", "InternationalOrganization"}
+
+
+def _capitalized(tok: Any) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _portfolio_start(doc: Any, first: int, j: int) -> int:
+    """Return the index of "for" opening a capitalized portfolio that ends at ``j``, or -1."""
+    k = j
+    while k >= first and j - k < MAX_PORTFOLIO_WORDS and (
+            _capitalized(doc[k]) or doc[k].lower_ in {"and", "&", ","}):
+        k -= 1
+    if k >= first and k < j and doc[k].lower_ == "for" and _capitalized(doc[k + 1]):
+        return k
+    return -1
+
+
+def _cue_before(doc: Any, first: int, j: int) -> tuple[int, str] | None:
+    """Return (start, cue) of the longest capitalized role cue that ends at ``j``."""
+    cues = all_role_cues()
+    for n in range(MAX_CUE_WORDS, 0, -1):
+        start = j - n + 1
+        if start < first:
+            continue
+        words = doc[start:j + 1]
+        phrase = " ".join(t.lower_ for t in words)
+        if phrase in cues and _capitalized(words[0]) and _capitalized(words[-1]):
+            return start, phrase
+    return None
+
+
+def _org_at(index: MentionIndex, i: int, person: Mention) -> Mention | None:
+    """Return the organization or country mention that ends at token ``i``."""
+    found = index.by_token.get(i)
+    if found is None or found is person or found.end != i + 1 or found.type not in ORG_TYPES:
+        return None
+    return found
+
+
+def _org_of(index: MentionIndex, first: int, j: int, person: Mention) -> tuple[int, Mention] | None:
+    """Return (index of "of", organization) when the words ending at ``j`` read "of (the) ORG"."""
+    org = _org_at(index, j, person)
+    if org is None:
+        return None
+    k = org.start - 1
+    if k >= first and index.doc[k].lower_ == "the":
+        k -= 1
+    if k >= first and index.doc[k].lower_ == "of":
+        return k, org
+    return None
+
+
+def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str, Mention] | None:
+    """Return (trigger token, cue, organization) of the title written before ``person``."""
+    doc, first = index.doc, sent.start
+    j = person.start - 1
+    if j < first:
+        return None
+    k = _portfolio_start(doc, first, j)
+    if k >= 0:
+        j = k - 1
+    org = None
+    cue = _cue_before(doc, first, j)
+    if cue is None:
+        of = _org_of(index, first, j, person)
+        if of is None:
+            return None
+        org = of[1]
+        cue = _cue_before(doc, first, of[0] - 1)
+        if cue is None:
+            return None
+        trigger = doc[of[0] - 1]
+    else:
+        trigger = doc[j]
+    i = cue[0] - 1
+    while i >= first and doc[i].lower_ in TITLE_MODIFIERS and _capitalized(doc[i]):
+        i -= 1
+    if org is None and i >= first:
+        if doc[i].lower_ in {"'s", "’s"}:
+            i -= 1
+        org = _org_at(index, i, person)
+    if org is None:
+        return None
+    return trigger, cue[1], org
+
+
+def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return leads/member_of candidates of titles written before a person's name
+    ("U.S. Secretary of State A": A member_of the United States; "Under Secretary of the
+    Treasury for Terrorism and Financial Intelligence B": B member_of the Treasury)."""
+    cues = all_role_cues()
+    out: list[Candidate] = []
+    for person in index.mentions:
+        if not (sent.start <= person.start < sent.end) or person.kind != "name" or \
+                person.type != "Person":
+            continue
+        found = _title_of(index, sent, person)
+        if found is None:
+            continue
+        trigger, cue, org = found
+        predicate, inverse = cues[cue]
+        if inverse:
+            continue
+        got = argument(index, index.doc[org.end - 1], range_of(predicate))
+        if got is None or got[0] is person:
+            continue
+        out.append(Candidate(person, predicate, got[0], trigger, TITLE_CONFIDENCE, "role"))
+    return out

@@ -1,0 +1,47 @@
+"""A title written before a person's name gives the role when it names a body or a
+country: "U.S. Secretary of State A", "Under Secretary of the Treasury for ... B",
+"British Foreign Secretary C" (issue 18, item 4). A title naming no body gives nothing."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loaders.extract import extract_source, load_nlp
+from loaders.source import SourceDocument
+
+Row = tuple[str, str, str, str]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+def facts(nlp: Any, text: str) -> set[Row]:
+    """Return (subject, predicate, object, status) of every triple of ``text``."""
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    return {(t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
+
+
+@pytest.mark.parametrize("text, row", [
+    ('"The network is exposed," said Under Secretary of the Treasury for Terrorism and '
+     'Financial Intelligence Jane Q. Holloway.',
+     ("Jane Q. Holloway", "member_of", "U.S. Department of the Treasury", "asserted")),
+    ("U.S. Secretary of State Mark Delaney said in a statement that the measures would stay.",
+     ("Mark Delaney", "member_of", "United States", "asserted")),
+    ("British Foreign Secretary Tom Wren condemned the raid on Tuesday.",
+     ("Tom Wren", "member_of", "United Kingdom", "asserted")),
+    ("The purchase was announced by Kenyan Deputy Defence Minister Ruth Odongo on Friday.",
+     ("Ruth Odongo", "member_of", "Kenya", "asserted")),
+])
+def test_a_title_before_a_name_gives_the_role(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Secretary of State Mark Delaney said in a statement that the measures would stay.",
+    "Under Secretary for Terrorism and Financial Intelligence Jane Q. Holloway spoke.",
+])
+def test_a_title_naming_no_body_gives_no_role(nlp: Any, text: str) -> None:
+    assert not {r for r in facts(nlp, text) if r[1] in {"member_of", "leads"}}
