@@ -18,7 +18,7 @@ from core.settings import Settings
 from graph.aggregate import MAX_SENTENCE, METADATA_TEXTS, unicode_problem
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
-from loaders.cues import ModalityCues, cue_lemma, modality_cues
+from loaders.cues import ModalityCues, cue_lemma, modality_cues, role_words
 from loaders.heads import head_noun_index
 from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
@@ -26,7 +26,7 @@ from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.surface import surface_candidates
-from loaders.titles import title_candidates
+from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
 from loaders.vocab import (
     governed_statuses,
@@ -197,7 +197,16 @@ def _usable(sent: Any) -> bool:
     tokens = list(sent)
     if sum(t.is_alpha for t in tokens) < 4 or any(t.like_url for t in tokens):
         return False
-    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in tokens)
+    return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in tokens) \
+        or _signature(tokens)
+
+
+def _signature(tokens: list[Any]) -> bool:
+    """Return True for a signature line: a person's name, a comma, a title ("A, High
+    Representative for ...")."""
+    comma = next((i for i, t in enumerate(tokens) if t.text == ","), 0)
+    return comma > 0 and all(t.ent_type_ == "PERSON" for t in tokens[:comma]) and any(
+        t.lower_ in role_words() and t.text[:1].isupper() for t in tokens[comma + 1:])
 
 
 def _person_like(mention: Mention) -> bool:
@@ -233,7 +242,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                     agents[predicate] = key
         found = sentence_candidates(index, sent)
         found += surface_candidates(index, sent, found)
-        found += title_candidates(index, sent)
+        found = office_candidates(index, sent, found + title_candidates(index, sent))
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
             if cand.subject.kind == "implicit":
                 s_key = agents.get(cand.predicate)

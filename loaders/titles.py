@@ -11,16 +11,21 @@ with no organization gives nothing.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from core.names import name_key
 from loaders.cues import all_role_cues, range_of
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument
+from ontology import Actor, get_ontology
 
 TITLE_CONFIDENCE = 0.8
 # Longest role cue read before a name, in words ("deputy foreign minister").
 MAX_CUE_WORDS = 4
+# Longest office title of the gazetteer, in words.
+MAX_OFFICE_WORDS = 16
 # Longest portfolio after "for" ("for Foreign Affairs and Security Policy").
 MAX_PORTFOLIO_WORDS = 8
 # Capitalized words that qualify a title without naming a body.
@@ -135,4 +140,67 @@ def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         if got is None or got[0] is person:
             continue
         out.append(Candidate(person, predicate, got[0], trigger, TITLE_CONFIDENCE, "role"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def offices() -> dict[str, Actor]:
+    """Return the gazetteer's actors by the key of each office title they hold
+    (``ig:office``: "High Representative for Foreign Affairs and Security Policy")."""
+    return {name_key(o): a for a in get_ontology().actors for o in a.offices}
+
+
+def _office_at(doc: Any, start: int, end: int, forward: bool) -> tuple[Actor, int, int] | None:
+    """Return (actor, start, end) of the longest office title that starts at ``start``
+    (``forward``) or ends just before ``end``, within [start, end)."""
+    known = offices()
+    for n in range(min(MAX_OFFICE_WORDS, end - start), 0, -1):
+        first = start if forward else end - n
+        words = doc[first:first + n]
+        actor = known.get(name_key(words.text))
+        if actor is not None and _capitalized(words[0]):
+            return actor, first, first + n
+    return None
+
+
+def office_titles(index: MentionIndex, sent: Any) -> list[tuple[Mention, Actor, int, int]]:
+    """Return (person, actor, start, end) of each office of the gazetteer written beside a
+    person's name in ``sent`` ("A, High Representative for Foreign Affairs and Security
+    Policy"; the office before the name)."""
+    if not offices():
+        return []
+    doc = index.doc
+    out = []
+    for person in index.mentions:
+        if not (sent.start <= person.start < sent.end) or person.kind != "name" or \
+                person.type != "Person":
+            continue
+        after = person.end + 1 if person.end < sent.end and doc[person.end].text == "," else -1
+        if 0 <= after < sent.end and doc[after].lower_ == "the":
+            after += 1
+        found = _office_at(doc, after, sent.end, True) if after >= 0 else None
+        if found is None:
+            found = _office_at(doc, sent.start, person.start, False)
+        if found is not None:
+            out.append((person, *found))
+    return out
+
+
+def office_candidates(index: MentionIndex, sent: Any,
+                      found: list[Candidate]) -> list[Candidate]:
+    """Return ``found`` without the relations read inside an office title of the gazetteer
+    ("leads Foreign Affairs"), plus member_of of each office holder and the office's body:
+    the office names its body even when the text does not."""
+    titles = office_titles(index, sent)
+    spans = [(start, end) for _, _, start, end in titles]
+
+    def inside(i: int) -> bool:
+        return any(start <= i < end for start, end in spans)
+
+    out = [c for c in found if not (inside(c.trigger.i) or inside(c.subject.start)
+                                    or inside(c.object.start))]
+    for person, actor, start, _ in titles:
+        body = Mention(-1, -1, actor.name, actor.type, "name", actor=actor)
+        out.append(Candidate(person, "member_of", body, index.doc[start], TITLE_CONFIDENCE,
+                             "role"))
     return out

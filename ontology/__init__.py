@@ -86,6 +86,7 @@ class Actor:
     iso2: str | None
     iso3: str | None
     wikidata: str | None
+    offices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -226,7 +227,7 @@ def _actors(g: Graph, types: dict[str, TypeInfo]) -> list[Actor]:
             id=entity_id(name), name=name, type=kinds[0], aliases=_texts(g, node, SKOS.altLabel),
             demonyms=_texts(g, node, NS.demonym), metonyms=_texts(g, node, NS.metonym),
             iso2=_text(g, node, NS.iso2) or None, iso3=_text(g, node, NS.iso3) or None,
-            wikidata=_text(g, node, NS.wikidata) or None))
+            wikidata=_text(g, node, NS.wikidata) or None, offices=_texts(g, node, NS.office)))
     return out
 
 

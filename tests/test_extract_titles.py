@@ -45,3 +45,20 @@ def test_a_title_before_a_name_gives_the_role(nlp: Any, text: str, row: Row) -> 
 ])
 def test_a_title_naming_no_body_gives_no_role(nlp: Any, text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[1] in {"member_of", "leads"}}
+
+
+@pytest.mark.parametrize("text", [
+    "The Council acted today.\nMara Lindqvist, High Representative for Foreign Affairs and "
+    "Security Policy\nThe measures apply from today.",
+    '"We act today," said Mara Lindqvist, High Representative of the Union for Foreign '
+    "Affairs and Security Policy.",
+])
+def test_an_office_of_the_gazetteer_names_its_body(nlp: Any, text: str) -> None:
+    found = facts(nlp, text)
+    assert ("Mara Lindqvist", "member_of", "European Union", "asserted") in found
+    assert not {r for r in found if r[2] in {"Foreign Affairs", "Security", "Union"}}
+
+
+def test_a_signature_line_with_an_unknown_office_gives_nothing(nlp: Any) -> None:
+    text = "The Council acted today.\nMara Lindqvist, Special Adviser to the Director\nThe end."
+    assert not {r for r in facts(nlp, text) if r[0] == "Mara Lindqvist"}
