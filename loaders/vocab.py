@@ -89,3 +89,11 @@ def reason_cues() -> tuple[tuple[tuple[str, ...], str, bool], ...]:
                 words = tuple(w for w in phrase.lower().replace(",", " ").split())
                 out.append((words, pred, inverse))
     return tuple(sorted(out, key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def prefix_cues() -> dict[str, str]:
+    """Return the predicate of each prefix cue (``ig:prefixCue``, lower-cased): 'pro' ->
+    supports ('the pro-Russian party X': X supports Russia)."""
+    return {cue.lower(): pred for pred, cues in predicate_annotation("prefixCue").items()
+            for cue in cues}

@@ -1,0 +1,68 @@
+"""Alignment written as a hyphenated prefix: "the pro-Russian party X" (X supports Russia),
+"an anti-NATO movement" (opposes NATO).
+
+The prefixes and their predicates are ``ig:prefixCue`` annotations of the ontology. The
+prefixed word must stand for a known actor (a name, a demonym, a metonym); the modified
+noun gives the subject through the name it is in apposition or compound with. "pro-Western"
+names no actor and gives nothing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.mentions import Mention, MentionIndex
+from loaders.patterns import Candidate
+from loaders.vocab import prefix_cues
+
+PREFIX_CONFIDENCE = 0.75
+
+
+def _prefixed_actor(index: MentionIndex, prefix: Any) -> Mention | None:
+    """Return the actor mention that follows ``prefix`` and a hyphen ("pro-Kremlin")."""
+    doc = index.doc
+    i = prefix.i + 1
+    if i + 1 >= len(doc) or doc[i].text not in {"-", "‑", "–"}:
+        return None
+    found = index.by_token.get(i + 1)
+    if found is None or found.actor is None or found.start != i + 1:
+        return None
+    return found
+
+
+def _noun_entity(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the entity a prefixed noun describes: the name it is in apposition or compound
+    with ("the pro-X organization Y", "Y, a pro-X outlet", "the pro-X party Y") or the
+    subject of its copula ("Y is a pro-X party"); never a common-noun phrase ("pro-X groups":
+    who they are is not said)."""
+    own = index.by_token.get(noun.i)
+    if own is not None:
+        return own
+    named = [c for c in noun.children if c.dep_ == "appos" and c.i in index.by_token]
+    if named:
+        return index.by_token[named[0].i]
+    if noun.dep_ in {"appos", "compound"} and noun.head.i in index.by_token:
+        return index.by_token[noun.head.i]
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        named = [c for c in noun.head.children if c.dep_ == "nsubj" and c.i in index.by_token]
+        return index.by_token[named[0].i] if named else None
+    return None
+
+
+def prefix_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of prefixes like "pro-"/"anti-" joined to an actor in ``sent``."""
+    cues = prefix_cues()
+    out: list[Candidate] = []
+    for tok in sent:
+        predicate = cues.get(tok.lower_)
+        if predicate is None or tok.dep_ not in {"amod", "compound", "nmod"}:
+            continue
+        actor = _prefixed_actor(index, tok)
+        noun = tok.head
+        if actor is None or noun.pos_ not in {"NOUN", "PROPN"} or noun.i == tok.i:
+            continue
+        subject = _noun_entity(index, noun)
+        if subject is None or subject is actor or subject.actor is actor.actor:
+            continue
+        # read as a verb: the clause's negation, hypothesis or accusation governs it
+        out.append(Candidate(subject, predicate, actor, tok, PREFIX_CONFIDENCE, "verb"))
+    return out

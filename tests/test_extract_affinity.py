@@ -1,0 +1,49 @@
+"""Alignment written as a hyphenated prefix ("the pro-Russian party X", "an anti-NATO
+movement Y") gives supports/opposes between the named entity and the actor (issue 18,
+item 5); the clause's negation or accusation governs it."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loaders.extract import extract_source, load_nlp
+from loaders.source import SourceDocument
+
+Row = tuple[str, str, str, str]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+def facts(nlp: Any, text: str) -> set[Row]:
+    """Return (subject, predicate, object, status) of every triple of ``text``."""
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    return {(t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Jan Novak chairs the pro-Russia political organization Czech Renewal.",
+     ("Czech Renewal", "supports", "Russia", "asserted")),
+    ("The pro-Kremlin party Revival won two seats.", ("Revival", "supports", "Russia", "asserted")),
+    ("Radio Horizon, a pro-Chinese outlet, expanded its service.",
+     ("Radio Horizon", "supports", "China", "asserted")),
+    ("The anti-NATO party Home Front gained votes.", ("Home Front", "opposes", "NATO", "asserted")),
+    ("Nadia Petrova is a pro-Russian politician.", ("Nadia Petrova", "supports", "Russia", "asserted")),
+    ("Nadia Petrova is not a pro-Russian politician.",
+     ("Nadia Petrova", "supports", "Russia", "negated")),
+    ("Police accused Russia of funding a pro-Kremlin news site, Baltic Voice.",
+     ("Baltic Voice", "supports", "Russia", "alleged")),
+])
+def test_a_prefixed_actor_gives_the_alignment(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Pro-Russian groups protested in the capital on Sunday.",  # who they are is not said
+    "The anti-Western movement Sovereignty grew in the north.",  # no actor named
+])
+def test_no_alignment_without_a_named_entity_and_a_known_actor(nlp: Any, text: str) -> None:
+    assert not {r for r in facts(nlp, text) if r[1] in {"supports", "opposes"}}
