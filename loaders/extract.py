@@ -26,6 +26,7 @@ from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates
+from loaders.patients import patient_candidates
 from loaders.surface import surface_candidates
 from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
@@ -244,7 +245,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found = sentence_candidates(index, sent)
         found += surface_candidates(index, sent, found)
         found = office_candidates(index, sent, found + title_candidates(index, sent))
-        found += prefix_candidates(index, sent)
+        found += prefix_candidates(index, sent) + patient_candidates(index, sent)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
             if cand.subject.kind == "implicit":
                 s_key = agents.get(cand.predicate)

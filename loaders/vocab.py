@@ -97,3 +97,15 @@ def prefix_cues() -> dict[str, str]:
     supports ('the pro-Russian party X': X supports Russia)."""
     return {cue.lower(): pred for pred, cues in predicate_annotation("prefixCue").items()
             for cue in cues}
+
+
+@lru_cache(maxsize=1)
+def patient_cues() -> dict[tuple[str, str], str]:
+    """Return the predicate of each patient cue by (verb lemma, preposition): ('elect',
+    'to') -> member_of ('X was elected to Y': X member_of Y)."""
+    out = {}
+    for pred, cues in predicate_annotation("patientCue").items():
+        for cue in cues:
+            verb, _, prep = cue.lower().rpartition(" ")
+            out[(verb, prep)] = pred
+    return out
