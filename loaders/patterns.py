@@ -128,12 +128,33 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
     if cue.prep and cue.prep != "by":
         return prep_objects([verb], cue.prep)
     if participle:  # "Russia-controlled X and Y": X only
-        return members(verb.head, conjuncts=verb.dep_ != "amod")
+        return members(_named_before_comma(verb) or verb.head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in _relative(c)]
     if not found and verb.dep_ == "conj":
         found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
                  for m in members(c)] or subjects(verb.head)
     return (found or subjects(verb)) + _as_well_as(verb)
+
+
+def _named_before_comma(verb: Any) -> Any:
+    """Return the proper noun a participle clause set off by a comma follows ("the war
+    between X (ACR), led by Y,": X, which the parser missed for "war"), or None when the
+    parser's head is that noun or no proper noun stands there."""
+    doc = verb.doc
+    i = verb.i - 1
+    if verb.dep_ != "acl" or i < 1 or doc[i].text != ",":
+        return None
+    i -= 1
+    if doc[i].text == ")":  # a parenthesized short form: "X (ACR),"
+        while i > 0 and doc[i].text != "(":
+            i -= 1
+        i -= 1
+    tok = doc[i]
+    if tok.pos_ != "PROPN" or tok.i == verb.head.i or verb.head.pos_ == "PROPN":
+        return None
+    while tok.dep_ == "compound" and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
 
 
 def _as_well_as(verb: Any) -> list[Any]:

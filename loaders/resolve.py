@@ -418,7 +418,10 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
                               or pron.lower_ in m.text.lower()):
             continue  # "the group" is the Wagner Group or another organization, not the UN
         if not want_person and pron.pos_ == "PRON" and _rival(index, m, pron):
-            return None  # "X sanctioned Y, an adviser to the Z leadership who manages its ..."
+            # "X sanctioned Y, an adviser to the Z leadership who manages its ...": unclear,
+            # unless the pronoun's sentence names one body before it ("the deputy of Z and
+            # brother of its leader")
+            return _sole_body(index, pron)
         if noun_type and pron.pos_ != "PRON" and depth == 0:
             nearest = _nearest(index, pron, avoid, noun_type, pron.sent.start)
             if nearest is not None and _identity(index, nearest) != _identity(index, m):
@@ -427,6 +430,8 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     if depth == 0 and (want_person and pron.dep_ in {"nsubj", "nsubjpass"} or noun_type):
         found = _recent(index, pron, avoid, want_person, noun_type)
         return found[0] if len(found) == 1 else None
+    if depth == 0 and low in {"its", "it"} and pron.pos_ == "PRON":
+        return _sole_body(index, pron)  # no subject before it: the one body its sentence names
     return None
 
 
@@ -542,6 +547,17 @@ def described_group(index: MentionIndex, token: Any, avoid: set[int]) -> list[Me
         return []
     found = _recent(index, token, avoid, False, noun_type, loose=True)  # the count decides
     return found if len(found) == COUNTS[numbers[0].lower_] else []
+
+
+def _sole_body(index: MentionIndex, pron: Any) -> Mention | None:
+    """Return the one entity other than a person named in the pronoun's sentence before it,
+    or None when there are none or several."""
+    found: dict[str, Mention] = {}
+    for m in index.mentions:
+        if pron.sent.start <= m.start and m.end <= pron.i and m.kind == "name" and \
+                not _personal(index, m):
+            found.setdefault(_identity(index, m), m)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:

@@ -62,3 +62,21 @@ def test_an_office_of_the_gazetteer_names_its_body(nlp: Any, text: str) -> None:
 def test_a_signature_line_with_an_unknown_office_gives_nothing(nlp: Any) -> None:
     text = "The Council acted today.\nMara Lindqvist, Special Adviser to the Director\nThe end."
     assert not {r for r in facts(nlp, text) if r[0] == "Mara Lindqvist"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The listings include Omar Haddad, the deputy commander of the Northern Front and brother "
+     "of its leader, Karim Haddad.", ("Karim Haddad", "leads", "Northern Front", "asserted")),
+    ("Omar Haddad, the deputy commander of the Northern Front, fled.",
+     ("Omar Haddad", "member_of", "Northern Front", "asserted")),
+    ("The EU is concerned by the war between the Southern Army (SA), led by Musa Adam, and "
+     "the Northern Front.", ("Musa Adam", "leads", "Southern Army", "asserted")),
+])
+def test_roles_through_its_and_a_participle_after_a_comma(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_its_stays_unresolved_when_two_bodies_are_named_before_it(nlp: Any) -> None:
+    text = ("The Council also sanctioned Ali Nour, an adviser to the Northern Front leadership "
+            "who manages its procurement, and praised its leader, Karim Haddad.")
+    assert not {r for r in facts(nlp, text) if r[0] == "Karim Haddad" and r[1] == "leads"}
