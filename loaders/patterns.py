@@ -559,10 +559,56 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
     elif token.dep_ == "conj" and token.head.pos_ in {"NOUN", "PROPN"} and \
             role_of(token.head) is not None:  # "the deputy head of X and member of Y"
         holders = _role_holders(index, token.head)
+    elif token.dep_ == "conj" and (role := _role_above(token.head)) is not None:
+        holders = _role_holders(index, role)  # "the president of X and member of Y" misparsed
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children
                 if c.dep_ == "appos" and c.i != token.i]
     return holders
+
+
+def _role_above(noun: Any) -> Any:
+    """Return the role noun whose "of" object ``noun`` is ("the president of [the committee]
+    and member of Y": the parser joins "member" to "committee"), or None."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ != "of" or prep.head.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    return prep.head if role_of(prep.head) is not None else None
+
+
+def _orgs_after_parenthesis(token: Any) -> list[Any]:
+    """Return the "of" objects after a parenthesis that follows a role ("the Governor
+    ('Bashkan') of X": the parser hangs "of X" elsewhere)."""
+    doc, i = token.doc, token.i + 1
+    if i >= len(doc) or doc[i].text != "(":
+        return []
+    while i < len(doc) and doc[i].text != ")" and i - token.i < 8:
+        i += 1
+    if i + 1 >= len(doc) or doc[i].text != ")" or doc[i + 1].lower_ != "of":
+        return []
+    return pobjs(doc[i + 1])
+
+
+def _parenthesized(token: Any) -> bool:
+    """Return True for a word inside parentheses a few words long."""
+    doc = token.doc
+    for i in range(token.i - 1, max(token.i - 4, -1), -1):
+        if doc[i].text == ")":
+            return False
+        if doc[i].text == "(":
+            return True
+    return False
+
+
+def _coordinated_orgs(index: MentionIndex, token: Any) -> list[Any]:
+    """Return the body of the role a role is coordinated with ("its director and founder,
+    X": founder of "its" too), when this role names none of its own."""
+    head = token.head
+    if token.dep_ != "conj" or role_of(head) is None or \
+            any(c.dep_ == "prep" for c in token.children):
+        return []
+    return [c for c in head.children if c.dep_ == "poss"] or \
+        [o for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for o in pobjs(c)]
 
 
 def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
@@ -596,6 +642,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             orgs.append(token.head)  # "X and its director, Y": "its" is the conjoined X
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
+    if not orgs:
+        orgs = _orgs_after_parenthesis(token) or _coordinated_orgs(index, token)
     if not orgs and token.dep_ == "compound" and token.head.dep_ == "pobj" and \
             token.head.head.lower_ == "of" and token.head.head.head.i in index.by_token:
         orgs.append(token.head.head.head)  # "the National Party of former President X"
@@ -603,8 +651,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     person_only = get_ontology().predicate(predicate).domain == ("Person",)
     for holder in holders:
         h = index.at(holder)
-        if h is None or h.kind == "generic":
-            continue
+        if h is None or h.kind == "generic" or _parenthesized(holder):
+            continue  # "the Governor ('Bashkan') of X": the local word for the title
         if person_only and h.actor is None and h.type != "Person":
             h.type = "Person"  # only a person holds this title: NER said otherwise
         for org in orgs:

@@ -80,3 +80,23 @@ def test_its_stays_unresolved_when_two_bodies_are_named_before_it(nlp: Any) -> N
     text = ("The Council also sanctioned Ali Nour, an adviser to the Northern Front leadership "
             "who manages its procurement, and praised its leader, Karim Haddad.")
     assert not {r for r in facts(nlp, text) if r[0] == "Karim Haddad" and r[1] == "leads"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The new listings include Ana Rusu, who is the Governor ('Primar') of the Autonomous "
+     "Region of Valdor, and is responsible for promoting separatism.",
+     ("Ana Rusu", "leads", "Autonomous Region of Valdor", "asserted")),
+    ("The listings also include Ion Pavel, the deputy president of the executive committee "
+     "and member of the Valdor People's Assembly.",
+     ("Ion Pavel", "member_of", "Valdor People's Assembly", "asserted")),
+    ("Nordlink is also sanctioned, as well as its director and founder, Maria Codreanu.",
+     ("Maria Codreanu", "founded", "Nordlink", "asserted")),
+])
+def test_coordinated_and_parenthesized_roles(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_a_parenthesized_local_title_holds_no_role(nlp: Any) -> None:
+    text = ("The new listings include Ana Rusu, who is the Governor ('Primar') of the "
+            "Autonomous Region of Valdor.")
+    assert not {r for r in facts(nlp, text) if r[0] == "Primar"}
