@@ -555,7 +555,8 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
     elif token.dep_ == "nsubj" and token.head.lemma_ == "be":
         holders = [c for c in token.head.children if c.dep_ == "attr"]  # "Its chairman is X"
     elif token.dep_ == "pobj" and token.head.lower_ == "as" and token.head.head.pos_ == "VERB":
-        holders = subjects(token.head.head)  # "X serves as editor-in-chief of Y"
+        verb = token.head.head  # "X serves as editor-in-chief of Y"; "identified X as head of Y"
+        holders = [c for c in verb.children if c.dep_ == "dobj"] or subjects(verb)
     elif token.dep_ == "conj" and token.head.pos_ in {"NOUN", "PROPN"} and \
             role_of(token.head) is not None:  # "the deputy head of X and member of Y"
         holders = _role_holders(index, token.head)
@@ -564,7 +565,28 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children
                 if c.dep_ == "appos" and c.i != token.i]
-    return holders
+    return holders or _colon_holders(index, token)
+
+
+def _colon_holders(index: MentionIndex, token: Any) -> list[Any]:
+    """Return the people a plural role names after a colon that ends its phrase ("three of
+    its executives resident in X: A, B, and C"), when the list runs to the sentence's end."""
+    if token.tag_ not in {"NNS", "NNPS"}:
+        return []
+    sent, doc = token.sent, token.doc
+    colon = next((t.i for t in doc[token.i + 1:min(token.i + 14, sent.end)]
+                  if t.text in {":", ";"} or t.pos_ in {"VERB", "AUX"} and t.dep_ != "prep"),
+                 None)  # "including one national:" is part of the phrase
+    if colon is None or doc[colon].text != ":":
+        return []
+    out = []
+    for t in doc[colon + 1:sent.end]:
+        m = index.by_token.get(t.i)
+        if m is not None and m.start == t.i and m.kind == "name" and m.type == "Person":
+            out.append(t)
+        elif m is None and t.is_alpha and t.lower_ != "and":
+            return []  # more than a list of names follows
+    return out
 
 
 def _role_above(noun: Any) -> Any:

@@ -100,3 +100,22 @@ def test_a_parenthesized_local_title_holds_no_role(nlp: Any) -> None:
     text = ("The new listings include Ana Rusu, who is the Governor ('Primar') of the "
             "Autonomous Region of Valdor.")
     assert not {r for r in facts(nlp, text) if r[0] == "Primar"}
+
+
+def test_a_plural_role_names_its_holders_after_a_colon(nlp: Any) -> None:
+    text = ("Nordbank was sanctioned on Monday. The measures also target three of its senior "
+            "executives: John Smith, Mary Jones, and Peter Brown.")
+    found = facts(nlp, text)
+    for name in ("John Smith", "Mary Jones", "Peter Brown"):
+        assert (name, "member_of", "Nordbank", "asserted") in found
+
+
+def test_the_object_of_identified_as_holds_the_role_not_the_subject(nlp: Any) -> None:
+    found = facts(nlp, "The Justice Department identified Ivan Petrov as a senior executive "
+                       "of Nordbank.")
+    assert not {r for r in found if r[0] == "Justice Department"}
+
+
+def test_a_ship_manager_is_no_member(nlp: Any) -> None:
+    found = facts(nlp, "Kestrel Marine, the ship manager of the vessel Polar Star, cooperated.")
+    assert not {r for r in found if r[1] == "member_of"}
