@@ -67,6 +67,11 @@ class Mention:
         return key_of(self.text)
 
 
+def _brand(text: str) -> bool:
+    """Return True for a word written in mixed case from a lower-case start ("inoSMI")."""
+    return text[:1].islower() and text.isalnum() and sum(c.isupper() for c in text) >= 2
+
+
 def _short_form(inner: Any, full: Mention) -> bool:
     """Return True when the words in parentheses after ``full`` are its short form: an
     acronym ("OFAC", "IRGC-QF") or words of the full name ("Ovcharov", "Sahand Petro")."""
@@ -221,7 +226,9 @@ class NameIndex:
         if label == "NORP" and (root.pos_ != "PROPN" or root.dep_ in {"amod", "compound"}):
             return
         if not any(t.is_alpha and t.text[:1].isupper() for t in doc[start:end]):
-            return
+            if not (end - start == 1 and _brand(doc[start].text)):
+                return
+            label = "ORG"  # "inoSMI": a brand written in mixed case is no person
         type_name = NER_TYPES[label]
         if label != "ORG" and self._holds_actor(start, end):
             type_name, label = "Organization", "ORG"  # "Sputnik Serbia" is no person or state

@@ -183,6 +183,10 @@ def _active_objects(verb: Any, cue: VerbCue) -> list[Any]:
         return found
     if cue.words and all(w in {d.lemma_.lower() for d in dobj} for w in cue.words):
         return []
+    if not dobj:  # "owns and operates X": the first verb shares the second's object
+        dobj = [d for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                and c.i == verb.i + 2 and verb.doc[verb.i + 1].lower_ in {"and", "or"}
+                for d in c.children if d.dep_ in {"dobj", "obj"}]
     found = [m for d in dobj for m in _relative(d)]
     found += [m for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"
               for m in members(c)]

@@ -68,6 +68,9 @@ def looks_like_name(token: Any, inner_names: Callable[[], set[str]]) -> bool:
     """
     if token.pos_ == "PROPN":
         return True
+    if token.text[:1].islower() and token.text.isalnum() and \
+            sum(c.isupper() for c in token.text) >= 2:
+        return True  # "inoSMI": a brand written in mixed case
     if not token.text[:1].isupper() or token.is_stop:
         return False
     if token.pos_ in {"NOUN", "ADJ"} and token.text in inner_names():

@@ -47,3 +47,11 @@ def test_a_prefixed_actor_gives_the_alignment(nlp: Any, text: str, row: Row) -> 
 ])
 def test_no_alignment_without_a_named_entity_and_a_known_actor(nlp: Any, text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[1] in {"supports", "opposes"}}
+
+
+def test_coordinated_verbs_share_their_object(nlp: Any) -> None:
+    found = facts(nlp, "Baltic Holding owns and operates Baltic Radio and Nord TV.")
+    for outlet in ("Baltic Radio", "Nord TV"):
+        assert ("Baltic Holding", "owns", outlet, "asserted") in found
+        assert ("Baltic Holding", "controls", outlet, "asserted") in found
+
