@@ -27,6 +27,7 @@ from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates
 from loaders.patients import patient_candidates
+from loaders.possession import possession_candidates
 from loaders.surface import surface_candidates
 from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
@@ -246,6 +247,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found += surface_candidates(index, sent, found)
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
+        found += possession_candidates(index, sent)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
             if cand.subject.kind == "implicit":
                 s_key = agents.get(cand.predicate)
