@@ -14,6 +14,7 @@ from loaders.heads import head_type
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument
+from loaders.titles import people_in
 
 POSSESSION_CONFIDENCE = 0.7
 PREDICATE_OF_TYPE = {"Company": "owns", "Organization": "controls"}
@@ -43,8 +44,7 @@ def _person_before(index: MentionIndex, pron: Any) -> Mention | None:
         before = doc[sent.start - 1].sent
         ranges.append((before.start, before.end))
     for start, end in ranges:
-        people = {m.key: m for m in index.mentions if start <= m.start and m.end <= end
-                  and m.kind == "name" and m.type == "Person"}
+        people = {m.key: m for m in people_in(index, start, end) if m.end <= end}
         if people:
             keys = sorted(people, key=len)
             if all(k == keys[-1] or keys[-1].endswith(" " + k) for k in keys):

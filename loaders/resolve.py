@@ -553,8 +553,9 @@ def _sole_body(index: MentionIndex, pron: Any) -> Mention | None:
     """Return the one entity other than a person named in the pronoun's sentence before it,
     or None when there are none or several."""
     found: dict[str, Mention] = {}
-    for m in index.mentions:
-        if pron.sent.start <= m.start and m.end <= pron.i and m.kind == "name" and \
+    for i in range(pron.sent.start, pron.i):
+        m = index.by_token.get(i)
+        if m is not None and m.start == i and m.end <= pron.i and m.kind == "name" and \
                 not _personal(index, m):
             found.setdefault(_identity(index, m), m)
     return next(iter(found.values())) if len(found) == 1 else None

@@ -35,6 +35,16 @@ ORG_TYPES = {"Organization", "GovernmentBody", "Country", "PoliticalParty", "Med
              "Company", "ArmedGroup", "InternationalOrganization"}
 
 
+def people_in(index: MentionIndex, start: int, end: int) -> list[Mention]:
+    """Return the persons' name mentions that start in tokens [start, end), in order."""
+    out = []
+    for i in range(start, end):
+        m = index.by_token.get(i)
+        if m is not None and m.start == i and m.kind == "name" and m.type == "Person":
+            out.append(m)
+    return out
+
+
 def _capitalized(tok: Any) -> bool:
     return tok.text[:1].isupper()
 
@@ -125,10 +135,7 @@ def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     Treasury for Terrorism and Financial Intelligence B": B member_of the Treasury)."""
     cues = all_role_cues()
     out: list[Candidate] = []
-    for person in index.mentions:
-        if not (sent.start <= person.start < sent.end) or person.kind != "name" or \
-                person.type != "Person":
-            continue
+    for person in people_in(index, sent.start, sent.end):
         found = _title_of(index, sent, person)
         if found is None:
             continue
@@ -171,10 +178,7 @@ def office_titles(index: MentionIndex, sent: Any) -> list[tuple[Mention, Actor, 
         return []
     doc = index.doc
     out = []
-    for person in index.mentions:
-        if not (sent.start <= person.start < sent.end) or person.kind != "name" or \
-                person.type != "Person":
-            continue
+    for person in people_in(index, sent.start, sent.end):
         after = person.end + 1 if person.end < sent.end and doc[person.end].text == "," else -1
         if 0 <= after < sent.end and doc[after].lower_ == "the":
             after += 1
