@@ -35,6 +35,7 @@ from loaders.resolve import (
 )
 from loaders.vocab import (
     implicit_agent_predicates,
+    in_body_predicate,
     instrument_nouns,
     instrument_verbs,
     reason_cues,
@@ -686,7 +687,10 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             if o is None or o[0] is h:
                 continue
             subject, obj = (o[0], h) if inverse else (h, o[0])  # "X, a front company for Y"
-            out.append(Candidate(subject, predicate, obj, token, round(0.9 * o[1], 3), "role"))
+            stated = predicate
+            if org.i < token.i and o[0].type == "InternationalOrganization":
+                stated = in_body_predicate(predicate) or predicate  # "our NATO ally X"
+            out.append(Candidate(subject, stated, obj, token, round(0.9 * o[1], 3), "role"))
     return out
 
 

@@ -19,6 +19,7 @@ from loaders.cues import all_role_cues, range_of
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument
+from loaders.vocab import office_predicate
 from ontology import Actor, get_ontology
 
 TITLE_CONFIDENCE = 0.8
@@ -205,6 +206,6 @@ def office_candidates(index: MentionIndex, sent: Any,
                                     or inside(c.object.start))]
     for person, actor, start, _ in titles:
         body = Mention(-1, -1, actor.name, actor.type, "name", actor=actor)
-        out.append(Candidate(person, "member_of", body, index.doc[start], TITLE_CONFIDENCE,
-                             "role"))
+        out.append(Candidate(person, office_predicate(), body, index.doc[start],
+                             TITLE_CONFIDENCE, "role"))
     return out

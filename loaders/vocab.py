@@ -109,3 +109,19 @@ def patient_cues() -> dict[tuple[str, str], str]:
             verb, _, prep = cue.lower().rpartition(" ")
             out[(verb, prep)] = pred
     return out
+
+
+@lru_cache(maxsize=1)
+def office_predicate() -> str:
+    """Return the predicate relating an office holder to the office's body (``ig:officeHolder``)."""
+    found = predicates_with("officeHolder", "true")
+    if len(found) != 1:
+        raise ValueError("the ontology must mark exactly one predicate ig:officeHolder true")
+    return found[0]
+
+
+def in_body_predicate(predicate: str) -> str | None:
+    """Return the predicate a role of ``predicate`` states when its body is an international
+    organization written before it (``ig:inBody``: "NATO ally X" -> member_of), or None."""
+    found = predicate_annotation("inBody").get(predicate)
+    return found[0] if found else None

@@ -119,3 +119,11 @@ def test_the_object_of_identified_as_holds_the_role_not_the_subject(nlp: Any) ->
 def test_a_ship_manager_is_no_member(nlp: Any) -> None:
     found = facts(nlp, "Kestrel Marine, the ship manager of the vessel Polar Star, cooperated.")
     assert not {r for r in found if r[1] == "member_of"}
+
+
+def test_an_ally_in_an_international_body_is_its_member(nlp: Any) -> None:
+    found = facts(nlp, "The United States supports our NATO ally Latvia in its fight against "
+                       "corruption. Serbia is a close ally of Russia.")
+    assert ("Latvia", "member_of", "NATO", "asserted") in found
+    assert ("Latvia", "allied_with", "NATO", "asserted") not in found
+    assert ("Serbia", "allied_with", "Russia", "asserted") in found
