@@ -13,7 +13,7 @@ from typing import Any
 from loaders.heads import head_type
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
-from loaders.resolve import argument
+from loaders.resolve import argument, is_person
 from loaders.titles import people_in
 
 POSSESSION_CONFIDENCE = 0.7
@@ -28,7 +28,7 @@ def _possessor(index: MentionIndex, noun: Any) -> Mention | None:
     if poss.pos_ == "PRON":
         return _person_before(index, poss)
     got = argument(index, poss)
-    if got is None or got[0].type != "Person" or got[0].kind != "name":
+    if got is None or not is_person(index, got[0]) or got[0].kind != "name":
         return None
     return got[0]
 
@@ -44,14 +44,14 @@ def _person_before(index: MentionIndex, pron: Any) -> Mention | None:
         before = doc[sent.start - 1].sent
         ranges.append((before.start, before.end))
     for start, end in ranges:
-        people = {m.key: m for m in people_in(index, start, end) if m.end <= end}
+        people = {m.key: m for m in people_in(index, start, end, True) if m.end <= end}
         if people:
             keys = sorted(people, key=len)
             if all(k == keys[-1] or keys[-1].endswith(" " + k) for k in keys):
                 return people[keys[-1]]  # "Peter Mokoena ... Mokoena": one person
             return None
     got = argument(index, pron)
-    return got[0] if got is not None and got[0].type == "Person" else None
+    return got[0] if got is not None and is_person(index, got[0]) else None
 
 
 def _possessed(index: MentionIndex, noun: Any) -> Mention | None:

@@ -475,6 +475,12 @@ def _nearest(index: MentionIndex, noun: Any, avoid: set[int], noun_type: str,
     return None
 
 
+def is_person(index: MentionIndex, m: Mention) -> bool:
+    """Return True for a person's name, or the surname of a person named in full (whatever
+    type NER gave it)."""
+    return _personal(index, m)
+
+
 def _personal(index: MentionIndex, m: Mention) -> bool:
     """Return True for a person's name, or the surname of a person named in full (whatever
     type NER gave it)."""

@@ -18,7 +18,7 @@ from core.names import name_key
 from loaders.cues import all_role_cues, range_of
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
-from loaders.resolve import argument
+from loaders.resolve import argument, is_person
 from loaders.vocab import office_predicate
 from ontology import Actor, get_ontology
 
@@ -36,12 +36,14 @@ ORG_TYPES = {"Organization", "GovernmentBody", "Country", "PoliticalParty", "Med
              "Company", "ArmedGroup", "InternationalOrganization"}
 
 
-def people_in(index: MentionIndex, start: int, end: int) -> list[Mention]:
-    """Return the persons' name mentions that start in tokens [start, end), in order."""
+def people_in(index: MentionIndex, start: int, end: int, surnames: bool = False) -> list[Mention]:
+    """Return the persons' name mentions that start in tokens [start, end), in order; with
+    ``surnames``, also a surname of a person named in full that NER typed otherwise."""
     out = []
     for i in range(start, end):
         m = index.by_token.get(i)
-        if m is not None and m.start == i and m.kind == "name" and m.type == "Person":
+        if m is not None and m.start == i and m.kind == "name" and (
+                m.type == "Person" or surnames and is_person(index, m)):
             out.append(m)
     return out
 

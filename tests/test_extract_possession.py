@@ -41,3 +41,9 @@ def test_a_persons_named_company_and_foundation(nlp: Any) -> None:
 ])
 def test_no_possession_when_the_owner_or_the_thing_is_unclear(nlp: Any, text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[1] in {"owns", "controls"}}
+
+
+def test_his_charity_after_a_sentence_about_him(nlp: Any) -> None:
+    text = ("Oskar Lind is a Swedish billionaire. Lind made his fortune in shipping. He later "
+            "bought Lind Bank. His charity, the Lind Foundation, funds museums.")
+    assert ("Oskar Lind", "controls", "Lind Foundation", "asserted") in facts(nlp, text)
