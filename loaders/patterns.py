@@ -567,10 +567,21 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
         holders = _role_holders(index, token.head)
     elif token.dep_ == "conj" and (role := _role_above(token.head)) is not None:
         holders = _role_holders(index, role)  # "the president of X and member of Y" misparsed
+    holders = [x for h in holders for x in _copula_subject(index, h)]
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children
                 if c.dep_ == "appos" and c.i != token.i]
     return holders or _colon_holders(index, token)
+
+
+def _copula_subject(index: MentionIndex, noun: Any) -> list[Any]:
+    """Return the subject a common noun is predicated of ("X is a businessman and politician
+    who served as Y": X), or the noun itself."""
+    attr = noun.head if noun.dep_ == "conj" else noun
+    if noun.i in index.by_token or noun.pos_ != "NOUN" or attr.dep_ != "attr" or \
+            attr.head.lemma_ != "be":
+        return [noun]
+    return [s for s in subjects(attr.head) if s.i in index.by_token] or [noun]
 
 
 def _colon_holders(index: MentionIndex, token: Any) -> list[Any]:

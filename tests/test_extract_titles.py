@@ -127,3 +127,10 @@ def test_an_ally_in_an_international_body_is_its_member(nlp: Any) -> None:
     assert ("Latvia", "member_of", "NATO", "asserted") in found
     assert ("Latvia", "allied_with", "NATO", "asserted") not in found
     assert ("Serbia", "allied_with", "Russia", "asserted") in found
+
+
+def test_a_role_of_a_relative_clause_on_a_predicate_noun(nlp: Any) -> None:
+    text = ("Lars Berg (born 1956) is a Danish billionaire and politician who served as the "
+            "prime minister of Denmark from 2012 to 2013.")
+    assert ("Lars Berg", "leads", "Denmark", "asserted") in facts(nlp, text)
+    assert not {r for r in facts(nlp, text) if r[0] in {"politician", "billionaire"}}
