@@ -308,7 +308,7 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 named = index.at(child)
                 if named is not None:
                     return named, 1.0
-        named = _named_next(index, token)
+        named = _named_next(index, token) or _called(index, token)
         if named is not None:
             return named, 1.0
     if token.pos_ == "NOUN" and token.dep_ == "attr" and token.head.lemma_ == "be" and \
@@ -377,6 +377,23 @@ def _named_next(index: MentionIndex, noun: Any) -> Mention | None:
     onto = index.onto
     fits = onto.is_a(kind, "Organization") and onto.is_a(named.type, "Organization")
     return named if fits and named.actor is None else None
+
+
+def _called(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the organization a classifier noun is said to be called ("a charity founded
+    by X called Y", "a firm named Y"), or None."""
+    kind = head_type(noun)
+    if kind is None or not index.onto.is_a(kind, "Organization"):
+        return None
+    for verb in noun.children:
+        if verb.dep_ != "acl" or verb.lemma_.lower() not in {"call", "name"}:
+            continue
+        for c in verb.children:
+            named = index.by_token.get(c.i) if c.dep_ == "oprd" else None
+            if named is not None and named.kind == "name" and named.actor is None \
+                    and index.onto.is_a(named.type, "Organization"):
+                return named
+    return None
 
 
 def _measure(index: MentionIndex, token: Any, of_object: Any) -> bool:

@@ -94,3 +94,14 @@ def test_as_well_as_adds_a_designee_to_a_passive_designation(nlp: Any) -> None:
     assert not any(f[1:] == ("sanctions", "Ana Costa") for f in asserted(
         nlp, "The Council sanctioned five people. Alpha Group is also sanctioned. Its "
              "director is Ana Costa."))
+
+
+def test_a_noun_founded_by_a_person_and_called_a_name_is_that_name(nlp: Any) -> None:
+    found = asserted(nlp, "Payments went to a charity founded by Karl Brenner called "
+                          "Nordic Justice Foundation.")
+    assert ("Karl Brenner", "founded", "Nordic Justice Foundation") in found
+
+
+def test_a_noun_founded_by_a_person_without_a_name_founds_nothing(nlp: Any) -> None:
+    found = asserted(nlp, "Payments went to a charity founded by Karl Brenner.")
+    assert not any(p == "founded" for _, p, _ in found)
