@@ -29,6 +29,7 @@ from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates
 from loaders.patients import patient_candidates
 from loaders.possession import possession_candidates
+from loaders.regimes import regime_candidates
 from loaders.surface import surface_candidates
 from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
@@ -238,6 +239,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     taken: set[tuple[int, str, str]] = set()
     agents: dict[str, str] = {}  # the last explicit agent of each ig:implicitAgent predicate
     title = infobox_title(index)
+    regimes: set[str] = set()
     for sent in doc.sents:
         infobox = infobox_candidates(index, sent, title)
         if not infobox and not _usable(sent):
@@ -255,6 +257,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
         found += possession_candidates(index, sent) + infobox
+        found += regime_candidates(index, sent, regimes)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
             if cand.subject.kind == "implicit":
                 s_key = agents.get(cand.predicate)
