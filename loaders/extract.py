@@ -20,6 +20,7 @@ from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.cues import ModalityCues, cue_lemma, modality_cues, role_words
 from loaders.heads import head_noun_index
+from loaders.infobox import FIELD_LINE, infobox_candidates, infobox_title
 from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
@@ -28,6 +29,7 @@ from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates
 from loaders.patients import patient_candidates
 from loaders.possession import possession_candidates
+from loaders.regimes import regime_candidates
 from loaders.surface import surface_candidates
 from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
@@ -55,9 +57,13 @@ def _newline_sentences(doc: Any) -> Any:
     """Start a sentence after every line break: a line never runs into the next one."""
     if "\n" not in doc.text:
         return doc
+    field_line = bool(FIELD_LINE.match(doc.text))
     for tok in doc[:-1]:
         if "\n" in tok.text or tok.text.endswith("\n") or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
+            field_line = bool(FIELD_LINE.match(doc.text, doc[tok.i + 1].idx))
+        elif field_line and not doc[tok.i + 1].is_space:
+            doc[tok.i + 1].is_sent_start = False  # "- Owner: A, B" is one sentence
     return doc
 
 
@@ -232,8 +238,11 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     rows: list[tuple[str, str, str, Evidence]] = []
     taken: set[tuple[int, str, str]] = set()
     agents: dict[str, str] = {}  # the last explicit agent of each ig:implicitAgent predicate
+    title = infobox_title(index)
+    regimes: set[str] = set()
     for sent in doc.sents:
-        if not _usable(sent):
+        infobox = infobox_candidates(index, sent, title)
+        if not infobox and not _usable(sent):
             continue
         raw = source.text[sent.start_char:sent.end_char]  # the text as written, line breaks kept
         text = raw.strip()
@@ -247,7 +256,8 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found += surface_candidates(index, sent, found)
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
-        found += possession_candidates(index, sent)
+        found += possession_candidates(index, sent) + infobox
+        found += regime_candidates(index, sent, regimes)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):
             if cand.subject.kind == "implicit":
                 s_key = agents.get(cand.predicate)

@@ -67,6 +67,10 @@ class Mention:
         return key_of(self.text)
 
 
+# The word that makes the people named before it a government ("the Ortega-Murillo regime").
+REGIME_WORD = "regime"
+
+
 def _brand(text: str) -> bool:
     """Return True for a word written in mixed case from a lower-case start ("inoSMI")."""
     return text[:1].islower() and text.isalnum() and sum(c.isupper() for c in text) >= 2
@@ -155,6 +159,7 @@ class NameIndex:
                 if bounds is not None:
                     self._named(*whole_name(doc, *bounds), label)
         self._join_suffixes()
+        self._regimes()
         self._function_word_names()
         self._of_names()
         self._scan_gazetteer()
@@ -180,6 +185,42 @@ class NameIndex:
                     del self.by_token[i]
             text = doc[before.start:m.end].text
             self._add(Mention(before.start, m.end, text, "Company", "name", "ORG"))
+
+    def _regimes(self) -> None:
+        """Make "the Ortega-Murillo regime" one government-body name: people's names (joined
+        by hyphens) before "regime" name the regime, not the people."""
+        doc = self.doc
+        surnames = {m.text.split()[-1] for m in self.mentions if m.type == "Person"}
+
+        def personal(m: Mention | None) -> bool:
+            return m is not None and (m.type == "Person" or m.actor is None and m.text in surnames)
+
+        for tok in doc[1:]:
+            if tok.lower_ != REGIME_WORD or tok.i in self.by_token:
+                continue
+            start = tok.i
+            while start > 0:
+                m = self.by_token.get(start - 1)
+                prev = doc[start - 1]
+                if personal(m):
+                    start = m.start
+                elif m is None and prev.pos_ == "PROPN" and prev.text[:1].isupper() and \
+                        (start == tok.i or doc[start].text == "-"):
+                    start -= 1  # "Ortega-Murillo": a name NER left out beside a hyphen
+                elif prev.text == "-" and start < tok.i:
+                    start -= 1
+                else:
+                    break
+            if start == tok.i or doc[start].text == "-" or not any(
+                    personal(self.by_token.get(i)) for i in range(start, tok.i)):
+                continue
+            for old in {id(x): x for i in range(start, tok.i)
+                        if (x := self.by_token.get(i)) is not None}.values():
+                self.mentions.remove(old)
+                for i in range(old.start, old.end):
+                    del self.by_token[i]
+            self._add(Mention(start, tok.i + 1, doc[start:tok.i + 1].text, "GovernmentBody",
+                              "name", "ORG"))
 
     def _function_word_names(self) -> None:
         """Add "For Life" of "the political party For Life": a capitalized preposition or

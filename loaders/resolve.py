@@ -271,10 +271,12 @@ def content_producer(token: Any, predicates: set[str]) -> Any:
     if not any(predicates & set(content_nouns().get(w, ())) for w in words):
         return token
     for c in token.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return c  # "the X regime's continued campaign": X's
         if c.dep_ == "prep" and c.lower_ in {"of", "from", "by"}:
             for g in c.children:
-                if g.dep_ == "pobj":
-                    return g
+                if g.dep_ == "pobj" and (g.pos_ == "PROPN" or head_type(g) is not None):
+                    return g  # "campaign of repression" names no producer
     if token.pos_ == "VERB":
         for c in token.children:
             if c.dep_ in {"nsubj", "compound"} and c.i < token.i:

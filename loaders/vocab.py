@@ -125,3 +125,15 @@ def in_body_predicate(predicate: str) -> str | None:
     organization written before it (``ig:inBody``: "NATO ally X" -> member_of), or None."""
     found = predicate_annotation("inBody").get(predicate)
     return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def infobox_fields() -> dict[str, tuple[str, bool]]:
+    """Return (predicate, inverse) by infobox label (lower-cased): 'owner' -> (owns, True):
+    the value owns the article's subject (``ig:infoboxField``, ``ig:infoboxFieldInverse``)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for prop, inverse in (("infoboxField", False), ("infoboxFieldInverse", True)):
+        for pred, labels in predicate_annotation(prop).items():
+            for label in labels:
+                out[label.lower()] = (pred, inverse)
+    return out

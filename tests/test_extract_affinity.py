@@ -55,3 +55,8 @@ def test_coordinated_verbs_share_their_object(nlp: Any) -> None:
         assert ("Baltic Holding", "owns", outlet, "asserted") in found
         assert ("Baltic Holding", "controls", outlet, "asserted") in found
 
+
+
+def test_providing_training_supports(nlp: Any) -> None:
+    found = facts(nlp, "Russia provides training to the National Police at a center in Managua.")
+    assert ("Russia", "supports", "National Police", "asserted") in found
