@@ -39,6 +39,7 @@ from loaders.vocab import (
     instrument_nouns,
     instrument_verbs,
     reason_cues,
+    to_role_cues,
 )
 from ontology import get_ontology
 
@@ -671,8 +672,9 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         if c.dep_ in {"amod", "compound", "nmod"} and c.i in index.by_token:
             orgs.append(c)
     for c in token.children:
-        if c.dep_ == "prep" and c.lower_ in ROLE_PREPS:
-            # "a commander in North Darfur" holds no role of the place
+        if c.dep_ == "prep" and (c.lower_ in ROLE_PREPS or c.lower_ == "to" and
+                                 token.lemma_.lower() in to_role_cues()):
+            # "a commander in North Darfur" holds no role of the place; "an adviser to X"
             orgs.extend(o for o in pobjs(c) if c.lower_ != "in" or (
                 (m := index.by_token.get(o.i)) is None or m.type != "Country"))
         elif c.dep_ == "poss" and c.pos_ == "PRON" and token.dep_ == "conj" and \

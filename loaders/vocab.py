@@ -137,3 +137,10 @@ def infobox_fields() -> dict[str, tuple[str, bool]]:
             for label in labels:
                 out[label.lower()] = (pred, inverse)
     return out
+
+
+@lru_cache(maxsize=1)
+def to_role_cues() -> frozenset[str]:
+    """Return the role nouns whose body follows "to" (``ig:roleCueTo``: "an adviser to X")."""
+    return frozenset(c.lower() for cues in predicate_annotation("roleCueTo").values()
+                     for c in cues)

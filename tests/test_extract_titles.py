@@ -134,3 +134,10 @@ def test_a_role_of_a_relative_clause_on_a_predicate_noun(nlp: Any) -> None:
             "prime minister of Denmark from 2012 to 2013.")
     assert ("Lars Berg", "leads", "Denmark", "asserted") in facts(nlp, text)
     assert not {r for r in facts(nlp, text) if r[0] in {"politician", "billionaire"}}
+
+
+def test_an_adviser_to_a_body_is_its_member_an_ambassador_to_a_country_is_not(nlp: Any) -> None:
+    found = facts(nlp, "The Council sanctioned Ali Nour, a former adviser to the Northern Front "
+                       "leadership.\nJane Roe, the ambassador to Hungary, spoke.")
+    assert ("Ali Nour", "member_of", "Northern Front", "asserted") in found
+    assert not {r for r in found if r[0] == "Jane Roe" and r[2] == "Hungary"}
