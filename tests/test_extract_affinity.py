@@ -60,3 +60,8 @@ def test_coordinated_verbs_share_their_object(nlp: Any) -> None:
 def test_providing_training_supports(nlp: Any) -> None:
     found = facts(nlp, "Russia provides training to the National Police at a center in Managua.")
     assert ("Russia", "supports", "National Police", "asserted") in found
+
+
+def test_promoting_an_actors_interests_supports_the_actor(nlp: Any) -> None:
+    found = facts(nlp, "Baltic Voice promoted the interests of China in the region.")
+    assert ("Baltic Voice", "supports", "China", "asserted") in found
