@@ -97,6 +97,15 @@ def _untitled(doc: Any, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _titled_person(doc: Any, start: int, end: int) -> bool:
+    """Return True for a title word before two or three capitalized words of letters that
+    NER took for an organization ("MEP Antonio Panzeri")."""
+    rest = doc[start + 1:end]
+    return doc[start].lower_ in role_words() and 2 <= len(rest) <= 3 and all(
+        t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and not head_type(t)
+        for t in rest)
+
+
 def implicit_agent() -> Mention:
     """Return a placeholder subject for an agentless cue ("X was designated"); extraction
     puts the document's last agent of the predicate in its place (``ig:implicitAgent``)."""
@@ -157,7 +166,10 @@ class NameIndex:
                 if bounds is not None and ent.label_ == "PERSON":
                     bounds = _untitled(doc, *bounds)
                 if bounds is not None:
-                    self._named(*whole_name(doc, *bounds), label)
+                    whole = whole_name(doc, *bounds)
+                    if label != "PERSON" and _titled_person(doc, *whole):
+                        whole, label = _untitled(doc, *whole), "PERSON"  # "MEP A B" read as ORG
+                    self._named(*whole, label)
         self._join_suffixes()
         self._regimes()
         self._function_word_names()

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spacy.tokens import Span
 
 from loaders.extract import extract_source, load_nlp
+from loaders.mentions import MentionIndex
 from loaders.source import SourceDocument
 
 Row = tuple[str, str, str, str]
@@ -141,3 +143,12 @@ def test_an_adviser_to_a_body_is_its_member_an_ambassador_to_a_country_is_not(nl
                        "leadership.\nJane Roe, the ambassador to Hungary, spoke.")
     assert ("Ali Nour", "member_of", "Northern Front", "asserted") in found
     assert not {r for r in found if r[0] == "Jane Roe" and r[2] == "Hungary"}
+
+
+
+def test_a_title_word_that_ner_took_for_an_organization_is_dropped(nlp: Any) -> None:
+    doc = nlp("The inquiry named former MEP Piotr Nowak on Monday.")
+    doc.ents = [Span(doc, 4, 7, label="ORG")]  # how NER reads some such names
+    names = {(m.text, m.type) for m in MentionIndex(doc).mentions}
+    assert ("Piotr Nowak", "Person") in names
+    assert not {n for n in names if "MEP" in n[0]}
