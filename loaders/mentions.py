@@ -89,7 +89,7 @@ def _short_form(inner: Any, full: Mention) -> bool:
     return len(words) < len(full.text.split()) and all(t.lower_ in own for t in words)
 
 
-def _untitled(doc: Any, start: int, end: int) -> tuple[int, int] | None:
+def _untitled(doc: Any, start: int, end: int) -> tuple[int, int]:
     """Return (start, end) of a person's name without the titles before it ("MEP Eva
     Kaili", "Ambassador David Pressman"): words of role cues are not part of a name."""
     while end - start > 2 and doc[start].lower_ in role_words():
@@ -214,7 +214,7 @@ class NameIndex:
             while start > 0:
                 m = self.by_token.get(start - 1)
                 prev = doc[start - 1]
-                if personal(m):
+                if m is not None and personal(m):
                     start = m.start
                 elif m is None and prev.pos_ == "PROPN" and prev.text[:1].isupper() and \
                         (start == tok.i or doc[start].text == "-"):

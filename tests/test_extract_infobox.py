@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from loaders.extract import extract_source, load_nlp
-from loaders.source import SourceDocument
-
-Row = tuple[str, str, str, str]
+from loaders.extract import load_nlp
+from tests.extracting import Row, facts
 
 OUTLET = """Baltic Voice
 - Type: State-owned news channel
@@ -37,12 +35,6 @@ Oskar Lind is a Swedish businessman.
 @pytest.fixture(scope="module")
 def nlp() -> Any:
     return load_nlp()
-
-
-def facts(nlp: Any, text: str) -> set[Row]:
-    """Return (subject, predicate, object, status) of every triple of ``text``."""
-    _, triples = extract_source(SourceDocument(text=text), nlp)
-    return {(t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
 
 
 def test_infobox_fields_of_an_outlet(nlp: Any) -> None:

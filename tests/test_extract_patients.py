@@ -6,21 +6,13 @@ from typing import Any
 
 import pytest
 
-from loaders.extract import extract_source, load_nlp
-from loaders.source import SourceDocument
-
-Row = tuple[str, str, str, str]
+from loaders.extract import load_nlp
+from tests.extracting import Row, facts
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
     return load_nlp()
-
-
-def facts(nlp: Any, text: str) -> set[Row]:
-    """Return (subject, predicate, object, status) of every triple of ``text``."""
-    _, triples = extract_source(SourceDocument(text=text), nlp)
-    return {(t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
 
 
 @pytest.mark.parametrize("text, row", [
