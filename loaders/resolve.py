@@ -30,7 +30,13 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 # "the two companies", "both firms": how many earlier names a plural description stands for.
-COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
+COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+DEFINITE = {"the", "these", "those", "both", "all"}
+# What may stand between the names of a written list ("A, B, and the C").
+LIST_GLUE = {",", ";", "and", "the", "or"}
+# A plural noun that, counted, stands for named bodies of any kind ("these nine entities").
+ANY_BODY_NOUNS = {"entity"}
 
 
 @dataclass
@@ -550,8 +556,14 @@ def plural_antecedent(index: MentionIndex, pron: Any, avoid: set[int]) -> list[M
     for tok in reversed(index.doc[start:pron.i]):
         if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
             continue
+        if tok.tag_ in {"WDT", "WP"}:
+            continue  # "which", "who": the subject of a clause inside the one before
         if tok.pos_ == "PRON":
-            return []
+            return plural_antecedent(index, tok, avoid) if tok.lower_ in PLURAL_PRONOUNS \
+                and tok.sent.start < pron.sent.start else []
+        group = described_group(index, tok, avoid)
+        if group:
+            return group  # "These nine entities ...; they are controlled by X"
         names = {id(m): m for t in members(tok) if (m := index.by_token.get(t.i)) is not None
                  and m.kind == "name"}
         found = list(names.values())
@@ -563,15 +575,64 @@ def described_group(index: MentionIndex, token: Any, avoid: set[int]) -> list[Me
     """Return the entities "the two companies" / "both firms" stand for: as many names of the
     noun's type as its number says, named in the sentence before it and its own sentence up
     to it; none when there are more or fewer."""
-    noun_type = head_type(token)
+    noun_type = head_type(token) or (
+        "Organization" if token.lemma_.lower() in ANY_BODY_NOUNS else None)
     if token.tag_ not in {"NNS", "NNPS"} or noun_type is None or token.i in index.by_token:
         return []
     numbers = [c for c in token.children if c.dep_ in {"nummod", "det", "predet"}
-               and c.lower_ in COUNTS]
+               and _count(c) is not None]
     if len(numbers) != 1:
         return []
+    count = _count(numbers[0]) or 0
     found = _recent(index, token, avoid, False, noun_type, loose=True)  # the count decides
-    return found if len(found) == COUNTS[numbers[0].lower_] else []
+    if len(found) == count:
+        return found
+    if not any(c.lower_ in DEFINITE for c in token.children if c.dep_ in {"det", "predet"}):
+        return []  # "two tankers" are new to the text, "these two tankers" are not
+    return _listed_group(index, token, count, avoid, noun_type)
+
+
+def _count(token: Any) -> int | None:
+    """Return the number a counting word or numeral says ("nine", "9"), else None."""
+    if token.lower_ in COUNTS:
+        return COUNTS[token.lower_]
+    return int(token.text) if token.text.isdigit() and 1 < int(token.text) < 100 else None
+
+
+def _listed_group(index: MentionIndex, token: Any, count: int, avoid: set[int],
+                  noun_type: str) -> list[Mention]:
+    """Return the names of the last written lists of names (within the two sentences
+    before ``token`` and its own up to it) whose sizes add up to exactly ``count`` ("...
+    designates A, B and C. This follows the designation of D and E. These five entities
+    ..."); none when no run of whole lists gives the count or a name does not fit the noun."""
+    start = token.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = index.doc[start - 1].sent.start
+    lists: list[list[Mention]] = []
+    run: list[Mention] = []
+    last = -1
+    for m in sorted(index.mentions, key=lambda x: x.start):
+        if m.kind != "name" or m.start < start or m.end > token.i or m.start <= last:
+            continue
+        if run and not all(t.lower_ in LIST_GLUE for t in index.doc[last + 1:m.start]):
+            lists.append(run)
+            run = []
+        run.append(m)
+        last = m.end - 1
+    lists.append(run)
+    lists = [[m for m in group if not any(i in avoid for i in range(m.start, m.end))]
+             for group in lists if len(group) >= 2]
+    found: list[Mention] = []
+    for group in reversed(lists):
+        found = group + found
+        if len(found) >= count:
+            break
+    if len(found) != count or any(_personal(index, m) or not (
+            _fits_noun(index, m, noun_type, token) or token.lemma_.lower() in ANY_BODY_NOUNS
+            and index.onto.is_a(m.type, "Organization")) for m in found):
+        return []
+    return found
 
 
 def _sole_body(index: MentionIndex, pron: Any) -> Mention | None:

@@ -153,6 +153,34 @@ def test_a_count_that_does_not_fit_the_names_resolves_nothing(nlp: Any) -> None:
                    for _, p, o in asserted(nlp, text))
 
 
+LISTS = ("The Ministry of Trade named Zorvan Holdings, Kardan Media and the Volta Trading "
+         "Company on Monday. It had named the Orsa Shipping Company and Belin Finance in May. ")
+
+
+def test_a_counted_description_spans_the_lists_before_it(nlp: Any) -> None:
+    text = LISTS + "These five entities are controlled by Marko Petrovic."
+    controlled = {o for s, p, o in asserted(nlp, text) if p == "controls"
+                  and s == "Marko Petrovic"}
+    assert controlled == {"Zorvan Holdings", "Kardan Media", "Volta Trading Company",
+                          "Orsa Shipping Company", "Belin Finance"}
+
+
+def test_they_after_a_counted_description_stands_for_its_names(nlp: Any) -> None:
+    text = LISTS + ("These five entities are registered abroad, which means that they file "
+                    "no reports. In fact, they are owned by Marko Petrovic.")
+    owned = {o for s, p, o in asserted(nlp, text) if p == "owns" and s == "Marko Petrovic"}
+    assert owned == {"Zorvan Holdings", "Kardan Media", "Volta Trading Company",
+                     "Orsa Shipping Company", "Belin Finance"}
+
+
+@pytest.mark.parametrize("text", [
+    LISTS + "These four entities are controlled by Marko Petrovic.",  # no run of lists is four
+    LISTS + "Four entities are controlled by Marko Petrovic.",  # new to the text
+])
+def test_a_count_no_run_of_lists_gives_resolves_nothing(nlp: Any, text: str) -> None:
+    assert not any(s == "Marko Petrovic" and p == "controls" for s, p, _ in asserted(nlp, text))
+
+
 def test_a_surname_follows_a_full_name_ner_missed(nlp: Any) -> None:
     text = ("Ana Kovac, the head of the Office of the President of Elbonia, met with Ivan "
             "Horvath. Kovac later criticized the Council of the European Union.")
