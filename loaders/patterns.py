@@ -592,7 +592,8 @@ def _colon_holders(index: MentionIndex, token: Any) -> list[Any]:
         return []
     sent, doc = token.sent, token.doc
     colon = next((t.i for t in doc[token.i + 1:min(token.i + 14, sent.end)]
-                  if t.text in {":", ";"} or t.pos_ in {"VERB", "AUX"} and t.dep_ != "prep"),
+                  if t.text in {":", ";"} or t.pos_ in {"VERB", "AUX"} and t.dep_ not in {
+                      "prep", "acl"}),
                  None)  # "including one national:" is part of the phrase
     if colon is None or doc[colon].text != ":":
         return []

@@ -653,6 +653,6 @@ def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:
     for i in range(max(found.end, pron.sent.start), pron.i):
         m = index.by_token.get(i)
         if m is not None and m.start == i and m.kind == "name" and m.type != "Person" and \
-                m.key != found.key and m.type != "Country":
+                _identity(index, m) != _identity(index, found) and m.type != "Country":
             return True
     return False

@@ -104,6 +104,14 @@ def test_a_plural_role_names_its_holders_after_a_colon(nlp: Any) -> None:
         assert (name, "member_of", "Nordbank", "asserted") in found
 
 
+def test_its_means_a_body_named_again_by_its_acronym(nlp: Any) -> None:
+    text = ("Among those listed are the Nordic Export Bank (NEB) and two of its executives "
+            "living in Elbonia: John Smith and Mary Jones.")
+    found = facts(nlp, text)
+    for name in ("John Smith", "Mary Jones"):
+        assert (name, "member_of", "Nordic Export Bank", "asserted") in found
+
+
 def test_the_object_of_identified_as_holds_the_role_not_the_subject(nlp: Any) -> None:
     found = facts(nlp, "The Justice Department identified Ivan Petrov as a senior executive "
                        "of Nordbank.")
