@@ -568,7 +568,8 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
         holders = _role_holders(index, token.head)
     elif token.dep_ == "conj" and (role := _role_above(token.head)) is not None:
         holders = _role_holders(index, role)  # "the president of X and member of Y" misparsed
-    holders = [x for h in holders for x in _copula_subject(index, h)]
+    holders = [x for h in holders for r in (_relative(h) if h.tag_ in {"WDT", "WP"} else [h])
+               for x in _copula_subject(index, r)]  # "X, which Y sanctioned as a front for Z"
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children
                 if c.dep_ == "appos" and c.i != token.i]
@@ -691,7 +692,11 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     out = []
     person_only = get_ontology().predicate(predicate).domain == ("Person",)
     for holder in holders:
-        h = index.at(holder)
+        h, weight = index.at(holder), 1.0
+        if h is None and holder.dep_ in {"nsubj", "nsubjpass"} and holder.pos_ in {
+                "NOUN", "PRON"} and (found_h := argument(index, holder)) is not None and \
+                found_h[0].kind == "name":
+            h, weight = found_h  # "The company is a subsidiary of Y": the company named before
         if h is None or h.kind == "generic" or _parenthesized(holder):
             continue  # "the Governor ('Bashkan') of X": the local word for the title
         if person_only and h.actor is None and h.type != "Person":
@@ -704,15 +709,16 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             stated = predicate
             if org.i < token.i and o[0].type == "InternationalOrganization":
                 stated = in_body_predicate(predicate) or predicate  # "our NATO ally X"
-            out.append(Candidate(subject, stated, obj, token, round(0.9 * o[1], 3), "role"))
+            out.append(Candidate(subject, stated, obj, token, round(0.9 * o[1] * weight, 3),
+                                 "role"))
     return out
 
 
-def _designee(index: MentionIndex, sent: Any) -> Mention | None:
-    """Return the one name a designation verb of the sentence designates ("X is being
-    designated for ..."), else None."""
+def _designees(index: MentionIndex, sent: Any) -> list[Mention]:
+    """Return the names the one designation verb of the sentence designates ("X and Y are
+    being designated for ..."); none when several verbs designate."""
     wanted = implicit_agent_predicates()
-    found = []
+    found: list[list[Mention]] = []
     for verb in sent:
         if verb.pos_ != "VERB" or not any(
                 c.predicate in wanted for c in verb_cues().get(verb.lemma_.lower(), ())):
@@ -720,10 +726,11 @@ def _designee(index: MentionIndex, sent: Any) -> Mention | None:
         deps = {"nsubjpass"} if _voice(index, verb)[0] else {"dobj"}
         for c in verb.children:
             if c.dep_ in deps:
-                m = index.at(c)
-                if m is not None and m.kind == "name":
-                    found.append(m)
-    return found[0] if len(found) == 1 else None
+                named = [m for t in members(c) if (m := index.at(t)) is not None
+                         and m.kind == "name"]
+                if named:
+                    found.append(list({m.start: m for m in named}.values()))
+    return found[0] if len(found) == 1 else []
 
 
 def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
@@ -734,22 +741,23 @@ def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     words = [t for t in sent if not t.is_punct and not t.is_space]
     lows = [t.lower_ for t in words]
     out: list[Candidate] = []
-    designee: Mention | None = None
+    designees: list[Mention] = []
     for cue, predicate, inverse in reason_cues():
         n = len(cue)
         at = next((i for i in range(len(lows) - n + 1) if tuple(lows[i:i + n]) == cue), None)
         if at is None:
             continue
-        designee = designee or _designee(index, sent)
-        if designee is None:
+        designees = designees or _designees(index, sent)
+        if not designees:
             return out
         end = words[at + n - 1].i + 1
         other = next((m for i in range(end, sent.end) if (m := index.by_token.get(i))
                       is not None and m.start == i and m.kind == "name"), None)
-        if other is None or other is designee:
-            continue
-        subject, obj = (other, designee) if inverse else (designee, other)
-        out.append(Candidate(subject, predicate, obj, words[at], 0.75, "verb"))
+        for designee in designees:
+            if other is None or other is designee:
+                continue
+            subject, obj = (other, designee) if inverse else (designee, other)
+            out.append(Candidate(subject, predicate, obj, words[at], 0.75, "verb"))
         lows[at:at + n] = [""] * n  # "controlled by" inside "owned or controlled by"
     return out
 

@@ -105,3 +105,31 @@ def test_a_noun_founded_by_a_person_and_called_a_name_is_that_name(nlp: Any) -> 
 def test_a_noun_founded_by_a_person_without_a_name_founds_nothing(nlp: Any) -> None:
     found = asserted(nlp, "Payments went to a charity founded by Karl Brenner.")
     assert not any(p == "founded" for _, p, _ in found)
+
+
+def test_a_designation_reason_holds_for_each_coordinated_designee(nlp: Any) -> None:
+    text = ("Halvard Minerals and Ivan Petrov are being designated for having materially "
+            "assisted, sponsored, or provided financial support for the Sarn Militia.")
+    got = asserted(nlp, text)
+    assert {("Halvard Minerals", "supports", "Sarn Militia"),
+            ("Ivan Petrov", "supports", "Sarn Militia")} <= got
+
+
+def test_a_legal_form_makes_a_company_of_a_name_ner_read_as_a_person(nlp: Any) -> None:
+    text = ("Lobaye Gold SARL holds the licences for both mines. The company is a subsidiary "
+            "of Meroe Resources.")
+    assert ("Meroe Resources", "owns", "Lobaye Gold SARL") in asserted(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Meroe Resources, a front for the Sarn Militia, was sanctioned.",
+    "Meroe Resources, which Canada sanctioned in 2023 as a front for the Sarn Militia, "
+    "holds licences.",
+])
+def test_a_front_for_a_group_is_controlled_by_it(nlp: Any, text: str) -> None:
+    assert ("Sarn Militia", "controls", "Meroe Resources") in asserted(nlp, text)
+
+
+def test_a_front_named_as_a_party_controls_nothing(nlp: Any) -> None:
+    text = "The Popular Front for Democracy won the vote in Elbonia."
+    assert not {f for f in asserted(nlp, text) if f[1] == "controls"}
