@@ -3,7 +3,8 @@
 
 The prefixes and their predicates are ``ig:prefixCue`` annotations of the ontology. The
 prefixed word must stand for a known actor (a name, a demonym, a metonym); the modified
-noun gives the subject through the name it is in apposition or compound with. "pro-Western"
+noun gives the subject through the name it is in apposition or compound with, or, for
+content ("pro-Russian programmes"), the name that broadcasts or publishes it. "pro-Western"
 names no actor and gives nothing.
 """
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.mentions import Mention, MentionIndex
+from loaders.arguments import subjects
 from loaders.patterns import Candidate
-from loaders.vocab import prefix_cues
+from loaders.vocab import content_nouns, content_verbs, prefix_cues
 
 PREFIX_CONFIDENCE = 0.75
 
@@ -45,7 +47,18 @@ def _noun_entity(index: MentionIndex, noun: Any) -> Mention | None:
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         named = [c for c in noun.head.children if c.dep_ == "nsubj" and c.i in index.by_token]
         return index.by_token[named[0].i] if named else None
-    return None
+    return _content_maker(index, noun)
+
+
+def _content_maker(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the one name that makes or spreads a content noun it has as object ("X
+    broadcasts pro-Y programmes": X), else None."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or noun.lower_ not in content_nouns() or \
+            verb.lemma_.lower() not in content_verbs():
+        return None
+    named = [m for s in subjects(verb) if (m := index.at(s)) is not None and m.kind == "name"]
+    return named[0] if len(named) == 1 else None
 
 
 def prefix_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:

@@ -100,6 +100,14 @@ def prefix_cues() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def content_verbs() -> frozenset[str]:
+    """Return the lemmas of verbs whose subject makes or spreads their object
+    (``ig:contentVerb``: 'broadcast', 'publish')."""
+    return frozenset(v.lower() for verbs in predicate_annotation("contentVerb").values()
+                     for v in verbs)
+
+
+@lru_cache(maxsize=1)
 def patient_cues() -> dict[tuple[str, str], str]:
     """Return the predicate of each patient cue by (verb lemma, preposition): ('elect',
     'to') -> member_of ('X was elected to Y': X member_of Y)."""

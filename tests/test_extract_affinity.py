@@ -57,3 +57,19 @@ def test_providing_training_supports(nlp: Any) -> None:
 def test_promoting_an_actors_interests_supports_the_actor(nlp: Any) -> None:
     found = facts(nlp, "Baltic Voice promoted the interests of China in the region.")
     assert ("Baltic Voice", "supports", "China", "asserted") in found
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Radio Kestrel, a station in Tarn, is funded by a foundation and broadcasts pro-Russian "
+     "programmes.", ("Radio Kestrel", "supports", "Russia", "asserted")),
+    ("Radio Kestrel publishes anti-NATO articles every week.",
+     ("Radio Kestrel", "opposes", "NATO", "asserted")),
+])
+def test_who_broadcasts_prefixed_content_takes_its_alignment(nlp: Any, text: str,
+                                                             row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_who_criticizes_prefixed_content_takes_no_alignment(nlp: Any) -> None:
+    found = facts(nlp, "Radio Kestrel criticized pro-Russian narratives.")
+    assert not {r for r in found if r[1] in {"supports", "opposes"}}
