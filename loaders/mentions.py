@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loaders.cues import role_of, role_words
+from loaders.datelines import dateline_tokens
 from loaders.heads import (  # re-exported
     described_type,
     head_noun_index,
@@ -131,12 +132,14 @@ class NameIndex:
         self.mentions: list[Mention] = []
         self.short_forms: dict[str, str] = {}
         self._inner_names: set[str] | None = None
+        self._dateline = dateline_tokens(doc)
         self._find_names()
 
     # ------------------------------------------------------------ named mentions
 
     def _add(self, mention: Mention) -> None:
-        if any(i in self.by_token for i in range(mention.start, mention.end)):
+        if any(i in self.by_token or i in self._dateline
+               for i in range(mention.start, mention.end)):
             return
         self.mentions.append(mention)
         for i in range(mention.start, mention.end):
@@ -498,6 +501,8 @@ class MentionIndex(NameIndex):
         found = self.by_token.get(token.i)
         if found is not None:
             return found
+        if token.i in self._dateline:
+            return None  # "BANGUI, May 14 (Reuters) -" says where, not who
         if token.pos_ == "PROPN" and head_type(token) and any(
                 c.lower_ == "the" for c in token.lefts):
             return self.generic(token, range_types)  # "the Government of the Russian Federation"
