@@ -152,3 +152,10 @@ def test_a_title_word_that_ner_took_for_an_organization_is_dropped(nlp: Any) -> 
     names = {(m.text, m.type) for m in MentionIndex(doc).mentions}
     assert ("Piotr Nowak", "Person") in names
     assert not {n for n in names if "MEP" in n[0]}
+
+
+def test_an_associate_of_a_person_is_allied_with_them(nlp: Any) -> None:
+    found = facts(nlp, "Ivan Petrov, a close associate of Marko Horvat, owns Nordbank.")
+    assert ("Ivan Petrov", "allied_with", "Marko Horvat", "asserted") in found
+    found = facts(nlp, "Ivan Petrov is an associate professor at Tarn University.")
+    assert not {r for r in found if r[1] == "allied_with"}
