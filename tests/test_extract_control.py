@@ -121,15 +121,7 @@ def test_a_legal_form_makes_a_company_of_a_name_ner_read_as_a_person(nlp: Any) -
     assert ("Meroe Resources", "owns", "Lobaye Gold SARL") in asserted(nlp, text)
 
 
-@pytest.mark.parametrize("text", [
-    "Meroe Resources, a front for the Sarn Militia, was sanctioned.",
-    "Meroe Resources, which Canada sanctioned in 2023 as a front for the Sarn Militia, "
-    "holds licences.",
-])
-def test_a_front_for_a_group_is_controlled_by_it(nlp: Any, text: str) -> None:
+def test_a_relative_pronoun_holds_the_role_of_as(nlp: Any) -> None:
+    text = ("Meroe Resources, which Canada sanctioned in 2023 as a front company for the Sarn "
+            "Militia, holds licences.")
     assert ("Sarn Militia", "controls", "Meroe Resources") in asserted(nlp, text)
-
-
-def test_a_front_named_as_a_party_controls_nothing(nlp: Any) -> None:
-    text = "The Popular Front for Democracy won the vote in Elbonia."
-    assert not {f for f in asserted(nlp, text) if f[1] == "controls"}
