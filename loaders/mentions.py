@@ -178,9 +178,28 @@ class NameIndex:
         self._function_word_names()
         self._of_names()
         self._scan_gazetteer()
+        self._repeated_names()
         self._acronyms()
         self._vote_types()
         self._short_names()
+
+    def _repeated_names(self) -> None:
+        """Add the other occurrences of a name of two or more words that NER found once and
+        missed elsewhere ("Press TV" read at the start of a sentence as a verb and a noun):
+        the same words, whole tokens, in the same case, not inside another name."""
+        doc, text = self.doc, self.doc.text
+        for m in list(self.mentions):
+            if m.kind != "name" or m.actor is not None or len(m.text.split()) < 2 or \
+                    "\n" in m.text:
+                continue
+            at = text.find(m.text)
+            while at != -1:
+                span = doc.char_span(at, at + len(m.text))
+                at = text.find(m.text, at + 1)
+                if span is None or any(i in self.by_token or i in self._dateline
+                                       for i in range(span.start, span.end)):
+                    continue
+                self._add(Mention(span.start, span.end, m.text, m.type, "name", m.label))
 
     def _join_suffixes(self) -> None:
         """Join "Golden Delta Logistics Co., Limited": a name of company suffixes only
@@ -520,7 +539,7 @@ class MentionIndex(NameIndex):
             return None  # a demonym ("Russian") is not a name of its own here
         doc = self.doc
         first = token.i  # the whole chain of compounds: "Red Star Belgrade", not "Star Belgrade"
-        while first > 0 and doc[first - 1].dep_ == "compound" and doc[first - 1].pos_ in {
+        while first > 0 and doc[first - 1].dep_ in {"compound", "nmod"} and doc[first - 1].pos_ in {
                 "PROPN", "NOUN"} and doc[first - 1].text[:1].isupper() \
                 and first <= doc[first - 1].head.i <= token.i and (first - 1) not in self.by_token:
             first -= 1

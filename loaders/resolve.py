@@ -29,6 +29,8 @@ QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "``", "''"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
+WE_PRONOUNS = {"we", "us", "our"}
+SPEAKER_TYPES = ("Country", "GovernmentBody", "InternationalOrganization")
 # "the two companies", "both firms": how many earlier names a plural description stands for.
 COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
@@ -422,6 +424,8 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     ``avoid`` are skipped.
     """
     low = pron.lower_
+    if low in WE_PRONOUNS and pron.pos_ == "PRON":
+        return _speaker(index, pron, avoid)
     if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
         return None
     want_person = low in PERSON_PRONOUNS
@@ -435,6 +439,9 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         m = index.by_token.get(tok.i)
         if m is None and tok.pos_ == "PRON" and depth < 2:
             m = antecedent(index, tok, avoid, noun_type, depth + 1)
+        elif m is None and depth < 2 and tok.pos_ == "NOUN" and (kind := head_type(tok)) and \
+                any(c.lower_ == "the" for c in tok.children):
+            m = antecedent(index, tok, avoid, kind, depth + 1)  # "The institute ... It ..."
         if m is None or m.kind == "generic" or _personal(index, m) != want_person:
             continue
         if any(i in avoid for i in range(m.start, m.end)):
@@ -458,6 +465,37 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     if depth == 0 and low in {"its", "it"} and pron.pos_ == "PRON":
         return _sole_body(index, pron)  # no subject before it: the one body its sentence names
     return None
+
+
+def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
+    """Return the state or body "we" speaks for in a statement outside quotation marks: the
+    one such subject of the sentences before it (up to three) and its own; None when
+    the pronoun is quoted, or no or several such subjects are named."""
+    if _quoted(pron):
+        return None  # "'We will fight on,' said X": the speaker's own group
+    start = pron.sent.start
+    for _ in range(3):
+        if start > 0:
+            start = index.doc[start - 1].sent.start
+    found: dict[str, Mention] = {}
+    for tok in index.doc[start:pron.i]:
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
+            continue
+        m = index.by_token.get(tok.i)
+        if m is not None and m.kind == "name" and m.type in SPEAKER_TYPES:
+            found.setdefault(_identity(index, m), m)
+        elif m is not None and m.kind == "name" and m.type == "Person":
+            return None  # a person spoke last: "we" may be their party or their company
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _quoted(token: Any) -> bool:
+    """Return True when ``token`` stands inside quotation marks of its paragraph."""
+    text = token.doc.text
+    start = text.rfind("\n", 0, token.idx) + 1
+    before = text[start:token.idx]
+    opened = before.count("\u201c") - before.count("\u201d")
+    return opened > 0 or before.count('"') % 2 == 1
 
 
 def _recent(index: MentionIndex, token: Any, avoid: set[int], want_person: bool,

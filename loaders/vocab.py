@@ -108,6 +108,14 @@ def content_verbs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def receipt_nouns() -> dict[str, str]:
+    """Return the predicate of each receipt noun (``ig:receiptNoun``, lower-cased): 'funding'
+    -> funds ('X receives funding from Y': Y funds X)."""
+    return {noun.lower(): pred for pred, nouns in predicate_annotation("receiptNoun").items()
+            for noun in nouns}
+
+
+@lru_cache(maxsize=1)
 def patient_cues() -> dict[tuple[str, str], str]:
     """Return the predicate of each patient cue by (verb lemma, preposition): ('elect',
     'to') -> member_of ('X was elected to Y': X member_of Y)."""

@@ -415,7 +415,9 @@ def test_a_demonym_names_the_producer_but_anti_x_does_not(nlp: Any) -> None:
     assert ("Sputnik Serbia", "amplifies", "Russia") in asserted(
         nlp, "Sputnik Serbia spreads Russian propaganda.")
     got = asserted(nlp, "Informer spreads anti-Western and pro-Russian messages.")
-    assert all(o != "the West" for _, _, o in got), got
+    assert not {f for f in got if f[1] == "amplifies" and f[2] == "the West"}, got
+    # what the prefixes say of the outlet that spreads the messages
+    assert ("Informer", "opposes", "the West") in got
 
 
 def test_word_order_fallback_takes_coordinated_objects(nlp: Any) -> None:

@@ -12,6 +12,8 @@ import pytest
 from graph.model import Entity
 from loaders.extract import extract_source, load_nlp
 from loaders.source import SourceDocument
+from loaders.mentions import MentionIndex
+from ontology import get_ontology
 
 Fact = tuple[str, str, str]
 
@@ -185,3 +187,10 @@ def test_a_surname_follows_a_full_name_ner_missed(nlp: Any) -> None:
     text = ("Ana Kovac, the head of the Office of the President of Elbonia, met with Ivan "
             "Horvath. Kovac later criticized the Council of the European Union.")
     assert ("Ana Kovac", "criticizes", "Council of the European Union") in asserted(nlp, text)
+
+
+def test_a_name_ner_found_once_is_found_where_it_missed_it(nlp: Any) -> None:
+    doc = nlp("Press TV is an Iranian network. In 2012 Ofcom revoked the licence of Press TV.")
+    doc.ents = [e for e in doc.ents if e.start != 0]  # as NER misses a name opening a text
+    index = MentionIndex(doc, get_ontology())
+    assert [m.text for m in index.mentions if m.start < 3] == ["Press TV"]

@@ -1,0 +1,75 @@
+"""Relations read from the side of the one who receives: "X receives most of its funding from
+Y" (Y funds X), "these groups get weapons and money from Y" (Y supplies and funds them).
+
+What is received is an ``ig:receiptNoun`` of a predicate in the ontology; the giver is the
+object of "from", attached to the verb or to what is received.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.arguments import pobjs, subjects
+from loaders.mentions import MentionIndex
+from loaders.patterns import Candidate
+from loaders.resolve import arguments, members
+from loaders.vocab import receipt_nouns
+
+RECEIPT_VERBS = {"receive", "get", "obtain", "accept", "take"}
+RECEIPT_CONFIDENCE = 0.75
+
+
+def _received(verb: Any) -> list[tuple[Any, str]]:
+    """Return the received nouns of a verb's object with their predicates ("most of its
+    funding": funding), conjuncts included."""
+    nouns = receipt_nouns()
+    out = []
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        heads = [obj] + [g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                         for g in pobjs(p)]  # "most of its funding"
+        for head in heads:
+            for noun in members(head):
+                compound = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
+                key = next((k for k in (f"{compound} {noun.lower_}".strip(), noun.lower_,
+                                        noun.lemma_.lower()) if k in nouns), None)
+                if key is not None:
+                    out.append((noun, nouns[key]))
+    return out
+
+
+def _givers(verb: Any, received: list[tuple[Any, str]]) -> list[Any]:
+    """Return the objects of "from" on the verb or on a received noun."""
+    heads = [verb] + [noun for noun, _ in received]
+    return [g for h in heads for p in h.children if p.dep_ == "prep" and p.lower_ == "from"
+            for g in pobjs(p)]
+
+
+def _pointing(token: Any) -> bool:
+    """Return True for a common noun that points back ("these groups") without a name to
+    stand for: which groups is not resolved here."""
+    return token.pos_ == "NOUN" and any(c.lower_ in {"these", "those", "this", "that"}
+                                        for c in token.children if c.dep_ == "det")
+
+
+def receipt_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of receiving verbs in ``sent``: the giver stands in the received
+    noun's predicate to the receiver."""
+    out: list[Candidate] = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in RECEIPT_VERBS:
+            continue
+        received = _received(verb)
+        givers = _givers(verb, received)
+        if not received or not givers:
+            continue
+        receivers = [r for s in subjects(verb) for r in arguments(index, s)
+                     if not (_pointing(s) and r[0].kind == "generic")]
+        for predicate, trigger in {p: n for n, p in reversed(received)}.items():
+            for giver_tok in givers:
+                for giver, g_conf in arguments(index, giver_tok):
+                    for receiver, r_conf in receivers:
+                        if giver is receiver or giver.kind == "generic" and \
+                                receiver.kind == "generic":
+                            continue
+                        conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
+                        out.append(Candidate(giver, predicate, receiver, trigger, conf, "verb"))
+    return out

@@ -1,0 +1,57 @@
+"""Relations read from the side of the one who receives ("X receives funding from Y": Y funds
+X), and "we" in a statement standing for the state that speaks (issue 18)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loaders.extract import load_nlp
+from tests.extracting import Row, facts
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+@pytest.mark.parametrize("text, rows", [
+    ("The Tarn Institute is a think tank in Zagreb. The institute receives most of its "
+     "funding from the Kestrel Foundation. It also received grants from the Elbonian Ministry "
+     "of Culture in 2016.",
+     {("Kestrel Foundation", "funds", "Tarn Institute", "asserted"),
+      ("Elbonian Ministry of Culture", "funds", "Tarn Institute", "asserted")}),
+    ("The Sarn Militia receives weapons and money from the Kestrel Corps.",
+     {("Kestrel Corps", "supplies", "Sarn Militia", "asserted"),
+      ("Kestrel Corps", "funds", "Sarn Militia", "asserted")}),
+    ("The Tarn Party did not receive money from Russia.",
+     {("Russia", "funds", "Tarn Party", "negated")}),
+])
+def test_the_giver_of_what_is_received(nlp: Any, text: str, rows: set[Row]) -> None:
+    assert rows <= facts(nlp, text)
+
+
+def test_what_is_not_money_or_goods_gives_nothing(nlp: Any) -> None:
+    found = facts(nlp, "The Tarn Party received a letter from Russia.")
+    assert not {r for r in found if r[0] == "Russia"}
+
+
+def test_these_groups_with_no_name_to_stand_for_receive_nothing(nlp: Any) -> None:
+    found = facts(nlp, "The militias attacked Deir ez-Zor. These groups receive weapons from "
+                       "Iran.")
+    assert not {r for r in found if r[0] == "Iran" and r[1] == "supplies"}
+
+
+def test_we_in_a_statement_is_the_state_that_speaks(nlp: Any) -> None:
+    text = ("Canada condemns the attacks on civilians. We support the Organisation for the "
+            "Prohibition of Chemical Weapons.")
+    assert ("Canada", "supports", "Organisation for the Prohibition of Chemical Weapons",
+            "asserted") in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Canada condemns the attacks. \"We support the Tarn Party,\" said a protester.",
+    "Canada condemns the attacks. Ivan Petrov spoke next. We support the Tarn Party.",
+])
+def test_we_quoted_or_after_a_person_is_unresolved(nlp: Any, text: str) -> None:
+    assert not {r for r in facts(nlp, text) if r[0] == "Canada" and r[1] == "supports"}
