@@ -6,15 +6,19 @@ prefixed word must stand for a known actor (a name, a demonym, a metonym); the m
 noun gives the subject through the name it is in apposition or compound with, or, for
 content ("pro-Russian programmes"), the name that broadcasts or publishes it. "pro-Western"
 names no actor and gives nothing.
+
+A stance phrase (``ig:stancePhrase``) says the same of whoever acts: "X held a rally in support
+of Y" (X supports Y), "in protest against Y" (X opposes Y).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from loaders.mentions import Mention, MentionIndex
-from loaders.arguments import subjects
+from loaders.arguments import pobjs, subjects
 from loaders.patterns import Candidate
-from loaders.vocab import content_nouns, content_verbs, prefix_cues
+from loaders.resolve import arguments
+from loaders.vocab import content_nouns, content_verbs, prefix_cues, stance_phrases
 
 PREFIX_CONFIDENCE = 0.75
 
@@ -78,4 +82,37 @@ def prefix_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
             continue
         # read as a verb: the clause's negation, hypothesis or accusation governs it
         out.append(Candidate(subject, predicate, actor, tok, PREFIX_CONFIDENCE, "verb"))
+    return out
+
+
+def _actor_verb(token: Any) -> Any:
+    """Return the verb a phrase hangs on, directly or through the noun it qualifies ("held a
+    rally in support of"), else None."""
+    tok = token.head
+    while tok.pos_ not in {"VERB", "AUX"} and tok.head.i != tok.i:
+        tok = tok.head
+    return tok if tok.pos_ in {"VERB", "AUX"} else None
+
+
+def stance_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of stance phrases in ``sent``: the subject of the verb the phrase
+    hangs on stands in the phrase's predicate to the phrase's object."""
+    out: list[Candidate] = []
+    tokens = list(sent)
+    for n, first in enumerate(tokens):
+        for words, predicate in stance_phrases().items():
+            span = tokens[n:n + len(words)]
+            if tuple(t.lower_ for t in span) != words:
+                continue
+            verb = _actor_verb(first)
+            if verb is None:
+                continue
+            actors = [a for s in subjects(verb) for a in arguments(index, s)
+                      if a[0].kind == "name"]
+            targets = [o for t in pobjs(span[-1]) for o in arguments(index, t)]
+            for actor, a_conf in actors:
+                for target, t_conf in targets:
+                    if target is not actor:
+                        conf = round(PREFIX_CONFIDENCE * a_conf * t_conf, 3)
+                        out.append(Candidate(actor, predicate, target, span[1], conf, "verb"))
     return out

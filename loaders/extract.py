@@ -26,7 +26,7 @@ from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
-from loaders.affinity import prefix_candidates
+from loaders.affinity import prefix_candidates, stance_candidates
 from loaders.patients import patient_candidates
 from loaders.receipts import receipt_candidates
 from loaders.possession import possession_candidates
@@ -257,7 +257,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found += surface_candidates(index, sent, found)
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
-        found += receipt_candidates(index, sent)
+        found += receipt_candidates(index, sent) + stance_candidates(index, sent)
         found += possession_candidates(index, sent) + infobox
         found += regime_candidates(index, sent, regimes)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):

@@ -30,6 +30,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 WE_PRONOUNS = {"we", "us", "our"}
+# A people, named after its state or qualified by its demonym, is not that state.
+POPULATION_NOUNS = {"people", "peoples", "population", "citizens", "society", "nation"}
 SPEAKER_TYPES = ("Country", "GovernmentBody", "InternationalOrganization")
 # "the two companies", "both firms": how many earlier names a plural description stands for.
 COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -368,12 +370,23 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
+    if token.lower_ in POPULATION_NOUNS:
+        return _population(index, token, of_objects), 0.8
     if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:
         # "the region of Transnistria" (but "the president of Serbia" is a person)
         m = index.by_token[of_objects[0].i]
         if m.kind == "name":
             return m, 0.8
     return None
+
+
+def _population(index: MentionIndex, token: Any, of_objects: list[Any]) -> Mention:
+    """Return a generic mention of a people ("the people of Belarus", "the Syrian people"):
+    a people is not its state, whose government may act against it."""
+    doc = index.doc
+    start = min([token.i] + [c.i for c in token.lefts if c.dep_ in {"amod", "compound"}])
+    end = max([token.i] + [t.i for g in of_objects for t in g.subtree]) + 1
+    return Mention(start, end, doc[start:end].text, "Organization", "generic")
 
 
 def _named_next(index: MentionIndex, noun: Any) -> Mention | None:

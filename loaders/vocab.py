@@ -92,6 +92,15 @@ def reason_cues() -> tuple[tuple[tuple[str, ...], str, bool], ...]:
 
 
 @lru_cache(maxsize=1)
+def stance_phrases() -> dict[tuple[str, ...], str]:
+    """Return the predicate of each stance phrase (``ig:stancePhrase``) by its lower-cased
+    words: ('in', 'support', 'of') -> supports."""
+    return {tuple(phrase.lower().split()): pred
+            for pred, phrases in predicate_annotation("stancePhrase").items()
+            for phrase in phrases}
+
+
+@lru_cache(maxsize=1)
 def prefix_cues() -> dict[str, str]:
     """Return the predicate of each prefix cue (``ig:prefixCue``, lower-cased): 'pro' ->
     supports ('the pro-Russian party X': X supports Russia)."""

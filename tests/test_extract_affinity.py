@@ -73,3 +73,21 @@ def test_who_broadcasts_prefixed_content_takes_its_alignment(nlp: Any, text: str
 def test_who_criticizes_prefixed_content_takes_no_alignment(nlp: Any) -> None:
     found = facts(nlp, "Radio Kestrel criticized pro-Russian narratives.")
     assert not {r for r in found if r[1] in {"supports", "opposes"}}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("In 2022 the Tarn Institute organized a rally in support of the Kestrel Front.",
+     ("Tarn Institute", "supports", "Kestrel Front", "asserted")),
+    ("The Tarn Party held a vigil in solidarity with Ukraine.",
+     ("Tarn Party", "supports", "Ukraine", "asserted")),
+    ("The Tarn Party did not hold a rally in support of Russia.",
+     ("Tarn Party", "supports", "Russia", "negated")),
+])
+def test_a_stance_phrase_gives_the_actors_stance(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_a_people_is_not_its_state(nlp: Any) -> None:
+    found = facts(nlp, "Canada continues to stand in solidarity with the people of Belarus.")
+    assert ("Canada", "supports", "people of Belarus", "asserted") in found
+    assert not {r for r in found if r[2] == "Belarus"}
