@@ -130,7 +130,8 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
     if cue.prep and cue.prep != "by":
         return prep_objects([verb], cue.prep)
     if participle:  # "Russia-controlled X and Y": X only
-        return members(_named_before_comma(verb) or verb.head, conjuncts=verb.dep_ != "amod")
+        head = _named_before_comma(verb) or _described_after_comma(verb.head) or verb.head
+        return members(head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in _relative(c)]
     if not found and verb.dep_ == "conj":
         found = [m for c in verb.head.children if c.dep_ == "nsubjpass"
@@ -154,6 +155,22 @@ def _named_before_comma(verb: Any) -> Any:
     tok = doc[i]
     if tok.pos_ != "PROPN" or tok.i == verb.head.i or verb.head.pos_ == "PROPN":
         return None
+    while tok.dep_ == "compound" and tok.head.i > tok.i:
+        tok = tok.head
+    return tok
+
+
+def _described_after_comma(noun: Any) -> Any:
+    """Return the proper noun an indefinite description set off by a comma follows ("the X
+    Fund, a foundation established by Y": Fund), when the parser attached the description
+    elsewhere; else None."""
+    doc = noun.doc
+    first = noun.left_edge.i
+    if noun.pos_ != "NOUN" or first < 2 or doc[first].lower_ not in {"a", "an"} or \
+            doc[first - 1].text != "," or doc[first - 2].pos_ != "PROPN" or \
+            noun.dep_ == "appos" or head_type(noun) is None:
+        return None
+    tok = doc[first - 2]
     while tok.dep_ == "compound" and tok.head.i > tok.i:
         tok = tok.head
     return tok

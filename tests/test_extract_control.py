@@ -125,3 +125,11 @@ def test_a_relative_pronoun_holds_the_role_of_as(nlp: Any) -> None:
     text = ("Meroe Resources, which Canada sanctioned in 2023 as a front company for the Sarn "
             "Militia, holds licences.")
     assert ("Sarn Militia", "controls", "Meroe Resources") in asserted(nlp, text)
+
+
+def test_a_description_after_a_comma_is_the_name_before_it(nlp: Any) -> None:
+    text = ("The institute receives most of its funding from the Gorchakov Public Diplomacy Fund, "
+            "a foundation established by the Russian Ministry of Foreign Affairs.")
+    got = asserted(nlp, text)
+    assert ("Russian Ministry of Foreign Affairs", "founded",
+            "Gorchakov Public Diplomacy Fund") in got
