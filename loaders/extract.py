@@ -27,6 +27,7 @@ from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates, stance_candidates
+from loaders.headers import is_position_line
 from loaders.patients import patient_candidates
 from loaders.receipts import receipt_candidates
 from loaders.possession import possession_candidates
@@ -208,7 +209,7 @@ def _usable(sent: Any) -> bool:
     if sum(t.is_alpha for t in tokens) < 4 or any(t.like_url for t in tokens):
         return False
     return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in tokens) \
-        or _signature(tokens)
+        or _signature(tokens) or is_position_line(sent)
 
 
 def _signature(tokens: list[Any]) -> bool:
@@ -296,8 +297,12 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                 agents[cand.predicate] = s_key  # "OFAC designated X ... Y was designated"
             if cand.kind == "noun" and _ended(cand.trigger, cand.predicate):
                 status = "negated"  # "sold its stake in X": X is no longer owned
-            evidence = Evidence(document_id=source.id, sentence=text, start=start,
-                                end=start + len(text), page=source.page_at(start),
+            ev_text, ev_start = text, start
+            if cand.kind == "role" and 0 <= cand.subject.start < sent.start:
+                ev_start = doc[cand.subject.start].sent.start_char  # the name on the line above
+                ev_text = source.text[ev_start:start + len(text)]
+            evidence = Evidence(document_id=source.id, sentence=ev_text, start=ev_start,
+                                end=ev_start + len(ev_text), page=source.page_at(ev_start),
                                 date=source.published, extractor=EXTRACTOR,
                                 confidence=cand.confidence, attribution=attribution,
                                 status=status,  # type: ignore[arg-type]

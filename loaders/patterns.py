@@ -23,6 +23,7 @@ from loaders.cues import (
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
+from loaders.headers import header_holder
 from loaders.heads import head_type, state_nouns
 from loaders.resolve import (
     MEMBER_MARKERS,
@@ -590,7 +591,10 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
     holders += [c for c in token.children if c.dep_ == "appos"]
     holders += [c for h in list(holders) for c in h.children
                 if c.dep_ == "appos" and c.i != token.i]
-    return holders or _colon_holders(index, token)
+    if holders:
+        return holders
+    above = header_holder(index, token)  # "Ambassador A B" / "U.S. Representative to Y"
+    return _colon_holders(index, token) or ([index.doc[above.end - 1]] if above else [])
 
 
 def _copula_subject(index: MentionIndex, noun: Any) -> list[Any]:

@@ -1,0 +1,56 @@
+"""Header blocks of speeches and statements: a line that is only a person's name (a title may
+come first) and, on the next line, that person's position ("Ambassador A B" / "Acting U.S.
+Representative to the United Nations"). The position line holds the role; the name line
+above it names the holder.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.cues import role_of, role_words
+from loaders.mentions import Mention, MentionIndex
+
+MAX_HEADER_TOKENS = 16
+
+
+def _line_above(index: MentionIndex, sent: Any) -> Any:
+    """Return the sentence on the line just above ``sent`` when ``sent`` starts a line."""
+    doc = index.doc
+    if sent.start == 0 or "\n" not in doc[sent.start - 1].text + doc[sent.start - 1].whitespace_:
+        return None
+    prev = doc[sent.start - 1]
+    while prev.is_space and prev.i > 0:
+        if prev.text.count("\n") > 1:
+            return None  # a blank line ends the block
+        prev = doc[prev.i - 1]
+    return None if prev.is_space else prev.sent
+
+
+def is_position_line(sent: Any) -> bool:
+    """Return True for a short line with a role word and no verb ("Acting U.S.
+    Representative to the United Nations"), not an infobox field ("- Office: ...")."""
+    tokens = [t for t in sent if not t.is_space]
+    return 0 < len(tokens) <= MAX_HEADER_TOKENS and tokens[-1].text not in {".", "?", "!"} and \
+        not any(t.text in {":", "-"} for t in tokens[:3]) and \
+        not any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBG" for t in tokens) and \
+        any(t.lower_ in role_words() and t.text[:1].isupper() for t in tokens)
+
+
+def header_holder(index: MentionIndex, token: Any) -> Mention | None:
+    """Return the person named alone on the line above the position line of a role noun."""
+    sent = token.sent
+    if not is_position_line(sent):
+        return None
+    above = _line_above(index, sent)
+    if above is None:
+        return None
+    words = [t for t in above if not t.is_space and not t.is_punct]
+    people = {id(m): m for t in words if (m := index.by_token.get(t.i)) is not None}
+    if len(people) != 1:
+        return None
+    person = next(iter(people.values()))
+    rest = [t for t in words if not person.start <= t.i < person.end]
+    if person.type != "Person" or any(role_of(t) is None and t.lower_ not in role_words()
+                                      for t in rest):
+        return None  # the line holds more than a titled name
+    return person

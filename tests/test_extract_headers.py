@@ -1,0 +1,41 @@
+"""The header block of a speech or statement: a name line and, under it, the speaker's
+position ("Ambassador A B" / "Acting U.S. Representative to the United Nations")."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loaders.extract import extract_source, load_nlp
+from loaders.source import SourceDocument
+from tests.extracting import facts
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+HEADER = ("Remarks at a Security Council Briefing\n\nAmbassador Jane Roe\n"
+          "Deputy U.S. Representative to the United Nations\nNew York, New York\n"
+          "March 3, 2025\n\nThank you, Madam President. Canada condemns the attacks.\n")
+
+
+def test_the_position_line_gives_the_name_above_it_a_role(nlp: Any) -> None:
+    assert ("Jane Roe", "member_of", "United States", "asserted") in facts(nlp, HEADER)
+
+
+def test_the_evidence_holds_both_lines(nlp: Any) -> None:
+    _, triples = extract_source(SourceDocument(text=HEADER), nlp)
+    found = [t.evidence for t in triples if t.subject.name == "Jane Roe"]
+    assert found and all(e.sentence == HEADER[e.start:e.end] and "Jane Roe" in e.sentence
+                         and "Representative" in e.sentence for e in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Jane Roe\n\nDeputy U.S. Representative to the United Nations\n",  # a blank line between
+    "Jane Roe and John Doe\nDeputy U.S. Representatives to the United Nations\n",
+    "Jane Roe\n- Office: Deputy U.S. Representative to the United Nations\n",
+])
+def test_no_role_without_a_lone_name_right_above(nlp: Any, text: str) -> None:
+    assert not {r for r in facts(nlp, text) if r[0] == "Jane Roe"}
