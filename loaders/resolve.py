@@ -283,10 +283,17 @@ def content_producer(token: Any, predicates: set[str]) -> Any:
     for c in token.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
             return c  # "the X regime's continued campaign": X's
-        if c.dep_ == "prep" and c.lower_ in {"of", "from", "by"}:
-            for g in c.children:
-                if g.dep_ == "pobj" and (g.pos_ == "PROPN" or head_type(g) is not None):
-                    return g  # "campaign of repression" names no producer
+    by = [c for c in token.children if c.dep_ == "prep" and c.lower_ == "by"] + [
+        a for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN"
+        for a in c.children if a.dep_ == "agent"]  # "the allegations published by X"
+    if token.dep_ == "dobj" and not any(c.dep_ == "auxpass" for c in token.head.children):
+        by += [c for c in token.head.children if c.dep_ == "prep" and c.lower_ == "by"
+               and c.i > token.i]  # "condemns the shelling of villages by X", misattached
+    of = [c for c in token.children if c.dep_ == "prep" and c.lower_ in {"of", "from"}]
+    for prep in by + of:  # "the shelling of villages by X": X
+        for o in prep.children:
+            if o.dep_ == "pobj" and (o.pos_ == "PROPN" or head_type(o) is not None):
+                return o  # "campaign of repression" names no producer
     if token.pos_ == "VERB":
         for c in token.children:
             if c.dep_ in {"nsubj", "compound"} and c.i < token.i:

@@ -91,3 +91,23 @@ def test_a_people_is_not_its_state(nlp: Any) -> None:
     found = facts(nlp, "Canada continues to stand in solidarity with the people of Belarus.")
     assert ("Canada", "supports", "people of Belarus", "asserted") in found
     assert not {r for r in found if r[2] == "Belarus"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The Ministry of Foreign Affairs of Armenia strongly condemns the shelling of Armenian "
+     "villages by Azerbaijan.",
+     ("Ministry of Foreign Affairs of Armenia", "criticizes", "Azerbaijan", "asserted")),
+    ("The Ministry of Foreign Affairs of Tarnia rejects the allegations published by the news "
+     "portal Delfi about the transit of goods.",
+     ("Ministry of Foreign Affairs of Tarnia", "opposes", "Delfi", "asserted")),
+    ("Kazakhstan supports the efforts of the OSCE.",
+     ("Kazakhstan", "supports", "OSCE", "asserted")),
+])
+def test_who_made_what_is_condemned_rejected_or_supported(nlp: Any, text: str,
+                                                          row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_a_campaign_of_something_names_no_one(nlp: Any) -> None:
+    found = facts(nlp, "Canada condemns the campaign of repression.")
+    assert not {r for r in found if r[1] == "criticizes"}
