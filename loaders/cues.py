@@ -16,7 +16,8 @@ from ontology import get_ontology
 
 # English grammar, not vocabulary: prepositions that can end a verb cue ("invest in").
 PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against", "between",
-                "at", "from", "by", "about", "through", "upon", "among", "toward", "towards"}
+                "at", "from", "by", "about", "through", "upon", "among", "toward", "towards",
+                "alongside", "beside"}
 # the modalities that mark a relation as past rather than giving it a status
 TENSE_MODALITIES = ("Past", "PastUntil")
 

@@ -32,6 +32,14 @@ def state_nouns() -> frozenset[str]:
     return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.stateNoun))
 
 
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """Return the ranks and forms of address written before a name that are not part of it
+    (``ig:honorific``: "colonel", "dr.")."""
+    onto = get_ontology()
+    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.honorific))
+
+
 def _depth(onto: Ontology, type_name: str) -> int:
     depth, seen = 0, onto.types.get(type_name)
     while seen is not None and seen.parent:

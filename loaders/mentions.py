@@ -17,6 +17,7 @@ from loaders.datelines import dateline_tokens
 from loaders.heads import (  # re-exported
     described_type,
     head_noun_index,
+    honorifics,
     head_type,
     pick_type,
     state_nouns,
@@ -92,8 +93,10 @@ def _short_form(inner: Any, full: Mention) -> bool:
 
 def _untitled(doc: Any, start: int, end: int) -> tuple[int, int]:
     """Return (start, end) of a person's name without the titles before it ("MEP Eva
-    Kaili", "Ambassador David Pressman"): words of role cues are not part of a name."""
-    while end - start > 2 and doc[start].lower_ in role_words():
+    Kaili", "Ambassador David Pressman", "Colonel Assimi Goita"): words of role cues and
+    honorifics are not part of a name."""
+    while end - start > 2 and (doc[start].lower_ in role_words() or
+                               doc[start].lower_ in honorifics()):
         start += 1
     return start, end
 
@@ -172,6 +175,8 @@ class NameIndex:
                     whole = whole_name(doc, *bounds)
                     if label != "PERSON" and _titled_person(doc, *whole):
                         whole, label = _untitled(doc, *whole), "PERSON"  # "MEP A B" read as ORG
+                    elif label == "PERSON":
+                        whole = _untitled(doc, *whole)  # "Colonel" grown back onto "A B"
                     self._named(*whole, label)
         self._join_suffixes()
         self._regimes()

@@ -1,5 +1,6 @@
 """Relations read from the side of the one who receives: "X receives most of its funding from
-Y" (Y funds X), "these groups get weapons and money from Y" (Y supplies and funds them).
+Y" (Y funds X), "these groups get weapons and money from Y" (Y supplies and funds them),
+"X was built with Chinese funding" (China funds X).
 
 What is received is an ``ig:receiptNoun`` of a predicate in the ontology; the giver is the
 object of "from", attached to the verb or to what is received.
@@ -11,7 +12,7 @@ from typing import Any
 from loaders.arguments import pobjs, subjects
 from loaders.mentions import MentionIndex
 from loaders.patterns import Candidate
-from loaders.resolve import arguments, members
+from loaders.resolve import argument, arguments, members
 from loaders.vocab import receipt_nouns
 
 RECEIPT_VERBS = {"receive", "get", "obtain", "accept", "take"}
@@ -72,4 +73,33 @@ def receipt_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
                             continue
                         conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
                         out.append(Candidate(giver, predicate, receiver, trigger, conf, "verb"))
+    return out
+
+
+def means_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of "with <giver's> <received noun>" on a verb ("the base was
+    expanded with Chinese funding", "X was founded with money from Y"): the giver stands in
+    the noun's predicate to the verb's subject."""
+    nouns = receipt_nouns()
+    out: list[Candidate] = []
+    for prep in sent:
+        verb = prep.head
+        if prep.dep_ != "prep" or prep.lower_ != "with" or verb.pos_ != "VERB":
+            continue
+        for noun in pobjs(prep):
+            predicate = nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+            if predicate is None:
+                continue
+            givers = [g for h in (noun, verb) for p in h.children if p.dep_ == "prep"
+                      and p.lower_ == "from" for g in pobjs(p)] + [
+                c for c in noun.children if c.dep_ == "poss"] + [
+                c for c in noun.lefts if c.dep_ in {"amod", "compound"} and c.text[:1].isupper()]
+            giver = argument(index, givers[0]) if len(givers) == 1 else None
+            if giver is None or giver[0].kind == "generic":
+                continue  # "with Chinese funding": China; "with new funding": no one
+            for s_tok in subjects(verb):
+                for receiver, r_conf in arguments(index, s_tok):
+                    if receiver is not giver[0]:
+                        conf = round(RECEIPT_CONFIDENCE * giver[1] * r_conf, 3)
+                        out.append(Candidate(giver[0], predicate, receiver, noun, conf, "verb"))
     return out

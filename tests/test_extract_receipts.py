@@ -55,3 +55,18 @@ def test_we_in_a_statement_is_the_state_that_speaks(nlp: Any) -> None:
 ])
 def test_we_quoted_or_after_a_person_is_unresolved(nlp: Any, text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[0] == "Canada" and r[1] == "supports"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The Tarn Party won the vote with Russian support.",
+     ("Russia", "supports", "Tarn Party", "asserted")),
+    ("The Kestrel Institute was founded in 2014 with money from Gazprom.",
+     ("Gazprom", "funds", "Kestrel Institute", "asserted")),
+])
+def test_with_a_givers_money_or_support(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_with_money_of_no_one_gives_nothing(nlp: Any) -> None:
+    assert not {r for r in facts(nlp, "The Kestrel Institute was rebuilt with new funding.")
+                if r[1] == "funds"}

@@ -159,3 +159,13 @@ def test_an_associate_of_a_person_is_allied_with_them(nlp: Any) -> None:
     assert ("Ivan Petrov", "allied_with", "Marko Horvat", "asserted") in found
     found = facts(nlp, "Ivan Petrov is an associate professor at Tarn University.")
     assert not {r for r in found if r[1] == "allied_with"}
+
+
+def test_a_rank_before_a_name_is_not_part_of_it(nlp: Any) -> None:
+    found = facts(nlp, "The Sarn Militia, led by Colonel Ivan Petrov, took the town.")
+    assert ("Ivan Petrov", "leads", "Sarn Militia", "asserted") in found
+
+
+def test_fighting_alongside_is_an_alliance(nlp: Any) -> None:
+    found = facts(nlp, "The Sarn Militia fought alongside the Tarn Liberation Army in 2019.")
+    assert ("Sarn Militia", "allied_with", "Tarn Liberation Army", "asserted") in found
