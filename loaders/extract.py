@@ -27,6 +27,7 @@ from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates, stance_candidates
+from loaders.bullets import bullet_candidates
 from loaders.headers import is_position_line
 from loaders.patients import patient_candidates
 from loaders.receipts import means_candidates, receipt_candidates
@@ -259,7 +260,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
         found += receipt_candidates(index, sent) + stance_candidates(index, sent)
-        found += means_candidates(index, sent)
+        found += means_candidates(index, sent) + bullet_candidates(index, sent)
         found += possession_candidates(index, sent) + infobox
         found += regime_candidates(index, sent, regimes)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):

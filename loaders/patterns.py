@@ -132,6 +132,8 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
         return prep_objects([verb], cue.prep)
     if participle:  # "Russia-controlled X and Y": X only
         head = _named_before_comma(verb) or _described_after_comma(verb.head) or verb.head
+        if head.dep_ == "appos" and head.pos_ == "NOUN" and head.head.pos_ == "PROPN":
+            head = head.head  # "the Houthis, a militant group backed by Iran": the Houthis
         return members(head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in _relative(c)]
     if not found and verb.dep_ == "conj":
@@ -193,6 +195,10 @@ def _as_well_as(verb: Any) -> list[Any]:
 def _active_objects(verb: Any, cue: VerbCue) -> list[Any]:
     """Return the object tokens of an active cue verb ("X funds Y", "X invests in Y")."""
     dobj = [c for c in verb.children if c.dep_ in {"dobj", "obj"}]
+    # an object right after another object's phrase ends belongs inside that phrase ("X, a
+    # company that works for official B": B read as a second object of the verb)
+    dobj = [d for d in dobj if not any(e.i < d.i and e.right_edge.i + 1 == d.left_edge.i
+                                       for e in dobj)]
     if cue.prep:
         found = prep_objects([verb, *dobj], cue.prep)
         if not found and cue.words:
@@ -754,15 +760,17 @@ def _designees(index: MentionIndex, sent: Any) -> list[Mention]:
     return found[0] if len(found) == 1 else []
 
 
-def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+def reason_candidates(index: MentionIndex, sent: Any,
+                      designees: list[Mention] | None = None) -> list[Candidate]:
     """Return the relations a designation gives as its reason (``ig:reasonCue``): "X is
     designated for having materially assisted ... Y" (X supports Y), "... for being owned
     or controlled by, directly or indirectly, Y" (Y controls X). The other party is the
-    first name after the cue words in the sentence."""
+    first name after the cue words in the sentence; the designees are those of the
+    sentence's designation verb unless given (a bulleted designee)."""
     words = [t for t in sent if not t.is_punct and not t.is_space]
     lows = [t.lower_ for t in words]
     out: list[Candidate] = []
-    designees: list[Mention] = []
+    designees = designees or []
     for cue, predicate, inverse in reason_cues():
         n = len(cue)
         at = next((i for i in range(len(lows) - n + 1) if tuple(lows[i:i + n]) == cue), None)
@@ -773,7 +781,8 @@ def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
             return out
         end = words[at + n - 1].i + 1
         other = next((m for i in range(end, sent.end) if (m := index.by_token.get(i))
-                      is not None and m.start == i and m.kind == "name"), None)
+                      is not None and m.start == i and m.kind == "name"), None) or \
+            _first_proper_name(index, end, sent.end)
         for designee in designees:
             if other is None or other is designee:
                 continue
@@ -781,6 +790,19 @@ def reason_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
             out.append(Candidate(subject, predicate, obj, words[at], 0.75, "verb"))
         lows[at:at + n] = [""] * n  # "controlled by" inside "owned or controlled by"
     return out
+
+
+def _first_proper_name(index: MentionIndex, start: int, end: int) -> Mention | None:
+    """Return the name of the first run of proper nouns in tokens [start, end) that NER did
+    not label ("... on behalf of, directly or indirectly, Kestrel Trading LLC.")."""
+    doc = index.doc
+    i = next((i for i in range(start, end) if doc[i].pos_ == "PROPN"), None)
+    if i is None:
+        return None
+    while i + 1 < end and doc[i + 1].pos_ == "PROPN":
+        i += 1
+    found = index.at(doc[i])
+    return found if found is not None and found.kind == "name" else None
 
 
 def _participle_candidates(index: MentionIndex, adj: Any) -> list[Candidate]:

@@ -133,3 +133,20 @@ def test_a_description_after_a_comma_is_the_name_before_it(nlp: Any) -> None:
     got = asserted(nlp, text)
     assert ("Russian Ministry of Foreign Affairs", "founded",
             "Gorchakov Public Diplomacy Fund") in got
+
+
+def test_a_participle_on_an_apposition_qualifies_the_name(nlp: Any) -> None:
+    text = "OFAC sanctioned firms shipping oil to the Houthis, a militant group backed by Iran."
+    assert ("Iran", "supports", "Houthis") in asserted(nlp, text)
+
+
+def test_a_name_after_a_relative_clause_is_not_a_second_designee(nlp: Any) -> None:
+    text = ("OFAC is designating Red Sea Petroleum LLC, a United Arab Emirates-based company "
+            "that arranged the shipments on behalf of Houthi financial official Said al-Jamal.")
+    assert not {f for f in asserted(nlp, text) if f[1] == "sanctions" and f[2] != "Red Sea "
+                "Petroleum LLC"}
+
+
+def test_a_general_manager_leads(nlp: Any) -> None:
+    text = "Ahmed Qasim also serves as general manager of Aden Star Shipping Co."
+    assert ("Ahmed Qasim", "leads", "Aden Star Shipping Co.") in asserted(nlp, text)
