@@ -14,7 +14,7 @@ from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.patterns import Candidate, reason_candidates
 from loaders.vocab import implicit_agent_predicates, instrument_nouns, instrument_verbs
 
-BULLETS = {"-", "•", "*", "–", "—", "·", "▪", "o"}
+BULLETS = {"-", "•", "*", "–", "—", "·", "▪", "o", "●", "◦", "○", "■", "□", "➢", "►", "\uf0b7"}
 # How many bullets may stand between a designee and the line that introduces the list.
 MAX_BULLETS = 40
 BULLET_CONFIDENCE = 0.75
@@ -55,6 +55,20 @@ def _after_bullet(index: MentionIndex, token: Any) -> bool:
     return i == 0 or "\n" in index.doc[i - 1].text + index.doc[i - 1].whitespace_
 
 
+def _continues(index: MentionIndex, sent: Any) -> bool:
+    """Return True for a line that continues a bulleted item broken across lines: the line
+    above it does not end a sentence and no blank line stands between."""
+    doc = index.doc
+    if sent.start == 0:
+        return False
+    above = doc[sent.start - 1]
+    while above.is_space and above.i > 0:
+        if above.text.count("\n") > 1:
+            return False
+        above = doc[above.i - 1]
+    return above.text not in {".", ":", "!", "?"}
+
+
 def _introduction(index: MentionIndex, sent: Any) -> tuple[str, Any] | None:
     """Return (predicate, verb) of the line ending in a colon that introduces the bullets
     above ``sent``, when its verb designates; else None."""
@@ -70,7 +84,8 @@ def _introduction(index: MentionIndex, sent: Any) -> tuple[str, Any] | None:
             continue
         if words[-1].text == ":":
             return _designating(words)
-        if words[0].text not in BULLETS and not _after_bullet(index, words[0]):
+        if words[0].text not in BULLETS and not _after_bullet(index, words[0]) and \
+                not _continues(index, prev):
             return None  # prose between: the list has ended
         start = prev.start
     return None

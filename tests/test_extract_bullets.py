@@ -44,3 +44,14 @@ def test_bullets_under_a_line_that_designates_no_one_are_not_designated(nlp: Any
             "- Tarn Shipping Co., a firm in Dubai.\n- Orsa Holdings FZE, a firm in Cyprus.\n")
     found = facts(nlp, text)
     assert not {r for r in found if r[1] == "sanctions" and r[2] != "Kestrel Trading LLC"}
+
+
+def test_a_bullet_broken_across_lines_keeps_the_list_going(nlp: Any) -> None:
+    text = ("WASHINGTON — Today, OFAC sanctioned two companies.\n\n"
+            "The following entities are being designated today:\n"
+            "• Kestrel Trading LLC, a company based in Dubai that ships oil for the\n"
+            "Sarn Militia\n"
+            "• Tarn Shipping Co., a company based in Cyprus.\n")
+    found = facts(nlp, text)
+    assert ("U.S. Department of the Treasury", "sanctions", "Tarn Shipping Co.",
+            "asserted") in found
