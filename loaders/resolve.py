@@ -30,6 +30,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 WE_PRONOUNS = {"we", "us", "our"}
+FAMILY_NOUNS = {"family", "clan", "dynasty"}
 # A people, named after its state or qualified by its demonym, is not that state.
 POPULATION_NOUNS = {"people", "peoples", "population", "citizens", "society", "nation"}
 SPEAKER_TYPES = ("Country", "GovernmentBody", "InternationalOrganization")
@@ -318,6 +319,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     avoid = avoid or set()
     if token.lower_ in QUOTES:
         return None
+    if token.lower_ in FAMILY_NOUNS and (family := _family(index, token)) is not None:
+        return family, 0.85  # "the Dassault family" is not the company "Dassault"
+    if token.lower_ == "whose":
+        clause = next((t for t in token.ancestors if t.dep_ == "relcl"), None)
+        return argument(index, clause.head, rng, avoid) if clause is not None else None
     if token.pos_ == "PRON":
         back = antecedent(index, token, avoid)
         return (back, 0.7) if back is not None else None
@@ -385,6 +391,16 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         if m.kind == "name":
             return m, 0.8
     return None
+
+
+def _family(index: MentionIndex, token: Any) -> Mention | None:
+    """Return a mention of a family named by its surname ("the Dassault family"), else None."""
+    names = [c for c in token.lefts if c.dep_ in {"compound", "nmod"} and c.pos_ == "PROPN"]
+    if not names:
+        return None
+    start = min(c.i for c in names)
+    text = index.doc[start:token.i + 1].text
+    return Mention(start, token.i + 1, text, "Organization", "name")
 
 
 def _population(index: MentionIndex, token: Any, of_objects: list[Any]) -> Mention:

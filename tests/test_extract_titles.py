@@ -169,3 +169,14 @@ def test_a_rank_before_a_name_is_not_part_of_it(nlp: Any) -> None:
 def test_fighting_alongside_is_an_alliance(nlp: Any) -> None:
     found = facts(nlp, "The Sarn Militia fought alongside the Tarn Liberation Army in 2019.")
     assert ("Sarn Militia", "allied_with", "Tarn Liberation Army", "asserted") in found
+
+
+def test_whose_leader_names_the_leader_of_the_noun_before(nlp: Any) -> None:
+    text = ("The plan was opposed by the Tarn Liberal Party, whose leader, Ivan Petrov, spoke "
+            "on Monday.")
+    assert ("Ivan Petrov", "leads", "Tarn Liberal Party", "asserted") in facts(nlp, text)
+
+
+def test_a_family_named_by_its_surname_is_not_the_company(nlp: Any) -> None:
+    found = facts(nlp, "Dassault Aviation is controlled by the Dassault family.")
+    assert ("Dassault family", "controls", "Dassault Aviation", "asserted") in found
