@@ -35,6 +35,7 @@ from loaders.resolve import (
     members,
 )
 from loaders.vocab import (
+    content_nouns,
     implicit_agent_predicates,
     in_body_predicate,
     instrument_nouns,
@@ -273,6 +274,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
             conf = 0.85 if any(c.dep_ in SUBJECT_DEPS for c in verb.children) else 0.75
             if not obj_toks:  # "Kremlin narratives" read as a clause
                 obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
+        obj_toks = [o for o in obj_toks if not _foreign_content(o, {cue.predicate})]
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
         if not obj_toks and symmetric and len(subj_toks) > 1:
@@ -281,6 +283,16 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def _foreign_content(token: Any, predicates: set[str]) -> bool:
+    """Return True for an object that is content of other predicates only ("welcomed the
+    efforts of X": efforts are supported, not met), a common noun with no name of its own."""
+    if token.pos_ != "NOUN":
+        return False
+    found = set(content_nouns().get(token.lower_, ())) | set(
+        content_nouns().get(token.lemma_.lower(), ()))
+    return bool(found) and not found & predicates
 
 
 def _among_those(verb: Any) -> list[Any] | None:

@@ -504,25 +504,32 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
 
 
 def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
-    """Return the state or body "we" speaks for in a statement outside quotation marks: the
-    one such subject of the sentences before it (up to three) and its own; None when
-    the pronoun is quoted, or no or several such subjects are named."""
+    """Return the state or body "we" speaks for in a statement, outside quotation marks: the
+    first such subject of the document ("The United States condemns ... We welcome ...");
+    None when the pronoun is quoted or comes before it, or when a person or another state
+    is the subject of one of the three sentences before it (then "we" may be theirs)."""
     if _quoted(pron):
         return None  # "'We will fight on,' said X": the speaker's own group
     start = pron.sent.start
     for _ in range(3):
         if start > 0:
             start = index.doc[start - 1].sent.start
-    found: dict[str, Mention] = {}
+    near: set[str] = set()
     for tok in index.doc[start:pron.i]:
-        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
+        m = index.by_token.get(tok.i)
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or m is None or m.kind != "name":
+            continue
+        if _personal(index, m):
+            return None
+        if m.type in SPEAKER_TYPES:
+            near.add(_identity(index, m))
+    for tok in index.doc[:pron.i]:
+        if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid or _quoted(tok):
             continue
         m = index.by_token.get(tok.i)
         if m is not None and m.kind == "name" and m.type in SPEAKER_TYPES:
-            found.setdefault(_identity(index, m), m)
-        elif m is not None and m.kind == "name" and m.type == "Person":
-            return None  # a person spoke last: "we" may be their party or their company
-    return next(iter(found.values())) if len(found) == 1 else None
+            return m if near <= {_identity(index, m)} else None  # another state spoke last
+    return None
 
 
 def _quoted(token: Any) -> bool:

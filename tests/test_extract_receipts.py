@@ -70,3 +70,20 @@ def test_with_a_givers_money_or_support(nlp: Any, text: str, row: Row) -> None:
 def test_with_money_of_no_one_gives_nothing(nlp: Any) -> None:
     assert not {r for r in facts(nlp, "The Kestrel Institute was rebuilt with new funding.")
                 if r[1] == "funds"}
+
+
+def test_we_is_the_first_state_speaking_unless_another_spoke_last(nlp: Any) -> None:
+    text = ("Canada remains concerned about the situation. Canada condemns the Sarn Militia. "
+            "We welcome the efforts of Egypt to mediate.")
+    assert ("Canada", "supports", "Egypt", "asserted") in facts(nlp, text)
+    text = ("Canada condemns the Sarn Militia. Russia continues to arm the militia. We welcome "
+            "the efforts of Egypt to mediate.")
+    assert not {r for r in facts(nlp, text) if r[2] == "Egypt"}
+
+
+def test_welcoming_someones_efforts_supports_them_welcoming_a_guest_meets(nlp: Any) -> None:
+    found = facts(nlp, "Canada welcomes the decision of the European Union to send monitors.")
+    assert ("Canada", "supports", "European Union", "asserted") in found
+    assert not {r for r in found if r[1] == "meets_with"}
+    found = facts(nlp, "Ivan Petrov welcomed Marko Horvat in Zagreb.")
+    assert ("Ivan Petrov", "meets_with", "Marko Horvat", "asserted") in found
