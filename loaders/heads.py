@@ -33,6 +33,13 @@ def state_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def national_titles() -> frozenset[str]:
+    """Return the titles held in a state's government (``ig:nationalTitle``: "president")."""
+    onto = get_ontology()
+    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.nationalTitle))
+
+
+@lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
     """Return the ranks and forms of address written before a name that are not part of it
     (``ig:honorific``: "colonel", "dr.")."""

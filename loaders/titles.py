@@ -16,6 +16,7 @@ from typing import Any
 
 from core.names import name_key
 from loaders.cues import all_role_cues, range_of
+from loaders.heads import national_titles
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, is_person
@@ -127,9 +128,22 @@ def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str
         if doc[i].lower_ in {"'s", "’s"}:
             i -= 1
         org = _org_at(index, i, person)
+    if org is None and cue[1] in national_titles():
+        org = _sole_country(index, sent, person)  # "President A B" where one country is named
     if org is None:
         return None
     return trigger, cue[1], org
+
+
+def _sole_country(index: MentionIndex, sent: Any, person: Mention) -> Mention | None:
+    """Return the one country named (by name or capital, not by demonym) in the sentence
+    before ``sent`` and in ``sent``; None when none or several are."""
+    doc = index.doc
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found = {m.actor.name: m for m in index.mentions if start <= m.start < sent.end
+             and m is not person and m.actor is not None and m.actor.type == "Country"
+             and m.kind == "name"}  # "a Russian agent" says nothing of whose president
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:

@@ -180,3 +180,24 @@ def test_whose_leader_names_the_leader_of_the_noun_before(nlp: Any) -> None:
 def test_a_family_named_by_its_surname_is_not_the_company(nlp: Any) -> None:
     found = facts(nlp, "Dassault Aviation is controlled by the Dassault family.")
     assert ("Dassault family", "controls", "Dassault Aviation", "asserted") in found
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Chile bought six jets on Monday. President Ivan Petrov said the deal was "
+     "good.", ("Ivan Petrov", "leads", "Chile", "asserted")),
+    ("Serbia bought jets, Prime Minister Ana Kovac said on Wednesday.",
+     ("Ana Kovac", "leads", "Serbia", "asserted")),
+])
+def test_a_bare_national_title_means_the_one_country_named_near(nlp: Any, text: str,
+                                                                 row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Russia attacked Ukraine overnight, President Ivan Petrov said.",  # two countries
+    "A Russian agent met him. Former Vice President Ivan Petrov spoke.",  # a demonym only
+    "The Tarn Party met on Monday. President Ivan Petrov spoke.",  # no country
+])
+def test_a_bare_national_title_without_one_named_country_gives_none(nlp: Any,
+                                                                    text: str) -> None:
+    assert not {r for r in facts(nlp, text) if r[0] == "Ivan Petrov"}
