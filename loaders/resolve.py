@@ -327,6 +327,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     if token.pos_ == "PRON":
         back = antecedent(index, token, avoid)
         return (back, 0.7) if back is not None else None
+    if token.pos_ == "PROPN" and token.i not in index.by_token and role_of(token) is not None:
+        for child in token.children:  # "the EU Special Envoy for Sanctions A B": A B
+            named = index.by_token.get(child.i) if child.dep_ == "appos" else None
+            if named is not None and named.type == "Person":
+                return named, 1.0
     if token.pos_ == "NOUN" and token.i not in index.by_token:
         for child in token.children:  # "the news agency Rossiya Segodnya"
             if child.dep_ == "appos" and child.pos_ == "PROPN":
@@ -485,6 +490,8 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         if noun_type and not (m.type == noun_type or index.onto.is_a(m.type, noun_type)
                               or pron.lower_ in m.text.lower()):
             continue  # "the group" is the Wagner Group or another organization, not the UN
+        if want_person and pron.pos_ == "PRON" and _rival_person(index, m, pron):
+            return None  # "A discussed it with B during his visit": whose visit?
         if not want_person and pron.pos_ == "PRON" and _rival(index, m, pron):
             # "X sanctioned Y, an adviser to the Z leadership who manages its ...": unclear,
             # unless the pronoun's sentence names one body before it ("the deputy of Z and
@@ -726,6 +733,17 @@ def _sole_body(index: MentionIndex, pron: Any) -> Mention | None:
                 not _personal(index, m):
             found.setdefault(_identity(index, m), m)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _rival_person(index: MentionIndex, found: Mention, pron: Any) -> bool:
+    """Return True when another person is named between an antecedent and "he"/"his" in the
+    pronoun's sentence."""
+    for i in range(max(found.end, pron.sent.start), pron.i):
+        m = index.by_token.get(i)
+        if m is not None and m.start == i and m.kind == "name" and _personal(index, m) and \
+                _identity(index, m) != _identity(index, found):
+            return True
+    return False
 
 
 def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:

@@ -194,3 +194,11 @@ def test_a_name_ner_found_once_is_found_where_it_missed_it(nlp: Any) -> None:
     doc.ents = [e for e in doc.ents if e.start != 0]  # as NER misses a name opening a text
     index = MentionIndex(doc, get_ontology())
     assert [m.text for m in index.mentions if m.start < 3] == ["Press TV"]
+
+
+def test_a_title_with_a_person_in_apposition_is_that_person(nlp: Any) -> None:
+    text = ("Foreign Minister Murat Nurtleu discussed these questions with the EU Special Envoy "
+            "for Sanctions David O'Sullivan during his visit to Astana.")
+    found = asserted(nlp, text)
+    assert ("Murat Nurtleu", "negotiates_with", "David O'Sullivan") in found
+    assert not {f for f in found if f[1] == "meets_with"}  # whose visit is not said
