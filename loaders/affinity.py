@@ -99,7 +99,10 @@ def stance_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     hangs on stands in the phrase's predicate to the phrase's object."""
     out: list[Candidate] = []
     tokens = list(sent)
+    starts = {words[0] for words in stance_phrases()}
     for n, first in enumerate(tokens):
+        if first.lower_ not in starts:
+            continue
         for words, predicate in stance_phrases().items():
             span = tokens[n:n + len(words)]
             if tuple(t.lower_ for t in span) != words:

@@ -540,12 +540,16 @@ def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
 
 
 def _quoted(token: Any) -> bool:
-    """Return True when ``token`` stands inside quotation marks of its paragraph."""
-    text = token.doc.text
-    start = text.rfind("\n", 0, token.idx) + 1
-    before = text[start:token.idx]
-    opened = before.count("\u201c") - before.count("\u201d")
-    return opened > 0 or before.count('"') % 2 == 1
+    """Return True when ``token`` stands inside quotation marks of its paragraph (line)."""
+    doc = token.doc
+    opened = straight = 0
+    i = token.i - 1
+    while i >= 0 and "\n" not in doc[i].text + doc[i].whitespace_:
+        text = doc[i].text
+        opened += text.count("\u201c") - text.count("\u201d")
+        straight += text.count('"')
+        i -= 1
+    return opened > 0 or straight % 2 == 1
 
 
 def _recent(index: MentionIndex, token: Any, avoid: set[int], want_person: bool,
