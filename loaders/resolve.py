@@ -18,7 +18,7 @@ from typing import Any
 from core.names import clean_name
 from graph.model import Entity
 from loaders.cues import role_of
-from loaders.heads import head_noun_index, head_type
+from loaders.heads import head_noun_index, head_type, state_nouns
 from loaders.lookups import key_of
 from loaders.mentions import Mention, MentionIndex
 from loaders.vocab import content_nouns
@@ -613,7 +613,7 @@ def _fits_noun(index: MentionIndex, m: Mention, noun_type: str, noun: Any) -> bo
     onto = index.onto
     return m.type == noun_type or onto.is_a(m.type, noun_type) or noun.lemma_.lower() in \
         m.text.lower() or (m.type == "Organization" and onto.is_a(noun_type, "Organization")
-                           and m.actor is None)
+                           and m.actor is None and noun.lemma_.lower() not in state_nouns())
 
 
 def _identity(index: MentionIndex, m: Mention) -> str:

@@ -54,8 +54,8 @@ def _object_after(index: MentionIndex, start: int, end: int, predicate: str) -> 
     i = start
     while i < end and doc[i].lower_ in ARTICLES:
         i += 1
-    if i >= end:
-        return None
+    if i >= end or not (_phrase_word(doc[i]) or doc[i].pos_ == "NUM"):
+        return None  # "fought in Mali": a preposition opens no object
     last = i  # the object is the whole noun phrase: "Budapest-Belgrade railway", not Budapest
     while last + 1 < end and (_phrase_word(doc[last + 1]) or doc[last + 1].text == "-" and
                               last + 2 < end and _phrase_word(doc[last + 2])):

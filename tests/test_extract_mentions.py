@@ -202,3 +202,13 @@ def test_a_title_with_a_person_in_apposition_is_that_person(nlp: Any) -> None:
     found = asserted(nlp, text)
     assert ("Murat Nurtleu", "negotiates_with", "David O'Sullivan") in found
     assert not {f for f in found if f[1] == "meets_with"}  # whose visit is not said
+
+
+def test_fighting_in_a_place_opposes_nothing(nlp: Any) -> None:
+    assert not asserted(nlp, "The Sarn Militia fought in Mali.")
+
+
+def test_the_government_is_no_group_named_before(nlp: Any) -> None:
+    text = ("The Tarn Group fought in Mali. The Kremlin-funded outlet Baltic Voice attacked "
+            "the government.")
+    assert not {f for f in asserted(nlp, text) if f[2] == "Tarn Group"}
