@@ -349,6 +349,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(c.i) or (index.at(c) if c.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.9
+    if token.pos_ == "NOUN" and token.lemma_.lower() in state_nouns() and \
+            token.i not in index.by_token:
+        state = _state_of(index, token)
+        if state is not None:
+            return state, 0.85  # "Mali's military government", "the Malian authorities"
     of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                   for g in c.children if g.dep_ == "pobj"]
     if of_objects and _measure(index, token, of_objects[0]):
@@ -395,6 +400,17 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         m = index.by_token[of_objects[0].i]
         if m.kind == "name":
             return m, 0.8
+    return None
+
+
+def _state_of(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the country whose government a state noun names by possessor or demonym
+    ("Mali's military government", "the Malian authorities"), else None."""
+    for c in noun.lefts:
+        if c.dep_ in {"poss", "amod", "compound", "nmod"}:
+            m = index.by_token.get(c.i)
+            if m is not None and m.actor is not None and m.actor.type == "Country":
+                return m
     return None
 
 
@@ -483,6 +499,8 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         elif m is None and depth < 2 and tok.pos_ == "NOUN" and (kind := head_type(tok)) and \
                 any(c.lower_ == "the" for c in tok.children):
             m = antecedent(index, tok, avoid, kind, depth + 1)  # "The institute ... It ..."
+            if m is None and not want_person:
+                return None  # "The group denies ... It cooperates": the group, unresolved
         if m is None or m.kind == "generic" or _personal(index, m) != want_person:
             continue
         if any(i in avoid for i in range(m.start, m.end)):
@@ -504,10 +522,22 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
         return m
     if depth == 0 and (want_person and pron.dep_ in {"nsubj", "nsubjpass"} or noun_type):
         found = _recent(index, pron, avoid, want_person, noun_type)
+        if not found and noun_type and pron.pos_ == "NOUN":
+            return _sole_namesake(index, pron)
         return found[0] if len(found) == 1 else None
     if depth == 0 and low in {"its", "it"} and pron.pos_ == "PRON":
         return _sole_body(index, pron)  # no subject before it: the one body its sentence names
     return None
+
+
+def _sole_namesake(index: MentionIndex, noun: Any) -> Mention | None:
+    """Return the one name before ``noun`` in the document that ends with the noun ("the
+    group" far after "the Tarn Initiative Group"), or None when there are none or several."""
+    lemma = noun.lemma_.lower()
+    found = {_identity(index, m): m for m in index.mentions
+             if m.kind == "name" and m.end <= noun.i and m.actor is None
+             and m.text.lower().split()[-1] in {lemma, noun.lower_}}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:

@@ -212,3 +212,26 @@ def test_the_government_is_no_group_named_before(nlp: Any) -> None:
     text = ("The Tarn Group fought in Mali. The Kremlin-funded outlet Baltic Voice attacked "
             "the government.")
     assert not {f for f in asserted(nlp, text) if f[2] == "Tarn Group"}
+
+
+def test_a_countrys_government_is_the_country(nlp: Any) -> None:
+    found = asserted(nlp, "Chile's military government has relied on Russian arms since 2022.")
+    assert {f for f in found if f[0] == "Chile" and f[1] == "depends_on"}
+
+
+GROUP = ("The Tarn Initiative Group (TIG) is an organization established in 2023 in Baku. "
+         "It is headed by Abbas Mirzayev. The group has organized conferences. French "
+         "officials have described the group as a tool. In 2024, France accused Azerbaijan of "
+         "using the group. ")
+
+
+def test_the_group_far_after_the_one_group_named_is_that_group(nlp: Any) -> None:
+    text = GROUP + "The group denies receiving funding from the Azerbaijani government."
+    _, triples = extract_source(SourceDocument(text=text), nlp)
+    assert ("Azerbaijan", "funds", "Tarn Initiative Group", "negated") in {
+        (t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
+
+
+def test_it_after_an_unresolved_description_is_not_an_earlier_subject(nlp: Any) -> None:
+    text = GROUP + "The movement denies it. It cooperates with the Kestrel Forum."
+    assert not {f for f in asserted(nlp, text) if f[0] == "France" and f[2] == "Kestrel Forum"}
