@@ -349,11 +349,6 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             m = index.by_token.get(c.i) or (index.at(c) if c.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.9
-    if token.pos_ == "NOUN" and token.lemma_.lower() in state_nouns() and \
-            token.i not in index.by_token:
-        state = _state_of(index, token)
-        if state is not None:
-            return state, 0.85  # "Mali's military government", "the Malian authorities"
     of_objects = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
                   for g in c.children if g.dep_ == "pobj"]
     if of_objects and _measure(index, token, of_objects[0]):
@@ -400,17 +395,6 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         m = index.by_token[of_objects[0].i]
         if m.kind == "name":
             return m, 0.8
-    return None
-
-
-def _state_of(index: MentionIndex, noun: Any) -> Mention | None:
-    """Return the country whose government a state noun names by possessor or demonym
-    ("Mali's military government", "the Malian authorities"), else None."""
-    for c in noun.lefts:
-        if c.dep_ in {"poss", "amod", "compound", "nmod"}:
-            m = index.by_token.get(c.i)
-            if m is not None and m.actor is not None and m.actor.type == "Country":
-                return m
     return None
 
 

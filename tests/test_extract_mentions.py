@@ -214,11 +214,6 @@ def test_the_government_is_no_group_named_before(nlp: Any) -> None:
     assert not {f for f in asserted(nlp, text) if f[2] == "Tarn Group"}
 
 
-def test_a_countrys_government_is_the_country(nlp: Any) -> None:
-    found = asserted(nlp, "Chile's military government has relied on Russian arms since 2022.")
-    assert {f for f in found if f[0] == "Chile" and f[1] == "depends_on"}
-
-
 GROUP = ("The Tarn Initiative Group (TIG) is an organization established in 2023 in Baku. "
          "It is headed by Abbas Mirzayev. The group has organized conferences. French "
          "officials have described the group as a tool. In 2024, France accused Azerbaijan of "
@@ -228,7 +223,7 @@ GROUP = ("The Tarn Initiative Group (TIG) is an organization established in 2023
 def test_the_group_far_after_the_one_group_named_is_that_group(nlp: Any) -> None:
     text = GROUP + "The group denies receiving funding from the Azerbaijani government."
     _, triples = extract_source(SourceDocument(text=text), nlp)
-    assert ("Azerbaijan", "funds", "Tarn Initiative Group", "negated") in {
+    assert ("Azerbaijani government", "funds", "Tarn Initiative Group", "negated") in {
         (t.subject.name, t.predicate, t.object.name, t.evidence.status) for t in triples}
 
 
