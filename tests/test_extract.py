@@ -30,8 +30,8 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.62
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.94, 0.70
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.70
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.94, 0.74
 
 
 @pytest.fixture(scope="module")
@@ -524,8 +524,9 @@ needs_shared = pytest.mark.skipif(not (SHARED_EVAL / "score.py").exists(),
 def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> None:
     got = _score(nlp, SHARED_EVAL / "docs", SHARED_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
-    # The level reached on the eleven shared documents (issue 18), not the issue's target
-    # (precision 0.85, recall 0.70): a change that falls below it fails here.
+    # Issue 18's target on the eleven shared documents is precision >= 0.85, recall >= 0.70,
+    # no trap; it holds (0.952 / 0.714 in session 11) and this test keeps it, with the
+    # precision floor at the level reached rather than the target.
     assert got["precision"] >= SHARED_MIN_PRECISION and got["recall"] >= SHARED_MIN_RECALL, got
 
 
@@ -533,7 +534,8 @@ def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> Non
 def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path) -> None:
     got = _score(nlp, OWN_EVAL / "docs", OWN_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
-    # The level reached on the tuning set (tests/eval, 9 documents), stated as such.
+    # The level reached on the tuning set (tests/eval, 16 documents; 0.965 / 0.762 in
+    # session 11), stated as such.
     assert got["precision"] >= OWN_MIN_PRECISION and got["recall"] >= OWN_MIN_RECALL, got
 
 
