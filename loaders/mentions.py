@@ -608,7 +608,15 @@ class MentionIndex(NameIndex):
             return None
         text = join_tokens(kept)
         end = token.i + 1
+        holders = [token] + ([token.head.head] if token.dep_ == "pobj" else [])
+        portfolio = next((c for h in holders for c in h.children if c.dep_ == "prep"
+                          and c.lower_ == "for" and c.i == token.i + 1 and any(
+                              g.dep_ == "pobj" and g.pos_ == "NOUN" and g.is_lower
+                              for g in c.children)), None)  # the parser may hang it higher
         if of_name is not None and typ != "Asset":  # "the Government of the Russian Federation"
             text = self.doc[kept[0].i:of_name.end].text
             end = of_name.end
+        elif portfolio is not None and self.onto.is_a(typ, "Organization"):
+            end = portfolio.right_edge.i + 1  # "department for external affairs of the region"
+            text = self.doc[kept[0].i:end].text
         return Mention(kept[0].i, end, text, typ, "generic", "", None, origins)

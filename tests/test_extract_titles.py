@@ -201,3 +201,14 @@ def test_a_bare_national_title_means_the_one_country_named_near(nlp: Any, text: 
 def test_a_bare_national_title_without_one_named_country_gives_none(nlp: Any,
                                                                     text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[0] == "Ivan Petrov"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The listings include Ana Rusu, the deputy head of department for external affairs of "
+     "the region, and others.",
+     ("Ana Rusu", "member_of", "department for external affairs of the region", "asserted")),
+    ("Ion Pavel, the deputy president of the executive committee, spoke.",
+     ("Ion Pavel", "member_of", "executive committee", "asserted")),
+])
+def test_a_body_with_no_name_keeps_its_portfolio(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
