@@ -28,7 +28,7 @@ from loaders.resolve import Resolver, argument
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates, stance_candidates
 from loaders.bullets import bullet_candidates
-from loaders.headers import is_position_line
+from loaders.headers import body_line, header_heads, is_position_line
 from loaders.patients import patient_candidates
 from loaders.receipts import means_candidates, receipt_candidates
 from loaders.possession import possession_candidates
@@ -245,6 +245,10 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
     regimes: set[str] = set()
     for sent in doc.sents:
         infobox = infobox_candidates(index, sent, title)
+        body = body_line(index, sent)
+        if body is not None:  # "Ambassador A B's Remarks" over "Embassy of X"
+            infobox += [Candidate(head, "leads", body, token, 0.7, "role")
+                        for head, token in header_heads(index, body)]
         if not infobox and not _usable(sent):
             continue
         raw = source.text[sent.start_char:sent.end_char]  # the text as written, line breaks kept

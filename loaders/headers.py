@@ -54,3 +54,57 @@ def header_holder(index: MentionIndex, token: Any) -> Mention | None:
                                       for t in rest):
         return None  # the line holds more than a titled name
     return person
+
+
+# The body a head-of-mission title leads, by the head noun of the body's name.
+HEADED_BODIES = {"ambassador": {"embassy", "mission", "delegation"},
+                 "consul": {"consulate"}, "consul general": {"consulate"}}
+# How many lines open a document before its first paragraph of prose.
+MAX_HEADER_LINES = 12
+
+
+def _header_sentences(index: MentionIndex) -> list[Any]:
+    """Return the short lines that open the document, up to its first line of prose."""
+    out = []
+    for sent in index.doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if not words:
+            continue
+        if len(out) >= MAX_HEADER_LINES or words[-1].text in {".", "!", "?"} and len(words) > 8:
+            break
+        out.append(sent)
+    return out
+
+
+def body_line(index: MentionIndex, sent: Any) -> Mention | None:
+    """Return the name that makes up a header line on its own ("Embassy of the United States
+    of America"), when its head noun names a body a head of mission leads."""
+    if sent not in _header_sentences(index):
+        return None
+    words = [t for t in sent if not t.is_space and not t.is_punct]
+    found = {id(m): m for t in words if (m := index.by_token.get(t.i)) is not None}
+    if len(found) != 1:
+        return None
+    m = next(iter(found.values()))
+    if any(not m.start <= t.i < m.end for t in words) or m.type == "Person":
+        return None
+    heads = {w for bodies in HEADED_BODIES.values() for w in bodies}
+    return m if m.text.split()[0].lower() in heads or m.text.split()[-1].lower() in heads \
+        else None
+
+
+def header_heads(index: MentionIndex, body: Mention) -> list[tuple[Mention, Any]]:
+    """Return (person, title token) of the heads of mission the header names with a title
+    before their name ("Ambassador David Pressman's Remarks ...") who lead ``body``."""
+    noun = {body.text.split()[0].lower(), body.text.split()[-1].lower()}
+    out: list[tuple[Mention, Any]] = []
+    for sent in _header_sentences(index):
+        for t in sent:
+            m = index.by_token.get(t.i + 1)
+            title = t.lower_
+            if m is None or m.start != t.i + 1 or m.type != "Person" or \
+                    not noun & HEADED_BODIES.get(title, set()):
+                continue
+            out.append((m, t))
+    people = {p.key for p, _ in out}
+    return out if len(people) == 1 else []

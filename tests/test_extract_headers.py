@@ -39,3 +39,19 @@ def test_the_evidence_holds_both_lines(nlp: Any) -> None:
 ])
 def test_no_role_without_a_lone_name_right_above(nlp: Any, text: str) -> None:
     assert not {r for r in facts(nlp, text) if r[0] == "Jane Roe"}
+
+
+REMARKS = ("Ambassador Jane Roe\u2019s Remarks at a Press Conference on Sanctions\n\n"
+           "Embassy of the United States of America\nBudapest, Hungary\nApril 12, 2023\n\n"
+           "Thanks for joining me today. Today, the United States announced sanctions on more "
+           "than fifty entities across twenty jurisdictions.\n")
+
+
+def test_a_head_of_mission_in_the_header_leads_the_embassy_on_its_own_line(nlp: Any) -> None:
+    found = facts(nlp, REMARKS)
+    assert ("Jane Roe", "leads", "Embassy of the United States of America", "asserted") in found
+
+
+def test_a_body_line_without_a_titled_head_gives_nothing(nlp: Any) -> None:
+    text = REMARKS.replace("Ambassador Jane Roe\u2019s", "Jane Roe\u2019s")
+    assert not {r for r in facts(nlp, text) if r[1] == "leads"}
