@@ -65,7 +65,7 @@ MAX_HEADER_LINES = 12
 
 def _header_sentences(index: MentionIndex) -> list[Any]:
     """Return the short lines that open the document, up to its first line of prose."""
-    out = []
+    out: list[Any] = []
     for sent in index.doc.sents:
         words = [t for t in sent if not t.is_space]
         if not words:
