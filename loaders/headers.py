@@ -11,6 +11,10 @@ from loaders.cues import role_of, role_words
 from loaders.mentions import Mention, MentionIndex
 
 MAX_HEADER_TOKENS = 16
+# What the line after an infobox position says of its holder.
+OFFICE_MARKS = ("in office", "assumed office", "incumbent")
+# How many of a document's first lines may hold its title.
+TITLE_LINES = 4
 
 
 def _line_above(index: MentionIndex, sent: Any) -> Any:
@@ -34,6 +38,27 @@ def is_position_line(sent: Any) -> bool:
         not any(t.text in {":", "-"} for t in tokens[:3]) and \
         not any(t.pos_ in {"VERB", "AUX"} and t.tag_ != "VBG" for t in tokens) and \
         any(t.lower_ in role_words() and t.text[:1].isupper() for t in tokens)
+
+
+def office_holder(index: MentionIndex, token: Any) -> Mention | None:
+    """Return the article's subject for a position line of an encyclopedia infobox, the line
+    after it saying "In office" or "Assumed office" ("Head of the Office of the President of
+    Ukraine" / "In office"): the person named alone on one of the document's first lines."""
+    sent = token.sent
+    if not is_position_line(sent) or sent.end >= len(index.doc):
+        return None
+    nxt = index.doc[sent.end:].sents
+    following = next((s for s in nxt if s.text.strip()), None)
+    if following is None or not following.text.strip().lower().startswith(OFFICE_MARKS):
+        return None
+    for first in list(index.doc.sents)[:TITLE_LINES]:
+        words = [t for t in first if not t.is_space and not t.is_punct]
+        found = {id(m): m for t in words if (m := index.by_token.get(t.i)) is not None}
+        if len(found) == 1 and words:
+            m = next(iter(found.values()))
+            if m.type == "Person" and all(m.start <= t.i < m.end for t in words):
+                return m
+    return None
 
 
 def header_holder(index: MentionIndex, token: Any) -> Mention | None:

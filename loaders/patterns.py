@@ -23,10 +23,11 @@ from loaders.cues import (
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
-from loaders.headers import header_holder
+from loaders.headers import header_holder, office_holder
 from loaders.heads import head_type, state_nouns
 from loaders.resolve import (
     MEMBER_MARKERS,
+    POPULATION_NOUNS,
     QUOTES,
     argument,
     arguments,
@@ -611,7 +612,8 @@ def _role_holders(index: MentionIndex, token: Any) -> list[Any]:
                 if c.dep_ == "appos" and c.i != token.i]
     if holders:
         return holders
-    above = header_holder(index, token)  # "Ambassador A B" / "U.S. Representative to Y"
+    above = header_holder(index, token) or office_holder(index, token)  # "Ambassador A B" /
+    # "U.S. Representative to Y"; an infobox's "Head of X" / "In office"
     return _colon_holders(index, token) or ([index.doc[above.end - 1]] if above else [])
 
 
@@ -741,6 +743,8 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         if person_only and h.actor is None and h.type != "Person":
             h.type = "Person"  # only a person holds this title: NER said otherwise
         for org in orgs:
+            if org.lower_ in POPULATION_NOUNS:
+                continue  # "People's Deputy of Ukraine": a title, no body called "People"
             o = argument(index, org, range_of(predicate))
             if o is None or o[0] is h:
                 continue

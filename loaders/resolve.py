@@ -388,7 +388,7 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
-    if token.lower_ in POPULATION_NOUNS:
+    if token.lower_ in POPULATION_NOUNS and token.pos_ == "NOUN":  # not "People's Deputy"
         return _population(index, token, of_objects), 0.8
     if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:
         # "the region of Transnistria" (but "the president of Serbia" is a person)

@@ -55,3 +55,21 @@ def test_a_head_of_mission_in_the_header_leads_the_embassy_on_its_own_line(nlp: 
 def test_a_body_line_without_a_titled_head_gives_nothing(nlp: Any) -> None:
     text = REMARKS.replace("Ambassador Jane Roe\u2019s", "Jane Roe\u2019s")
     assert not {r for r in facts(nlp, text) if r[1] == "leads"}
+
+
+INFOBOX = ("Oleh Petrenko\n\nFrom Wikipedia, the free encyclopedia\n\nOleh Petrenko\n"
+           "People's Deputy of Chile\nAssumed office\n29 August 2019\n"
+           "Head of the Office of the President of Chile\nIn office\n"
+           "12 June 2002 – 21 January 2005\n\nOleh Petrenko is a politician.\n")
+
+
+def test_an_infobox_position_in_office_belongs_to_the_articles_person(nlp: Any) -> None:
+    found = facts(nlp, INFOBOX)
+    assert ("Oleh Petrenko", "leads", "Office of the President of Chile", "asserted") in found
+    assert ("Oleh Petrenko", "member_of", "Chile", "asserted") in found
+    assert not {r for r in found if r[2] == "People"}
+
+
+def test_a_position_line_not_followed_by_in_office_holds_nothing(nlp: Any) -> None:
+    text = INFOBOX.replace("In office\n", "")
+    assert not {r for r in facts(nlp, text) if r[1] == "leads"}
