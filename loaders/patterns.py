@@ -745,6 +745,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         for org in orgs:
             if org.lower_ in POPULATION_NOUNS:
                 continue  # "People's Deputy of Ukraine": a title, no body called "People"
+            org = _whole_body(index, org)
             o = argument(index, org, range_of(predicate))
             if o is None or o[0] is h:
                 continue
@@ -755,6 +756,24 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             out.append(Candidate(subject, stated, obj, token, round(0.9 * o[1] * weight, 3),
                                  "role"))
     return out
+
+
+def _whole_body(index: MentionIndex, org: Any) -> Any:
+    """Return the named body an unnamed organ belongs to ("chairman of the political council
+    of the party For Life": For Life), else ``org``."""
+    if org.pos_ != "NOUN" or org.i in index.by_token or head_type(org) is None:
+        return org
+    for prep in org.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of":
+            continue
+        for pobj in pobjs(prep):
+            if pobj.i in index.by_token and index.by_token[pobj.i].kind == "name":
+                return pobj
+            after = index.by_token.get(pobj.i + 1)
+            if pobj.pos_ == "NOUN" and head_type(pobj) is not None and after is not None and \
+                    after.start == pobj.i + 1 and after.kind == "name":
+                return index.doc[after.end - 1]  # "the political party For Life"
+    return org
 
 
 def _designees(index: MentionIndex, sent: Any) -> list[Mention]:

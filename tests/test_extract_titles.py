@@ -212,3 +212,16 @@ def test_a_bare_national_title_without_one_named_country_gives_none(nlp: Any,
 ])
 def test_a_body_with_no_name_keeps_its_portfolio(nlp: Any, text: str, row: Row) -> None:
     assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text, row", [
+    ("In November 2018, Medvedchuk was elected chairman of the political council of the "
+     "political party For Life.", ("Medvedchuk", "leads", "For Life", "asserted")),
+    ("Ivan Petrov is the chairman of the supervisory board of Kestrel Bank.",
+     ("Ivan Petrov", "leads", "Kestrel Bank", "asserted")),
+])
+def test_a_role_in_an_organ_of_a_named_body_is_a_role_in_the_body(nlp: Any, text: str,
+                                                                   row: Row) -> None:
+    found = facts(nlp, text)
+    assert row in found
+    assert not {r for r in found if r[2] in {"political council", "supervisory board"}}
