@@ -33,10 +33,12 @@ def state_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def national_titles() -> frozenset[str]:
-    """Return the titles held in a state's government (``ig:nationalTitle``: "president")."""
+def bare_titles() -> dict[str, str]:
+    """Return the type of body each bare title is held in (``ig:bareTitle``: "president" ->
+    Country, "general secretary" -> PoliticalParty)."""
     onto = get_ontology()
-    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.nationalTitle))
+    return {str(v).lower(): info.name for info in onto.types.values()
+            for v in onto.graph.objects(onto.NS[info.name], onto.NS.bareTitle)}
 
 
 @lru_cache(maxsize=1)

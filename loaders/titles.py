@@ -16,7 +16,7 @@ from typing import Any
 
 from core.names import name_key
 from loaders.cues import all_role_cues, range_of
-from loaders.heads import national_titles
+from loaders.heads import bare_titles
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, is_person
@@ -128,22 +128,32 @@ def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str
         if doc[i].lower_ in {"'s", "’s"}:
             i -= 1
         org = _org_at(index, i, person)
-    if org is None and cue[1] in national_titles():
-        org = _sole_country(index, sent, person)  # "President A B" where one country is named
+    if org is None and cue[1] in bare_titles():
+        # "President A B" where one country is named, "General Secretary A B" and one party
+        org = _sole_body(index, sent, person, bare_titles()[cue[1]])
     if org is None:
         return None
     return trigger, cue[1], org
 
 
-def _sole_country(index: MentionIndex, sent: Any, person: Mention) -> Mention | None:
-    """Return the one country named (by name or capital, not by demonym) in the sentence
-    before ``sent`` and in ``sent``; None when none or several are."""
+def _sole_body(index: MentionIndex, sent: Any, person: Mention, type_name: str
+               ) -> Mention | None:
+    """Return the one body of ``type_name`` named in the sentence before ``sent`` and in
+    ``sent`` (a country by name or capital, not by demonym); None when none or several are."""
     doc = index.doc
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    found = {m.actor.name: m for m in index.mentions if start <= m.start < sent.end
-             and m is not person and m.actor is not None and m.actor.type == "Country"
-             and m.kind == "name"}  # "a Russian agent" says nothing of whose president
+    found = {_identity(index, m): m for m in index.mentions if start <= m.start < sent.end
+             and m is not person and m.kind == "name" and (
+                 m.actor.type == type_name if m.actor is not None else
+                 type_name != "Country" and m.type == type_name)}
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _identity(index: MentionIndex, m: Mention) -> str:
+    """Return who a mention names: its actor, or its full name when it is a short form."""
+    if m.actor is not None:
+        return m.actor.name
+    return name_key(index.short_forms.get(m.key, m.text))
 
 
 def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:

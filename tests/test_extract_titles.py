@@ -225,3 +225,9 @@ def test_a_role_in_an_organ_of_a_named_body_is_a_role_in_the_body(nlp: Any, text
     found = facts(nlp, text)
     assert row in found
     assert not {r for r in found if r[2] in {"political council", "supervisory board"}}
+
+
+def test_a_bare_party_title_means_the_one_party_named_near(nlp: Any) -> None:
+    text = ("Under General Secretary Ivan Petrov's tenure, the Tarn Workers' Party (TWP) has "
+            "reorganized the state media.")
+    assert ("Ivan Petrov", "leads", "Tarn Workers' Party", "asserted") in facts(nlp, text)
