@@ -30,7 +30,7 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.90, 0.70
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.92, 0.72
 OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.94, 0.74
 
 
@@ -525,8 +525,8 @@ def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> Non
     got = _score(nlp, SHARED_EVAL / "docs", SHARED_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
     # Issue 18's target on the eleven shared documents is precision >= 0.85, recall >= 0.70,
-    # no trap; it holds (0.952 / 0.714 in session 11) and this test keeps it, with the
-    # precision floor at the level reached rather than the target.
+    # no trap; it holds (0.969 / 0.744 at the end of session 11) and this test keeps it,
+    # with the floors near the level reached rather than at the target.
     assert got["precision"] >= SHARED_MIN_PRECISION and got["recall"] >= SHARED_MIN_RECALL, got
 
 
