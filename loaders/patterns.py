@@ -277,6 +277,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                 obj_toks = [c for c in verb.children if c.dep_ == "ccomp"]
         obj_toks = [o for o in obj_toks if not _foreign_content(o, {cue.predicate})]
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
+        obj_toks = [x for o in obj_toks for x in [o, *_conjoined_pobjs(o)]]
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
         if not obj_toks and symmetric and len(subj_toks) > 1:
             # "Serbia and Russia signed an agreement"
@@ -284,6 +285,17 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def _conjoined_pobjs(token: Any) -> list[Any]:
+    """Return the objects of prepositions coordinated with the one ``token`` is the object of
+    ("talking points of X and of Y": Y)."""
+    if token.dep_ != "pobj":
+        return []
+    preps = [token.head] + [c for c in token.children if c.dep_ == "prep"
+                            and c.lower_ == token.head.lower_]  # the parser may hang it lower
+    return [g for p in preps for c in p.children if c.dep_ == "conj" and c.pos_ == "ADP"
+            and c.lower_ == token.head.lower_ for g in pobjs(c)]
 
 
 def _foreign_content(token: Any, predicates: set[str]) -> bool:

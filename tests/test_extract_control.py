@@ -150,3 +150,17 @@ def test_a_name_after_a_relative_clause_is_not_a_second_designee(nlp: Any) -> No
 def test_a_general_manager_leads(nlp: Any) -> None:
     text = "Ahmed Qasim also serves as general manager of Aden Star Shipping Co."
     assert ("Ahmed Qasim", "leads", "Aden Star Shipping Co.") in asserted(nlp, text)
+
+
+def test_revoking_a_licence_sanctions_its_holder(nlp: Any) -> None:
+    text = "In 2012 the media regulator Tarncom revoked Radio Kestrel's licence to broadcast."
+    assert ("Tarncom", "sanctions", "Radio Kestrel") in asserted(nlp, text)
+    assert not {f for f in asserted(nlp, "The court revoked the ban.") if f[1] == "sanctions"}
+
+
+def test_coordinated_of_phrases_name_each_source(nlp: Any) -> None:
+    text = ("Radio Kestrel repeats talking points of the Syrian government of Bashar al-Assad "
+            "and of Hezbollah, and amplifies the positions of the Iranian government.")
+    got = asserted(nlp, text)
+    assert {("Radio Kestrel", "amplifies", "Hezbollah"),
+            ("Radio Kestrel", "amplifies", "Iranian government")} <= got
