@@ -42,6 +42,7 @@ from loaders.vocab import (
     instrument_nouns,
     instrument_verbs,
     reason_cues,
+    receipt_nouns,
     to_role_cues,
 )
 from ontology import get_ontology
@@ -244,7 +245,7 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
     near = _near_words(verb) if any(cue.words for cue in cues) else set()
     preds = {c.predicate for c in cues}
     for cue in cues:
-        if not _cue_fits(cue, near):
+        if not _cue_fits(cue, near) or given_otherwise(verb, cue.predicate):
             continue
         symmetric = get_ontology().predicate(cue.predicate).symmetric
         if passive and not agents and cue.prep not in {None, "by"} and symmetric:
@@ -285,6 +286,15 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def given_otherwise(verb: Any, predicate: str) -> bool:
+    """Return True when what a verb gives "with" is received under another predicate
+    ("provides X with money": funding, not supplying), so the verb's own cue says nothing."""
+    nouns = receipt_nouns()
+    found = {nouns.get(g.lower_) or nouns.get(g.lemma_.lower()) for p in verb.children
+             if p.dep_ == "prep" and p.lower_ == "with" for g in pobjs(p)} - {None}
+    return bool(found) and predicate not in found
 
 
 def _conjoined_pobjs(token: Any) -> list[Any]:

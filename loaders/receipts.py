@@ -16,6 +16,7 @@ from loaders.resolve import argument, arguments, members
 from loaders.vocab import receipt_nouns
 
 RECEIPT_VERBS = {"receive", "get", "obtain", "accept", "take"}
+PROVIDING_VERBS = {"provide", "supply", "furnish", "equip"}
 RECEIPT_CONFIDENCE = 0.75
 
 
@@ -103,3 +104,40 @@ def means_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
                         conf = round(RECEIPT_CONFIDENCE * giver[1] * r_conf, 3)
                         out.append(Candidate(giver[0], predicate, receiver, noun, conf, "verb"))
     return out
+
+
+def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of "X provides Y with <received noun>" ("provides the junta
+    with its largest source of foreign currency": X funds Y)."""
+    nouns = receipt_nouns()
+    out: list[Candidate] = []
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in PROVIDING_VERBS:
+            continue
+        recipients = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+        withs = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with"
+                 for g in pobjs(p)]
+        found = [(n, nouns[k]) for g in withs for n in [g] + [
+            x for p in g.children if p.dep_ == "prep" and p.lower_ == "of" for x in pobjs(p)]
+            if (k := _receipt_key(n, nouns)) is not None]
+        if not recipients or not found:
+            continue
+        trigger, predicate = found[0]
+        for s_tok in subjects(verb):
+            for giver, g_conf in arguments(index, s_tok):
+                for r_tok in recipients:
+                    for receiver, r_conf in arguments(index, r_tok):
+                        if receiver is not giver and giver.kind == "name":
+                            conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
+                            out.append(Candidate(giver, predicate, receiver, trigger, conf,
+                                                 "verb"))
+    return out
+
+
+def _receipt_key(noun: Any, nouns: dict[str, str]) -> str | None:
+    """Return the receipt noun a noun (with its modifiers) is, or None."""
+    mods = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
+    for key in (f"{mods} {noun.lower_}".strip(), noun.lower_, noun.lemma_.lower()):
+        if key in nouns:
+            return key
+    return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from loaders.cues import cue_lemma, modality_cues, modality_words, range_of, verb_cues
 from loaders.mentions import Mention, MentionIndex
-from loaders.patterns import Candidate
+from loaders.patterns import Candidate, given_otherwise
 from loaders.resolve import argument, content_producer
 
 SURFACE_CONFIDENCE = 0.7
@@ -122,7 +122,7 @@ def _clause_candidates(index: MentionIndex, sent: Any, begin: int,
         return []
     out: list[Candidate] = []
     for cue in verb_cues()[lemma]:
-        if cue.words:
+        if cue.words or given_otherwise(verb, cue.predicate):
             continue
         start = verb.i + 1
         if cue.prep:

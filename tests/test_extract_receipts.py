@@ -87,3 +87,14 @@ def test_welcoming_someones_efforts_supports_them_welcoming_a_guest_meets(nlp: A
     assert not {r for r in found if r[1] == "meets_with"}
     found = facts(nlp, "Ivan Petrov welcomed Marko Horvat in Zagreb.")
     assert ("Ivan Petrov", "meets_with", "Marko Horvat", "asserted") in found
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Russia provides the Tarn Party with money.", ("Russia", "funds", "Tarn Party", "asserted")),
+    ("Iran provides the Sarn Militia with drones and missiles.",
+     ("Iran", "supplies", "Sarn Militia", "asserted")),
+])
+def test_providing_someone_with_something(nlp: Any, text: str, row: Row) -> None:
+    found = facts(nlp, text)
+    assert row in found
+    assert len({r for r in found if r[0] == row[0] and r[2] == row[2]}) == 1
