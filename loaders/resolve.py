@@ -321,6 +321,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         return None
     if token.lower_ in FAMILY_NOUNS and (family := _family(index, token)) is not None:
         return family, 0.85  # "the Dassault family" is not the company "Dassault"
+    if token.lower_ == "members":  # "owned by members of the Dagalo family": the family
+        kin = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+               for g in c.children if g.dep_ == "pobj" and g.lower_ in FAMILY_NOUNS]
+        if kin and (family := _family(index, kin[0])) is not None:
+            return family, 0.8
     if token.lower_ == "whose":
         clause = next((t for t in token.ancestors if t.dep_ == "relcl"), None)
         return argument(index, clause.head, rng, avoid) if clause is not None else None

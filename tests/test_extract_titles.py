@@ -231,3 +231,9 @@ def test_a_bare_party_title_means_the_one_party_named_near(nlp: Any) -> None:
     text = ("Under General Secretary Ivan Petrov's tenure, the Tarn Workers' Party (TWP) has "
             "reorganized the state media.")
     assert ("Ivan Petrov", "leads", "Tarn Workers' Party", "asserted") in facts(nlp, text)
+
+
+def test_members_of_a_family_stand_for_the_family(nlp: Any) -> None:
+    text = ("Kestrel Gold, a Khartoum-based company owned by members of the Petrov family, "
+            "finances the militia.")
+    assert ("Petrov family", "owns", "Kestrel Gold", "asserted") in facts(nlp, text)
