@@ -31,7 +31,7 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
 SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.92, 0.72
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.94, 0.74
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.95, 0.76
 
 
 @pytest.fixture(scope="module")
@@ -534,8 +534,8 @@ def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> Non
 def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path) -> None:
     got = _score(nlp, OWN_EVAL / "docs", OWN_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
-    # The level reached on the tuning set (tests/eval, 16 documents; 0.965 / 0.762 in
-    # session 11), stated as such.
+    # The level reached on the tuning set (tests/eval, 16 documents; 0.966 / 0.785 at the
+    # end of session 11), stated as such.
     assert got["precision"] >= OWN_MIN_PRECISION and got["recall"] >= OWN_MIN_RECALL, got
 
 
