@@ -635,6 +635,12 @@ def _fits_noun(index: MentionIndex, m: Mention, noun_type: str, noun: Any) -> bo
                            and m.actor is None and noun.lemma_.lower() not in state_nouns())
 
 
+def identity(index: MentionIndex, m: Mention) -> str:
+    """Return the key of the entity a named mention stands for, as far as the mention says
+    (its actor, or the full name of a short form)."""
+    return _identity(index, m)
+
+
 def _identity(index: MentionIndex, m: Mention) -> str:
     """Return the key of the entity a named mention stands for, as far as the mention says."""
     if m.actor is not None:

@@ -19,7 +19,7 @@ from loaders.cues import all_role_cues, range_of
 from loaders.heads import bare_titles
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
-from loaders.resolve import argument, is_person
+from loaders.resolve import argument, identity, is_person
 from loaders.vocab import office_predicate
 from ontology import Actor, get_ontology
 
@@ -142,18 +142,11 @@ def _sole_body(index: MentionIndex, sent: Any, person: Mention, type_name: str
     ``sent`` (a country by name or capital, not by demonym); None when none or several are."""
     doc = index.doc
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    found = {_identity(index, m): m for m in index.mentions if start <= m.start < sent.end
+    found = {identity(index, m): m for m in index.mentions if start <= m.start < sent.end
              and m is not person and m.kind == "name" and (
                  m.actor.type == type_name if m.actor is not None else
                  type_name != "Country" and m.type == type_name)}
     return next(iter(found.values())) if len(found) == 1 else None
-
-
-def _identity(index: MentionIndex, m: Mention) -> str:
-    """Return who a mention names: its actor, or its full name when it is a short form."""
-    if m.actor is not None:
-        return m.actor.name
-    return name_key(index.short_forms.get(m.key, m.text))
 
 
 def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
