@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.cues import role_of, role_words
+from loaders.heads import headed_bodies
 from loaders.mentions import Mention, MentionIndex
 
 MAX_HEADER_TOKENS = 16
@@ -81,9 +82,6 @@ def header_holder(index: MentionIndex, token: Any) -> Mention | None:
     return person
 
 
-# The body a head-of-mission title leads, by the head noun of the body's name.
-HEADED_BODIES = {"ambassador": {"embassy", "mission", "delegation"},
-                 "consul": {"consulate"}, "consul general": {"consulate"}}
 # How many lines open a document before its first paragraph of prose.
 MAX_HEADER_LINES = 12
 
@@ -113,7 +111,7 @@ def body_line(index: MentionIndex, sent: Any) -> Mention | None:
     m = next(iter(found.values()))
     if any(not m.start <= t.i < m.end for t in words) or m.type == "Person":
         return None
-    heads = {w for bodies in HEADED_BODIES.values() for w in bodies}
+    heads = {w for bodies in headed_bodies().values() for w in bodies}
     return m if m.text.split()[0].lower() in heads or m.text.split()[-1].lower() in heads \
         else None
 
@@ -128,7 +126,7 @@ def header_heads(index: MentionIndex, body: Mention) -> list[tuple[Mention, Any]
             m = index.by_token.get(t.i + 1)
             title = t.lower_
             if m is None or m.start != t.i + 1 or m.type != "Person" or \
-                    not noun & HEADED_BODIES.get(title, set()):
+                    not noun & headed_bodies().get(title, frozenset()):
                 continue
             out.append((m, t))
     people = {p.key for p, _ in out}

@@ -28,8 +28,7 @@ def head_noun_index() -> dict[str, tuple[str, ...]]:
 def state_nouns() -> frozenset[str]:
     """Return the nouns that with "of" and a country's name stand for the country
     (``ig:stateNoun``: "the Government of Serbia")."""
-    onto = get_ontology()
-    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.stateNoun))
+    return _class_words("stateNoun")
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +44,45 @@ def bare_titles() -> dict[str, str]:
 def honorifics() -> frozenset[str]:
     """Return the ranks and forms of address written before a name that are not part of it
     (``ig:honorific``: "colonel", "dr.")."""
+    return _class_words("honorific")
+
+
+def _class_words(prop: str) -> frozenset[str]:
     onto = get_ontology()
-    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS.honorific))
+    return frozenset(str(v).lower() for v in onto.graph.objects(None, onto.NS[prop]))
+
+
+@lru_cache(maxsize=1)
+def family_nouns() -> frozenset[str]:
+    """Return the nouns that name a group of relatives (``ig:familyNoun``: "family")."""
+    return _class_words("familyNoun")
+
+
+@lru_cache(maxsize=1)
+def population_nouns() -> frozenset[str]:
+    """Return the nouns for the people of a state, never the state itself
+    (``ig:populationNoun``: "people", "citizens")."""
+    return _class_words("populationNoun")
+
+
+@lru_cache(maxsize=1)
+def any_body_nouns() -> frozenset[str]:
+    """Return the nouns that, counted, may stand for named bodies of any kind
+    (``ig:anyBodyNoun``: "entity")."""
+    return _class_words("anyBodyNoun")
+
+
+@lru_cache(maxsize=1)
+def headed_bodies() -> dict[str, frozenset[str]]:
+    """Return the head nouns of the bodies each head-of-mission title leads
+    (``ig:headedBody``: "ambassador" -> embassy, mission, delegation)."""
+    onto = get_ontology()
+    out: dict[str, frozenset[str]] = {}
+    for node in onto.graph.objects(None, onto.NS.headedBody):
+        nouns = frozenset(str(v).lower() for v in onto.graph.objects(node, onto.NS.bodyNoun))
+        for title in onto.graph.objects(node, onto.NS.title):
+            out[str(title).lower()] = out.get(str(title).lower(), frozenset()) | nouns
+    return out
 
 
 def _depth(onto: Ontology, type_name: str) -> int:

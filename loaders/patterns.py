@@ -24,10 +24,9 @@ from loaders.cues import (
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.headers import header_holder, office_holder
-from loaders.heads import head_type, state_nouns
+from loaders.heads import head_type, population_nouns, state_nouns
 from loaders.resolve import (
     MEMBER_MARKERS,
-    POPULATION_NOUNS,
     QUOTES,
     argument,
     arguments,
@@ -765,7 +764,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         if person_only and h.actor is None and h.type != "Person":
             h.type = "Person"  # only a person holds this title: NER said otherwise
         for org in orgs:
-            if org.lower_ in POPULATION_NOUNS:
+            if org.lower_ in population_nouns():
                 continue  # "People's Deputy of Ukraine": a title, no body called "People"
             org = _whole_body(index, org)
             o = argument(index, org, range_of(predicate))

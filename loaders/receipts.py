@@ -13,10 +13,8 @@ from loaders.arguments import pobjs, subjects
 from loaders.mentions import MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, arguments, members
-from loaders.vocab import receipt_nouns
+from loaders.vocab import providing_verbs, receipt_nouns, receipt_verbs
 
-RECEIPT_VERBS = {"receive", "get", "obtain", "accept", "take"}
-PROVIDING_VERBS = {"provide", "supply", "furnish", "equip"}
 RECEIPT_CONFIDENCE = 0.75
 
 
@@ -57,9 +55,10 @@ def receipt_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     noun's predicate to the receiver."""
     out: list[Candidate] = []
     for verb in sent:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in RECEIPT_VERBS:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in receipt_verbs():
             continue
-        received = _received(verb)
+        allowed = receipt_verbs()[verb.lemma_.lower()]
+        received = [(n, p) for n, p in _received(verb) if p in allowed]
         givers = _givers(verb, received)
         if not received or not givers:
             continue
@@ -112,14 +111,15 @@ def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     nouns = receipt_nouns()
     out: list[Candidate] = []
     for verb in sent:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in PROVIDING_VERBS:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in providing_verbs():
             continue
+        allowed = providing_verbs()[verb.lemma_.lower()]
         recipients = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
         withs = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with"
                  for g in pobjs(p)]
         found = [(n, nouns[k]) for g in withs for n in [g] + [
             x for p in g.children if p.dep_ == "prep" and p.lower_ == "of" for x in pobjs(p)]
-            if (k := _receipt_key(n, nouns)) is not None]
+            if (k := _receipt_key(n, nouns)) is not None and nouns[k] in allowed]
         if not recipients or not found:
             continue
         trigger, predicate = found[0]

@@ -18,7 +18,14 @@ from typing import Any
 from core.names import clean_name
 from graph.model import Entity
 from loaders.cues import role_of
-from loaders.heads import head_noun_index, head_type, state_nouns
+from loaders.heads import (
+    any_body_nouns,
+    family_nouns,
+    head_noun_index,
+    head_type,
+    population_nouns,
+    state_nouns,
+)
 from loaders.lookups import key_of
 from loaders.mentions import Mention, MentionIndex
 from loaders.vocab import content_nouns
@@ -30,9 +37,6 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 THING_PRONOUNS = {"it", "its"}
 PLURAL_PRONOUNS = {"they", "them", "their"}
 WE_PRONOUNS = {"we", "us", "our"}
-FAMILY_NOUNS = {"family", "clan", "dynasty"}
-# A people, named after its state or qualified by its demonym, is not that state.
-POPULATION_NOUNS = {"people", "peoples", "population", "citizens", "society", "nation"}
 SPEAKER_TYPES = ("Country", "GovernmentBody", "InternationalOrganization")
 # "the two companies", "both firms": how many earlier names a plural description stands for.
 COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -40,8 +44,6 @@ COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 DEFINITE = {"the", "these", "those", "both", "all"}
 # What may stand between the names of a written list ("A, B, and the C").
 LIST_GLUE = {",", ";", "and", "the", "or"}
-# A plural noun that, counted, stands for named bodies of any kind ("these nine entities").
-ANY_BODY_NOUNS = {"entity"}
 
 
 @dataclass
@@ -319,11 +321,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
     avoid = avoid or set()
     if token.lower_ in QUOTES:
         return None
-    if token.lower_ in FAMILY_NOUNS and (family := _family(index, token)) is not None:
+    if token.lower_ in family_nouns() and (family := _family(index, token)) is not None:
         return family, 0.85  # "the Dassault family" is not the company "Dassault"
     if token.lower_ == "members":  # "owned by members of the Dagalo family": the family
         kin = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-               for g in c.children if g.dep_ == "pobj" and g.lower_ in FAMILY_NOUNS]
+               for g in c.children if g.dep_ == "pobj" and g.lower_ in family_nouns()]
         if kin and (family := _family(index, kin[0])) is not None:
             return family, 0.8
     if token.lower_ == "whose":
@@ -393,7 +395,7 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
-    if token.lower_ in POPULATION_NOUNS and token.pos_ == "NOUN":  # not "People's Deputy"
+    if token.lower_ in population_nouns() and token.pos_ == "NOUN":  # not "People's Deputy"
         return _population(index, token, of_objects), 0.8
     if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:
         # "the region of Transnistria" (but "the president of Serbia" is a person)
@@ -693,7 +695,7 @@ def described_group(index: MentionIndex, token: Any, avoid: set[int]) -> list[Me
     noun's type as its number says, named in the sentence before it and its own sentence up
     to it; none when there are more or fewer."""
     noun_type = head_type(token) or (
-        "Organization" if token.lemma_.lower() in ANY_BODY_NOUNS else None)
+        "Organization" if token.lemma_.lower() in any_body_nouns() else None)
     if token.tag_ not in {"NNS", "NNPS"} or noun_type is None or token.i in index.by_token:
         return []
     numbers = [c for c in token.children if c.dep_ in {"nummod", "det", "predet"}
@@ -746,7 +748,7 @@ def _listed_group(index: MentionIndex, token: Any, count: int, avoid: set[int],
         if len(found) >= count:
             break
     if len(found) != count or any(_personal(index, m) or not (
-            _fits_noun(index, m, noun_type, token) or token.lemma_.lower() in ANY_BODY_NOUNS
+            _fits_noun(index, m, noun_type, token) or token.lemma_.lower() in any_body_nouns()
             and index.onto.is_a(m.type, "Organization")) for m in found):
         return []
     return found

@@ -125,6 +125,28 @@ def receipt_nouns() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def receipt_verbs() -> dict[str, frozenset[str]]:
+    """Return the predicates each receiving verb lemma takes receipt nouns of
+    (``ig:receiptVerb``: 'receive' -> funds, supplies, supports)."""
+    return _by_value("receiptVerb")
+
+
+@lru_cache(maxsize=1)
+def providing_verbs() -> dict[str, frozenset[str]]:
+    """Return the predicates each providing verb lemma gives receipt nouns of
+    (``ig:providingVerb``: 'equip' -> supplies)."""
+    return _by_value("providingVerb")
+
+
+def _by_value(prop: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for pred, values in predicate_annotation(prop).items():
+        for value in values:
+            out.setdefault(value.lower(), set()).add(pred)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
 def patient_cues() -> dict[tuple[str, str], str]:
     """Return the predicate of each patient cue by (verb lemma, preposition): ('elect',
     'to') -> member_of ('X was elected to Y': X member_of Y)."""

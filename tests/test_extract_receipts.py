@@ -98,3 +98,10 @@ def test_providing_someone_with_something(nlp: Any, text: str, row: Row) -> None
     found = facts(nlp, text)
     assert row in found
     assert len({r for r in found if r[0] == row[0] and r[2] == row[2]}) == 1
+
+
+def test_equipping_gives_goods_never_money(nlp: Any) -> None:
+    assert ("Iran", "supplies", "Sarn Militia", "asserted") in facts(
+        nlp, "Iran equipped the Sarn Militia with drones.")
+    assert not {r for r in facts(nlp, "Iran equipped the Sarn Militia with money.")
+                if r[1] == "funds"}
