@@ -20,6 +20,8 @@ PREPOSITIONS = {"in", "to", "on", "of", "with", "over", "into", "for", "against"
                 "alongside", "beside"}
 # the modalities that mark a relation as past rather than giving it a status
 TENSE_MODALITIES = ("Past", "PastUntil")
+# Read apart from the status it falls back to: some predicates hold in the attempt.
+ATTEMPT_MODALITY = "Attempted"
 
 
 @dataclass(frozen=True)
@@ -177,12 +179,13 @@ def modality_cues() -> ModalityCues:
         if mod.name in TENSE_MODALITIES:
             tense[mod.name] = frozenset(c.lower() for c in mod.cues)
             continue
+        status = "attempted" if mod.name == ATTEMPT_MODALITY else mod.status
         for cue in mod.cues:
             parts = cue.lower().split()
             if len(parts) == 1:
-                words.setdefault(mod.status, set()).add(parts[0])
+                words.setdefault(status, set()).add(parts[0])
             else:
-                phrases.setdefault(mod.status, []).append((parts[0], parts[-1]))
+                phrases.setdefault(status, []).append((parts[0], parts[-1]))
     return ModalityCues({k: frozenset(v) for k, v in words.items()},
                         {k: tuple(v) for k, v in phrases.items()}, frozenset(attribution),
                         tense.get("Past", frozenset()), tense.get("PastUntil", frozenset()))

@@ -18,7 +18,7 @@ from core.settings import Settings
 from graph.aggregate import MAX_SENTENCE, METADATA_TEXTS, unicode_problem
 from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
-from loaders.cues import ModalityCues, cue_lemma, modality_cues, role_words
+from loaders.cues import ATTEMPT_MODALITY, ModalityCues, cue_lemma, modality_cues, role_words
 from loaders.heads import head_noun_index
 from loaders.infobox import FIELD_LINE, infobox_candidates, infobox_title
 from loaders.lines import parse_text
@@ -37,6 +37,7 @@ from loaders.surface import surface_candidates
 from loaders.titles import office_candidates, title_candidates
 from loaders.tense import held_before
 from loaders.vocab import (
+    attempt_predicates,
     governed_statuses,
     implicit_agent_predicates,
     predicate_annotation,
@@ -53,7 +54,7 @@ MAX_CHARS = 2_000_000
 PIECE_CHARS = 5_000
 DERIVED_CONFIDENCE = 0.6
 # Strongest first: a statement that is both negated and hypothetical counts as negated.
-STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged")
+STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged", "attempted")
 
 
 def _newline_sentences(doc: Any) -> Any:
@@ -172,7 +173,9 @@ def modality(trigger: Any, kind: str, index: MentionIndex,
         found |= {"negated" for c in trigger.children if c.dep_ == "det" and c.lower_ == "no"}
         gov = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
         if gov.pos_ == "VERB" and gov.i != trigger.i and trigger.dep_ in {"dobj", "pobj"}:
-            found |= {s for s in _marks(gov, False, cues) if s in {"negated", "refused"}
+            # "sought the support of X": the seeker is not the supporter
+            found |= {"refused" if s == "attempted" else s for s in _marks(gov, False, cues)
+                      if s in {"negated", "refused", "attempted"}
                       and gov.lemma_.lower() in cues.words.get(s, ())}
     while True:
         if kind == "verb" or tok.i != trigger.i:
@@ -304,6 +307,9 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                 agents[cand.predicate] = s_key  # "OFAC designated X ... Y was designated"
             if cand.kind == "noun" and _ended(cand.trigger, cand.predicate):
                 status = "negated"  # "sold its stake in X": X is no longer owned
+            if status == "attempted":  # "tried to influence the vote" influences it
+                status = "asserted" if cand.predicate in attempt_predicates() else \
+                    get_ontology().modalities[ATTEMPT_MODALITY].status
             ev_text, ev_start = text, start
             if cand.kind == "role" and 0 <= cand.subject.start < sent.start:
                 ev_start = doc[cand.subject.start].sent.start_char  # the name on the line above

@@ -56,6 +56,14 @@ def implicit_agent_predicates() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def attempt_predicates() -> frozenset[str]:
+    """Return the predicates that hold as soon as their subject tries the action
+    (``ig:attemptHolds true``: 'tried to influence the vote' influences it)."""
+    return frozenset(p for p, vals in predicate_annotation("attemptHolds").items()
+                     if "true" in vals)
+
+
+@lru_cache(maxsize=1)
 def instrument_nouns() -> dict[str, tuple[str, ...]]:
     """Return the predicates of each instrument noun (lower-cased): 'listings' -> sanctions."""
     out: dict[str, list[str]] = {}

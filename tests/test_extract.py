@@ -130,6 +130,24 @@ def test_refused_verb_flags_its_clause_but_not_the_noun_phrase(nlp: Any) -> None
                    ("the West", "sanctions", "Russia", "asserted")}
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Kestrel Bank attempted to fund the Tarn Party.",
+     ("Kestrel Bank", "funds", "Tarn Party", "refused")),
+    ("Russia tried to influence the Tarn Party.",
+     ("Russia", "influences", "Tarn Party", "asserted")),
+    ("Ivan Petrov tried to sway the vote in favour of Qatar.",
+     ("Ivan Petrov", "supports", "Qatar", "asserted")),
+])
+def test_an_attempt_is_no_fact_unless_the_predicate_holds_in_trying(nlp: Any, text: str,
+                                                                     expected: Row) -> None:
+    assert expected in facts(nlp, text)
+
+
+def test_seeking_someones_support_is_not_their_support(nlp: Any) -> None:
+    assert not {r for r in facts(nlp, "The Tarn Party sought the support of Russia.")
+                if r[3] == "asserted"}
+
+
 def test_reported_claims_carry_their_speaker(nlp: Any) -> None:
     _, triples = extract_source(SourceDocument(
         text="Josep Borrell said that Russia funds Sputnik Serbia."), nlp)
