@@ -73,6 +73,13 @@ def any_body_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def agency_nouns() -> frozenset[str]:
+    """Return the nouns for what an actor does that, with "of", stand for the actor
+    (``ig:agencyNoun``: "the activities of X")."""
+    return _class_words("agencyNoun")
+
+
+@lru_cache(maxsize=1)
 def headed_bodies() -> dict[str, frozenset[str]]:
     """Return the head nouns of the bodies each head-of-mission title leads
     (``ig:headedBody``: "ambassador" -> embassy, mission, delegation)."""

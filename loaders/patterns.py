@@ -567,6 +567,7 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
             obj_toks.extend(pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
             if c.lower_ == "of":
                 obj_toks.extend(_stray_conjuncts(index, noun))
+                obj_toks.extend(_kind_objects(pobjs(c), set(preds)))
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
@@ -580,6 +581,14 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
             found = _pairs(index, _expand_agents(agent_toks), obj_toks, pred, noun, conf, "noun")
         out.extend(found)
     return out
+
+
+def _kind_objects(kinds: list[Any], preds: set[str]) -> list[Any]:
+    """Return the objects of nouns that say what kind the cue is ("war of aggression against
+    Y": Y), when they are cues of the same predicates."""
+    return [o for k in kinds if preds & set(noun_cues().get(k.lemma_.lower(), ()))
+            for c in k.children if c.dep_ == "prep" and c.lower_ in NOUN_OBJECT_PREPS
+            and c.lower_ != "of" for o in pobjs(c)]
 
 
 def modifier_names(index: MentionIndex, noun: Any) -> list[Any]:

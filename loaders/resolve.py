@@ -19,6 +19,7 @@ from core.names import clean_name
 from graph.model import Entity
 from loaders.cues import role_of
 from loaders.heads import (
+    agency_nouns,
     any_body_nouns,
     family_nouns,
     head_noun_index,
@@ -395,6 +396,9 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                 index.at(child) if child.pos_ == "PROPN" else None)
             if m is not None and m.kind == "name":
                 return m, 0.85
+    if of_objects and token.lower_ in agency_nouns() and (
+            acting := argument(index, of_objects[0], rng, avoid)) is not None:
+        return acting[0], round(acting[1] * 0.85, 3)  # "the activities of the company"
     if token.lower_ in population_nouns() and token.pos_ == "NOUN":  # not "People's Deputy"
         return _population(index, token, of_objects), 0.8
     if of_objects and of_objects[0].i in index.by_token and role_of(token) is None:

@@ -111,3 +111,19 @@ def test_who_made_what_is_condemned_rejected_or_supported(nlp: Any, text: str,
 def test_a_campaign_of_something_names_no_one(nlp: Any) -> None:
     found = facts(nlp, "Canada condemns the campaign of repression.")
     assert not {r for r in found if r[1] == "criticizes"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The Kestrel Bank opened an office in Budapest in 2019. The activities of the bank "
+     "threaten the security of Hungary.", ("Kestrel Bank", "threatens", "Hungary", "asserted")),
+    ("The Sarn Militia took the border town. The presence of the militia in the north "
+     "threatens Laos.",
+     ("Sarn Militia", "threatens", "Laos", "asserted")),
+])
+def test_what_an_actor_does_stands_for_the_actor(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_a_war_of_aggression_against_a_country_attacks_it(nlp: Any) -> None:
+    assert ("Russia", "attacks", "Ukraine", "asserted") in facts(
+        nlp, "Russia's war of aggression against Ukraine continues.")
