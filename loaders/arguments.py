@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.resolve import members
+from loaders.vocab import receipt_nouns
 
 SUBJECT_DEPS = {"nsubj", "csubj"}
 
@@ -65,3 +66,24 @@ def prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
             if c.dep_ in {"prep", "agent", "dative"} and c.lower_ == prep_word:
                 out.extend(pobjs(c))
     return out
+
+
+def receipt_key(noun: Any) -> str | None:
+    """Return the receipt noun (``ig:receiptNoun``) a noun with its modifiers is, or None."""
+    nouns = receipt_nouns()
+    mods = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
+    for key in (f"{mods} {noun.lower_}".strip(), noun.lower_, noun.lemma_.lower()):
+        if key in nouns:
+            return key
+    return None
+
+
+def given_with(verb: Any) -> list[tuple[Any, str]]:
+    """Return the received nouns a verb gives "with", with their predicates ("provides X with
+    money": funds; "with its largest source of foreign currency": funds)."""
+    nouns = receipt_nouns()
+    withs = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with"
+             for g in pobjs(p)]
+    return [(n, nouns[k]) for g in withs for n in [g] + [
+        x for p in g.children if p.dep_ == "prep" and p.lower_ == "of" for x in pobjs(p)]
+        if (k := receipt_key(n)) is not None]

@@ -139,6 +139,9 @@ def role_of(token: Any) -> tuple[str, list[Any]] | None:
         return None  # no word here is part of a role cue
     named = {t.i for t in token.lefts if t.ent_type_}
     chain = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.i not in named]
+    joined = _hyphenated(token)
+    if "-" in joined and joined in cues:  # "editor-in-chief", split by the tokenizer
+        return _named_role(cues[joined]), chain
     words = [t.lower_ for t in chain] + [low]
     for n in range(min(len(words), 3), 0, -1):
         for i in range(len(words) - n, -1, -1):
@@ -148,6 +151,16 @@ def role_of(token: Any) -> tuple[str, list[Any]] | None:
     if lemma in cues:
         return _named_role(cues[lemma]), chain
     return None
+
+
+def _hyphenated(token: Any) -> str:
+    """Return the word a token starts when hyphens join it to the next ones with no space
+    ("editor-in-chief"), lower-cased; the token alone otherwise."""
+    doc, end = token.doc, token.i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    return doc[token.i:end].text.lower()
 
 
 def _named_role(found: tuple[str, bool]) -> str:

@@ -320,11 +320,11 @@ class NameIndex:
 
     def _of_names(self) -> None:
         """Add "Export-Import Bank of China", "Department of the Treasury": capitalized words
-        ending in an organization noun, "of" (and "the"), and a proper name are one name
+        ending in an organization noun, "of" or "for" (and "the"), and a proper name are one name
         (NER missed or split it). "Government of Serbia" stays Serbia (``ig:stateNoun``)."""
         doc = self.doc
         for of in doc[1:-1]:
-            if of.lower_ != "of":
+            if of.lower_ not in {"of", "for"}:  # "Foundation for Eurasian Sovereignty"
                 continue
             noun = doc[of.i - 1]
             first = doc[of.i + 2] if doc[of.i + 1].lower_ == "the" and of.i + 2 < len(doc) \

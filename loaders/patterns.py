@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.arguments import SUBJECT_DEPS, pobjs, prep_objects, subjects
+from loaders.arguments import SUBJECT_DEPS, given_with, pobjs, prep_objects, subjects
 from loaders.cues import (
     VerbCue,
     cue_lemma,
@@ -36,12 +36,12 @@ from loaders.resolve import (
 )
 from loaders.vocab import (
     content_nouns,
+    cue_exceptions,
     implicit_agent_predicates,
     in_body_predicate,
     instrument_nouns,
     instrument_verbs,
     reason_cues,
-    receipt_nouns,
     to_role_cues,
 )
 from ontology import get_ontology
@@ -134,8 +134,10 @@ def _passive_objects(verb: Any, cue: VerbCue, participle: bool) -> list[Any]:
         return prep_objects([verb], cue.prep)
     if participle:  # "Russia-controlled X and Y": X only
         head = _named_before_comma(verb) or _described_after_comma(verb.head) or verb.head
-        if head.dep_ == "appos" and head.pos_ == "NOUN" and head.head.pos_ == "PROPN":
-            head = head.head  # "the Houthis, a militant group backed by Iran": the Houthis
+        if head.dep_ in {"appos", "compound"} and head.pos_ == "NOUN" and \
+                head.head.pos_ == "PROPN":
+            # "the Houthis, a militant group backed by Iran"; "the state-owned group X"
+            head = head.head
         return members(head, conjuncts=verb.dep_ != "amod")
     found = [m for c in verb.children if c.dep_ == "nsubjpass" for m in _relative(c)]
     if not found and verb.dep_ == "conj":
@@ -288,11 +290,14 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
 
 
 def given_otherwise(verb: Any, predicate: str) -> bool:
-    """Return True when what a verb gives "with" is received under another predicate
-    ("provides X with money": funding, not supplying), so the verb's own cue says nothing."""
-    nouns = receipt_nouns()
-    found = {nouns.get(g.lower_) or nouns.get(g.lemma_.lower()) for p in verb.children
-             if p.dep_ == "prep" and p.lower_ == "with" for g in pobjs(p)} - {None}
+    """Return True when the verb's cue of ``predicate`` says nothing: what it gives "with" is
+    received under another predicate ("provides X with money": funding, not supplying), or
+    it carries a preposition that gives it another sense ("listed on the exchange")."""
+    lemma = verb.lemma_.lower()
+    if any((lemma, p.lower_) in cue_exceptions().get(predicate, ()) for p in verb.children
+           if p.dep_ == "prep"):
+        return True
+    found = {pred for _, pred in given_with(verb)}
     return bool(found) and predicate not in found
 
 
@@ -424,6 +429,10 @@ def _implicit_pairs(index: MentionIndex, obj_toks: list[Any], predicate: str, tr
     rng = range_of(predicate)
     for o_tok in obj_toks:
         named = index.at(o_tok)
+        if named is None and o_tok.pos_ == "NOUN":  # "its leader, A B, is also listed": A B
+            o_tok = next((c for c in o_tok.children if c.dep_ == "appos"
+                          and c.i in index.by_token), o_tok)
+            named = index.at(o_tok)
         if named is None or named.kind != "name":
             continue  # "Belarus's main producer" is not Belarus: a designee is named
         o = argument(index, o_tok, rng)

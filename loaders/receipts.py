@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.arguments import pobjs, subjects
+from loaders.arguments import given_with, pobjs, receipt_key, subjects
 from loaders.mentions import MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, arguments, members
@@ -28,9 +28,7 @@ def _received(verb: Any) -> list[tuple[Any, str]]:
                          for g in pobjs(p)]  # "most of its funding"
         for head in heads:
             for noun in members(head):
-                compound = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
-                key = next((k for k in (f"{compound} {noun.lower_}".strip(), noun.lower_,
-                                        noun.lemma_.lower()) if k in nouns), None)
+                key = receipt_key(noun)
                 if key is not None:
                     out.append((noun, nouns[key]))
     return out
@@ -108,18 +106,13 @@ def means_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
 def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return the candidates of "X provides Y with <received noun>" ("provides the junta
     with its largest source of foreign currency": X funds Y)."""
-    nouns = receipt_nouns()
     out: list[Candidate] = []
     for verb in sent:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in providing_verbs():
             continue
         allowed = providing_verbs()[verb.lemma_.lower()]
         recipients = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
-        withs = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with"
-                 for g in pobjs(p)]
-        found = [(n, nouns[k]) for g in withs for n in [g] + [
-            x for p in g.children if p.dep_ == "prep" and p.lower_ == "of" for x in pobjs(p)]
-            if (k := _receipt_key(n, nouns)) is not None and nouns[k] in allowed]
+        found = [(n, p) for n, p in given_with(verb) if p in allowed]
         if not recipients or not found:
             continue
         trigger, predicate = found[0]
@@ -133,11 +126,3 @@ def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
                                                  "verb"))
     return out
 
-
-def _receipt_key(noun: Any, nouns: dict[str, str]) -> str | None:
-    """Return the receipt noun a noun (with its modifiers) is, or None."""
-    mods = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
-    for key in (f"{mods} {noun.lower_}".strip(), noun.lower_, noun.lemma_.lower()):
-        if key in nouns:
-            return key
-    return None

@@ -17,7 +17,7 @@ from typing import Any
 
 from core.names import clean_name
 from graph.model import Entity
-from loaders.cues import role_of
+from loaders.cues import role_of, verb_cues
 from loaders.heads import (
     agency_nouns,
     any_body_nouns,
@@ -29,7 +29,7 @@ from loaders.heads import (
 )
 from loaders.lookups import key_of
 from loaders.mentions import Mention, MentionIndex
-from loaders.vocab import content_nouns
+from loaders.vocab import content_nouns, implicit_agent_predicates
 
 # "including X" / "such as X" name members of the phrase they attach to.
 MEMBER_MARKERS = {"including", "such", "like"}
@@ -118,6 +118,7 @@ class Resolver:
         self.short_forms = short_forms or {}
         self.people: dict[str, str] = {}
         self.by_last: dict[str, set[str]] = {}
+        self.by_middle: dict[str, set[str]] = {}
         self.found: dict[str, Resolved] = {}
         self.orgs: dict[str, set[str]] = {}
         self.org_names: dict[str, str] = {}
@@ -137,6 +138,9 @@ class Resolver:
         self.people.setdefault(key, _display(text))
         words = key.split()
         self.by_last.setdefault(words[-1], set()).add(key)
+        for word in words[1:-1]:  # "Mamani" of "Rosa Mamani Choque": a first surname
+            if len(word) > 2:
+                self.by_middle.setdefault(word, set()).add(key)
 
     def learn_person(self, key: str) -> None:
         """Take a resolved entity found to be a person ("Ana Kovac leads X": NER missed the
@@ -156,7 +160,7 @@ class Resolver:
             return self.fuller.get(key, key)
         if len(key.split()) != 1:
             return None
-        keys = self.by_last.get(key)
+        keys = self.by_last.get(key) or self.by_middle.get(key)
         if keys:
             people = {self.fuller.get(k, k) for k in keys}
             others = self.last_words.get(key, keys) - keys
@@ -361,6 +365,9 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                   for g in c.children if g.dep_ == "pobj"]
     if of_objects and _measure(index, token, of_objects[0]):
         return argument(index, of_objects[0], rng, avoid)  # "14 million barrels of crude oil"
+    if token.dep_ == "appos" and token.pos_ == "NOUN" and (
+            named := index.by_token.get(token.head.i)) is not None and named.kind == "name":
+        return named, 0.9  # "X, a news website that spreads ...": the website is X
     found = index.at(token, rng)
     if found is not None:
         return found, 1.0
@@ -515,7 +522,9 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
             if nearest is not None and _identity(index, nearest) != _identity(index, m):
                 return None  # "the group": the last subject or the name before it here?
         return m
-    if depth == 0 and (want_person and pron.dep_ in {"nsubj", "nsubjpass"} or noun_type):
+    if (depth == 0 or pron.pos_ == "NOUN") and (
+            want_person and pron.dep_ in {"nsubj", "nsubjpass"} or noun_type):
+        # a description read back from a later pronoun resolves as it would on its own
         found = _recent(index, pron, avoid, want_person, noun_type)
         if not found and noun_type and pron.pos_ == "NOUN":
             return _sole_namesake(index, pron)
@@ -773,7 +782,10 @@ def _sole_body(index: MentionIndex, pron: Any) -> Mention | None:
 def _rival_person(index: MentionIndex, found: Mention, pron: Any) -> bool:
     """Return True when another person is named between an antecedent and "he"/"his" in the
     pronoun's sentence."""
-    for i in range(max(found.end, pron.sent.start), pron.i):
+    start = pron.sent.start
+    if pron.dep_ == "poss" and role_of(pron.head) is not None and _designator(index, found):
+        start = found.end  # "The Council listed Y. Its leader, Z, ...": Y's leader
+    for i in range(max(found.end, start), pron.i):
         m = index.by_token.get(i)
         if m is not None and m.start == i and m.kind == "name" and _personal(index, m) and \
                 _identity(index, m) != _identity(index, found):
@@ -781,10 +793,25 @@ def _rival_person(index: MentionIndex, found: Mention, pron: Any) -> bool:
     return False
 
 
+def _designator(index: MentionIndex, found: Mention) -> bool:
+    """Return True when a mention is the subject of a cue of a predicate with an implicit
+    agent ("The Council listed X", "OFAC designated X")."""
+    tok = index.doc[found.end - 1]
+    while found.start <= tok.head.i < found.end and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ == "nsubj" and bool(
+        {c.predicate for c in verb_cues().get(tok.head.lemma_.lower(), ())}
+        & implicit_agent_predicates())
+
+
 def _rival(index: MentionIndex, found: Mention, pron: Any) -> bool:
     """Return True when another organization is named between an antecedent and "it"/"its"
-    in the pronoun's sentence: which one the pronoun means is not clear."""
-    for i in range(max(found.end, pron.sent.start), pron.i):
+    in the pronoun's sentence (in any sentence, for a role held in a body that designates:
+    "its leader"): which one the pronoun means is not clear."""
+    start = pron.sent.start
+    if pron.dep_ == "poss" and role_of(pron.head) is not None and _designator(index, found):
+        start = found.end  # "The Council listed Y. Its leader, Z, ...": Y's leader
+    for i in range(max(found.end, start), pron.i):
         m = index.by_token.get(i)
         if m is not None and m.start == i and m.kind == "name" and m.type != "Person" and \
                 _identity(index, m) != _identity(index, found) and m.type != "Country":

@@ -56,6 +56,14 @@ def implicit_agent_predicates() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def cue_exceptions() -> dict[str, frozenset[tuple[str, str]]]:
+    """Return, by predicate, the (verb lemma, preposition) pairs under which its verb cue
+    means something else (``ig:cueExcept``: 'list on' for sanctions)."""
+    return {pred: frozenset((v.split()[0].lower(), v.split()[-1].lower()) for v in values)
+            for pred, values in predicate_annotation("cueExcept").items()}
+
+
+@lru_cache(maxsize=1)
 def attempt_predicates() -> frozenset[str]:
     """Return the predicates that hold as soon as their subject tries the action
     (``ig:attemptHolds true``: 'tried to influence the vote' influences it)."""
