@@ -43,6 +43,7 @@ from loaders.vocab import (
     instrument_verbs,
     reason_cues,
     to_role_cues,
+    typed_object_cues,
 )
 from ontology import get_ontology
 
@@ -281,12 +282,21 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
         obj_toks = [x for o in obj_toks for x in [o, *_conjoined_pobjs(o)]]
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
+        if cue.lemma in typed_object_cues().get(cue.predicate, ()):
+            obj_toks = [o for o in obj_toks if _typed_itself(index, o)]
         if not obj_toks and symmetric and len(subj_toks) > 1:
             # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def _typed_itself(index: MentionIndex, token: Any) -> bool:
+    """Return True for an object that is a name, has a typing head noun or is counted ("12
+    Rafale jets"), not a noun only the predicate's range would type ("the arrest")."""
+    return token.i in index.by_token or head_type(token) is not None or any(
+        c.dep_ == "nummod" for c in token.children)
 
 
 def given_otherwise(verb: Any, predicate: str) -> bool:
@@ -361,9 +371,16 @@ def _copula_other(verb: Any) -> list[Any]:
 
 def _through_part(index: MentionIndex, token: Any) -> list[Any]:
     """Return the names of "the operations of X and Y" for a noun with no type of its own
-    and nothing named in it; else the token itself."""
+    and nothing named in it, the names in apposition to a role ("two officials of X, A and
+    B"); else the token itself."""
     if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None:
         return [token]
+    if role_of(token) is not None:  # "two officials of X, A and B": A and B, not X
+        named = [m for c in token.children if c.dep_ == "appos" for m in members(c)]
+        named += [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in pobjs(c) for m in members(g)[1:]]  # joined to X by the parser
+        return [m for m in named if (p := index.by_token.get(m.i)) is not None
+                and p.type == "Person"] or [token]
     found = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
              for g in c.children if g.dep_ == "pobj" and (g.i in index.by_token or
                                                           g.pos_ == "PROPN")
@@ -547,6 +564,9 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                    and (m := index.by_token.get(c.i)) is not None and m.actor is not None
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
     agent_toks += prep_objects([noun], "by")
+    if agent_toks and noun.dep_ == "appos" and noun.head.i in index.by_token and not any(
+            c.dep_ == "poss" for c in noun.children) and prep_objects([noun], "of"):
+        agent_toks = [noun.head]  # "X, a Spanish partner of Y": X, not Spain
     conf = 0.75
     genitive: list[Any] = []
     if noun.dep_ == "attr" and noun.head.lemma_ == "be" and subjects(noun.head):

@@ -228,7 +228,8 @@ def members(token: Any, conjuncts: bool = True) -> list[Any]:
         if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"}:
             if conjuncts:
                 out.extend(members(child))
-        elif child.dep_ == "appos" and child.pos_ == "PROPN" and _counted(token):
+        elif child.dep_ == "appos" and child.pos_ == "PROPN" and _counted(token) and \
+                token.doc[child.i - 1].text != "(":  # "officials of X (ACR)": ACR is X
             out.extend(members(child))  # "executives: A and B", "one national: A, B and C"
         elif child.dep_ == "prep" and child.lower_ in MEMBER_MARKERS or (
                 child.dep_ == "prep" and child.lower_ == "as" and any(
@@ -345,9 +346,11 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             if named is not None and named.type == "Person":
                 return named, 1.0
     if token.pos_ == "NOUN" and token.i not in index.by_token:
+        role = role_of(token) is not None
         for child in token.children:  # "the news agency Rossiya Segodnya"
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
-                named = index.at(child)
+            if child.dep_ == "appos" and child.pos_ == "PROPN" and not (
+                    role and index.doc[child.i - 1].text == "("):
+                named = index.at(child)  # "officials of X (ACR)": ACR is not the officials
                 if named is not None:
                     return named, 1.0
         named = _named_next(index, token) or _called(index, token)

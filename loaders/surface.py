@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.cues import cue_lemma, modality_cues, modality_words, range_of, verb_cues
+from loaders.heads import head_type
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, given_otherwise
 from loaders.resolve import argument, content_producer
+from loaders.vocab import typed_object_cues
 
 SURFACE_CONFIDENCE = 0.7
 ARTICLES = {"the", "a", "an"}
@@ -130,6 +132,9 @@ def _clause_candidates(index: MentionIndex, sent: Any, begin: int,
                 continue
             start += 1
         obj = _object_after(index, start, sent.end, cue.predicate)
+        if obj is not None and obj.kind == "generic" and head_type(index.doc[obj.end - 1]) is \
+                None and cue.lemma in typed_object_cues().get(cue.predicate, ()):
+            continue  # "ordered the arrest": no goods
         while obj is not None and obj is not subject:
             out.append(Candidate(subject, cue.predicate, obj, verb, SURFACE_CONFIDENCE, "verb"))
             after = obj.end  # "funds Sputnik Serbia and RT Balkan"

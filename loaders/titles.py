@@ -99,8 +99,10 @@ def _org_of(index: MentionIndex, first: int, j: int, person: Mention) -> tuple[i
     return None
 
 
-def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str, Mention] | None:
-    """Return (trigger token, cue, organization) of the title written before ``person``."""
+def _title_of(index: MentionIndex, sent: Any, person: Mention, bare: bool = True
+              ) -> tuple[Any, str, Mention] | None:
+    """Return (trigger token, cue, organization) of the title written before ``person``; a
+    bare title ("President A B") only when ``bare``."""
     doc, first = index.doc, sent.start
     j = person.start - 1
     if j < first:
@@ -128,7 +130,7 @@ def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str
         if doc[i].lower_ in {"'s", "’s"}:
             i -= 1
         org = _org_at(index, i, person)
-    if org is None and cue[1] in bare_titles():
+    if org is None and bare and cue[1] in bare_titles():
         # "President A B" where one country is named, "General Secretary A B" and one party
         org = _sole_body(index, sent, person, bare_titles()[cue[1]])
     if org is None:
@@ -139,14 +141,21 @@ def _title_of(index: MentionIndex, sent: Any, person: Mention) -> tuple[Any, str
 def _sole_body(index: MentionIndex, sent: Any, person: Mention, type_name: str
                ) -> Mention | None:
     """Return the one body of ``type_name`` named in the sentence before ``sent`` and in
-    ``sent`` (a country by name or capital, not by demonym); None when none or several are."""
+    ``sent`` (a country by name or capital, not by demonym); None when none or several are,
+    or when another person's title there names it."""
     doc = index.doc
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
     found = {identity(index, m): m for m in index.mentions if start <= m.start < sent.end
              and m is not person and m.kind == "name" and (
                  m.actor.type == type_name if m.actor is not None else
                  type_name != "Country" and m.type == type_name)}
-    return next(iter(found.values())) if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    # "President A, an ally of Russian President B": Russia's president is B
+    held = {identity(index, got[2]) for other in people_in(index, start, sent.end)
+            if other is not person
+            and (got := _title_of(index, doc[other.start].sent, other, bare=False)) is not None}
+    return None if held & found.keys() else next(iter(found.values()))
 
 
 def title_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:

@@ -64,6 +64,14 @@ def cue_exceptions() -> dict[str, frozenset[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def typed_object_cues() -> dict[str, frozenset[str]]:
+    """Return, by predicate, the verb lemmas whose object must be typed by itself
+    (``ig:typedObjectCue``: 'order' for buys)."""
+    return {pred: frozenset(v.lower() for v in values)
+            for pred, values in predicate_annotation("typedObjectCue").items()}
+
+
+@lru_cache(maxsize=1)
 def attempt_predicates() -> frozenset[str]:
     """Return the predicates that hold as soon as their subject tries the action
     (``ig:attemptHolds true``: 'tried to influence the vote' influences it)."""

@@ -66,3 +66,31 @@ def test_a_named_group_after_its_description_is_the_object(nlp: Any) -> None:
     found = facts(nlp, "Litio SRL is a front company for the Russian state-owned mining group "
                        "Rusmetal.")
     assert ("Russia", "owns", "Rusmetal", "asserted") in found
+
+
+def test_officials_of_a_ministry_are_designated_not_the_ministry(nlp: Any) -> None:
+    found = facts(nlp, "The Department of State is designating two officials of the Tarn "
+                       "Ministry of the Interior (TMI), Ivan Petrov and Ana Kovac, for their "
+                       "involvement in abuses.")
+    sanctioned = {r[2] for r in found if r[1] == "sanctions"}
+    assert sanctioned == {"Ivan Petrov", "Ana Kovac"}
+
+
+def test_a_country_whose_title_another_holds_is_not_a_bare_titles_body(nlp: Any) -> None:
+    found = facts(nlp, "Moscow funds the Tarn Party. President Ivan Petrov, a staunch ally of "
+                       "Russian President Vladimir Putin, praised the party.")
+    assert ("Vladimir Putin", "leads", "Russia", "asserted") in found
+    assert not {r for r in found if r[0] == "Ivan Petrov" and r[1] == "leads"}
+
+
+def test_a_demonym_on_an_appositive_partner_is_no_party(nlp: Any) -> None:
+    found = facts(nlp, "Costa Azul Hoteles, a Spanish partner of the Kestrel Group, built "
+                       "hotels.")
+    assert ("Costa Azul Hoteles", "allied_with", "Kestrel Group", "asserted") in found
+    assert not {r for r in found if r[0] == "Spain"}
+
+
+def test_ordering_an_arrest_buys_nothing(nlp: Any) -> None:
+    assert not facts(nlp, "Colonel Ivan Petrov ordered the beating and arrest of protesters.")
+    assert ("Serbia", "buys", "fighter jets", "asserted") in facts(
+        nlp, "Serbia ordered 12 fighter jets.")
