@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.resolve import members
-from loaders.vocab import receipt_nouns
+from loaders.vocab import receipt_labels, receipt_nouns
 
 SUBJECT_DEPS = {"nsubj", "csubj"}
 
@@ -68,22 +68,22 @@ def prep_objects(heads: list[Any], prep_word: str) -> list[Any]:
     return out
 
 
-def receipt_key(noun: Any) -> str | None:
-    """Return the receipt noun (``ig:receiptNoun``) a noun with its modifiers is, or None."""
+def received_as(noun: Any) -> str | None:
+    """Return the predicate a received noun with its modifiers is received under
+    (``ig:receiptNoun`` 'funding', ``ig:receiptLabel`` '$60 million': funds), or None."""
     nouns = receipt_nouns()
     mods = " ".join(t.lower_ for t in noun.lefts if t.dep_ in {"amod", "compound"})
     for key in (f"{mods} {noun.lower_}".strip(), noun.lower_, noun.lemma_.lower()):
         if key in nouns:
-            return key
-    return None
+            return nouns[key]
+    return receipt_labels().get(noun.ent_type_)
 
 
 def given_with(verb: Any) -> list[tuple[Any, str]]:
     """Return the received nouns a verb gives "with", with their predicates ("provides X with
     money": funds; "with its largest source of foreign currency": funds)."""
-    nouns = receipt_nouns()
     withs = [g for p in verb.children if p.dep_ == "prep" and p.lower_ == "with"
              for g in pobjs(p)]
-    return [(n, nouns[k]) for g in withs for n in [g] + [
+    return [(n, pred) for g in withs for n in [g] + [
         x for p in g.children if p.dep_ == "prep" and p.lower_ == "of" for x in pobjs(p)]
-        if (k := receipt_key(n)) is not None]
+        if (pred := received_as(n)) is not None]

@@ -98,6 +98,8 @@ def _untitled(doc: Any, start: int, end: int) -> tuple[int, int]:
     while end - start > 2 and (doc[start].lower_ in role_words() or
                                doc[start].lower_ in honorifics()):
         start += 1
+    if end - start == 2 and doc[start].lower_ in honorifics():
+        start += 1  # "Colonel Ortega": the surname
     return start, end
 
 
@@ -187,6 +189,7 @@ class NameIndex:
         self._acronyms()
         self._vote_types()
         self._short_names()
+        self._titled_surnames()
 
     def _repeated_names(self) -> None:
         """Add the other occurrences of a name of two or more words that NER found once and
@@ -205,6 +208,23 @@ class NameIndex:
                                        for i in range(span.start, span.end)):
                     continue
                 self._add(Mention(span.start, span.end, m.text, m.type, "name", m.label))
+
+    def _titled_surnames(self) -> None:
+        """Type as a person the one unknown name of two or three plain words that holds a
+        surname written elsewhere after an honorific ("Raul Ortega Lima", NER's ORG, and
+        "Colonel Ortega")."""
+        doc = self.doc
+        titled = {m.text.lower() for m in self.mentions if m.kind == "name" and m.start > 0
+                  and m.end - m.start == 1 and doc[m.start - 1].lower_ in honorifics()}
+        for word in titled:
+            holders = [m for m in self.mentions if m.kind == "name" and m.actor is None
+                       and m.type != "Person" and 2 <= len(m.text.split()) <= 3
+                       and word in m.text.lower().split() and all(
+                           w[:1].isupper() and w.isalpha() and w.lower() not in head_noun_index()
+                           for w in m.text.split())]
+            if len({m.text for m in holders}) == 1:
+                for m in holders:
+                    m.type, m.label = "Person", "PERSON"
 
     def _join_suffixes(self) -> None:
         """Join "Golden Delta Logistics Co., Limited": a name of company suffixes only

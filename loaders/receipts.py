@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.arguments import given_with, pobjs, receipt_key, subjects
+from loaders.arguments import given_with, pobjs, received_as, subjects
 from loaders.mentions import MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, arguments, members
-from loaders.vocab import providing_verbs, receipt_nouns, receipt_verbs
+from loaders.vocab import providing_verbs, receipt_verbs
 
 RECEIPT_CONFIDENCE = 0.75
 
@@ -21,16 +21,15 @@ RECEIPT_CONFIDENCE = 0.75
 def _received(verb: Any) -> list[tuple[Any, str]]:
     """Return the received nouns of a verb's object with their predicates ("most of its
     funding": funding), conjuncts included."""
-    nouns = receipt_nouns()
     out = []
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
         heads = [obj] + [g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
                          for g in pobjs(p)]  # "most of its funding"
         for head in heads:
             for noun in members(head):
-                key = receipt_key(noun)
-                if key is not None:
-                    out.append((noun, nouns[key]))
+                predicate = received_as(noun)
+                if predicate is not None:
+                    out.append((noun, predicate))
     return out
 
 
@@ -78,14 +77,13 @@ def means_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return the candidates of "with <giver's> <received noun>" on a verb ("the base was
     expanded with Chinese funding", "X was founded with money from Y"): the giver stands in
     the noun's predicate to the verb's subject."""
-    nouns = receipt_nouns()
     out: list[Candidate] = []
     for prep in sent:
         verb = prep.head
         if prep.dep_ != "prep" or prep.lower_ != "with" or verb.pos_ != "VERB":
             continue
         for noun in pobjs(prep):
-            predicate = nouns.get(noun.lower_) or nouns.get(noun.lemma_.lower())
+            predicate = received_as(noun)
             if predicate is None:
                 continue
             givers = [g for h in (noun, verb) for p in h.children if p.dep_ == "prep"

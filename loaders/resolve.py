@@ -495,6 +495,13 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     for _ in range(2):
         if start > 0:
             start = index.doc[start - 1].sent.start
+    if pron.pos_ == "NOUN" and noun_type:
+        holders = {_identity(index, m): m for m in index.mentions if m.kind == "name"
+                   and start <= m.start and m.end <= pron.i and m.actor is None
+                   and pron.lemma_.lower() in m.text.lower().split()
+                   and not any(i in avoid for i in range(m.start, m.end))}
+        if len(holders) == 1:  # "the foundation": the one "Foundation for X" named near
+            return next(iter(holders.values()))
     for tok in reversed(index.doc[start:pron.i]):
         if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
             continue

@@ -171,6 +171,14 @@ def _by_value(prop: str) -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def receipt_labels() -> dict[str, str]:
+    """Return the predicate of each entity label received under it (``ig:receiptLabel``:
+    MONEY -> funds)."""
+    return {label: pred for pred, labels in predicate_annotation("receiptLabel").items()
+            for label in labels}
+
+
+@lru_cache(maxsize=1)
 def patient_cues() -> dict[tuple[str, str], str]:
     """Return the predicate of each patient cue by (verb lemma, preposition): ('elect',
     'to') -> member_of ('X was elected to Y': X member_of Y)."""

@@ -94,3 +94,10 @@ def test_ordering_an_arrest_buys_nothing(nlp: Any) -> None:
     assert not facts(nlp, "Colonel Ivan Petrov ordered the beating and arrest of protesters.")
     assert ("Serbia", "buys", "fighter jets", "asserted") in facts(
         nlp, "Serbia ordered 12 fighter jets.")
+
+
+def test_a_surname_after_an_honorific_makes_the_full_name_a_person(nlp: Any) -> None:
+    text = ("The Department of State designated Raul Ortega Lima and the Kestrel Bank. "
+            "Colonel Ortega heads the Directorate of Special Operations.")
+    assert ("Raul Ortega Lima", "leads", "Directorate of Special Operations", "asserted") in \
+        facts(nlp, text)

@@ -105,3 +105,25 @@ def test_equipping_gives_goods_never_money(nlp: Any) -> None:
         nlp, "Iran equipped the Sarn Militia with drones.")
     assert not {r for r in facts(nlp, "Iran equipped the Sarn Militia with money.")
                 if r[1] == "funds"}
+
+
+@pytest.mark.parametrize("text", [
+    "Since 2022 the Kestrel Bank has received more than $60 million from the Tarn Holding.",
+    "The Kestrel Bank received millions from the Tarn Holding.",
+])
+def test_an_amount_of_money_received_is_funding(nlp: Any, text: str) -> None:
+    assert ("Tarn Holding", "funds", "Kestrel Bank", "asserted") in facts(nlp, text)
+
+
+def test_visitors_or_votes_received_are_no_funding(nlp: Any) -> None:
+    found = facts(nlp, "The Kestrel Institute received 5,000 visitors from Laos. The Tarn Party "
+                       "received 40 percent of the vote.")
+    assert not {r for r in found if r[1] == "funds"}
+
+
+def test_the_description_takes_the_name_holding_its_noun(nlp: Any) -> None:
+    text = ("Rusmetal has denied financing the Tarn Party. Ivan Petrov heads the Foundation "
+            "for Eurasian Sovereignty. The foundation received millions from the Kestrel Bank.")
+    found = facts(nlp, text)
+    assert ("Kestrel Bank", "funds", "Foundation for Eurasian Sovereignty", "asserted") in found
+    assert not {r for r in found if r[2] == "Rusmetal"}
