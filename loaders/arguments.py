@@ -44,6 +44,9 @@ def subjects(verb: Any) -> list[Any]:
         return members(head)
     if dep == "acl" and verb.tag_ in {"VBG", "VBD"}:
         return [head]  # "sanctions targeting Moscow"; "TRT partnered" misparsed as a clause
+    if dep == "acl" and verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                  for c in verb.children):
+        return [c for c in head.children if c.dep_ == "poss"]  # "Canada's decision to impose"
     return []
 
 

@@ -80,6 +80,13 @@ def agency_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def light_verbs() -> frozenset[str]:
+    """Return the verbs whose subject holds the relation their noun-cue object names
+    (``ig:lightVerb``: "voiced support for Y")."""
+    return _class_words("lightVerb")
+
+
+@lru_cache(maxsize=1)
 def headed_bodies() -> dict[str, frozenset[str]]:
     """Return the head nouns of the bodies each head-of-mission title leads
     (``ig:headedBody``: "ambassador" -> embassy, mission, delegation)."""

@@ -24,7 +24,7 @@ from loaders.cues import (
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.headers import header_holder, office_holder
-from loaders.heads import head_type, population_nouns, state_nouns
+from loaders.heads import head_type, light_verbs, population_nouns, state_nouns
 from loaders.resolve import (
     MEMBER_MARKERS,
     QUOTES,
@@ -564,6 +564,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                    and (m := index.by_token.get(c.i)) is not None and m.actor is not None
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
     agent_toks += prep_objects([noun], "by")
+    if not agent_toks and noun.dep_ == "dobj" and noun.head.lemma_.lower() in light_verbs():
+        agent_toks = subjects(noun.head)  # "the EU voiced support for Y"
     if agent_toks and noun.dep_ == "appos" and noun.head.i in index.by_token and not any(
             c.dep_ == "poss" for c in noun.children) and prep_objects([noun], "of"):
         agent_toks = [noun.head]  # "X, a Spanish partner of Y": X, not Spain

@@ -127,3 +127,25 @@ def test_what_an_actor_does_stands_for_the_actor(nlp: Any, text: str, row: Row) 
 def test_a_war_of_aggression_against_a_country_attacks_it(nlp: Any) -> None:
     assert ("Russia", "attacks", "Ukraine", "asserted") in facts(
         nlp, "Russia's war of aggression against Ukraine continues.")
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The European Union voiced support for the Tarn Electoral Commission.",
+     ("European Union", "supports", "Tarn Electoral Commission", "asserted")),
+    ("Canada expressed strong support for the Tarn Party.",
+     ("Canada", "supports", "Tarn Party", "asserted")),
+])
+def test_a_light_verbs_subject_holds_its_nouns_relation(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Canada's decision to sanction the Kestrel Bank was welcomed.",
+     ("Canada", "sanctions", "Kestrel Bank", "asserted")),
+    ("Serbia has been slow, despite its bid to join the European Union.",
+     ("Serbia", "member_of", "European Union", "refused")),
+    ("Russia's promise to fund the Tarn Party was welcomed.",
+     ("Russia", "funds", "Tarn Party", "hypothetical")),
+])
+def test_a_possessors_decision_bid_or_promise_to_act(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
