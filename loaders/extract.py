@@ -190,8 +190,8 @@ def modality(trigger: Any, kind: str, index: MentionIndex,
                 for g in c.subtree:
                     if g.dep_ == "pobj" and g.head.lower_ == "to":
                         attribution = index.doc[g.left_edge.i:g.right_edge.i + 1].text
-        if tok.head.i == tok.i or (tok.dep_ == "relcl" and kind == "verb" and tok.i != trigger.i):
-            break
+        if tok.head.i == tok.i or (tok.dep_ == "relcl" and kind == "verb"):
+            break  # "X, which sanctioned Y, declined to comment": the clause is its own
         if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ not in cues.words.get(
                 "hypothetical", ()) for c in tok.children):
             break  # "although X funded Y": the main clause's negation is not this one's

@@ -43,6 +43,8 @@ __all__ = ["MAX_ACTOR_TOKENS", "NER_TYPES", "Mention", "MentionIndex", "NameInde
 NER_TYPES = ner_types()
 # Labels whose unknown names (not in the gazetteer) are too unreliable to keep.
 GAZETTEER_ONLY = {"LOC"}
+# Small words inside a name whose capitals spell its acronym ("Front for Democracy and Justice").
+NAME_GLUE = {"of", "for", "and", "the", "'s", "\u2019s", "-", "&"}
 
 
 @dataclass
@@ -421,7 +423,9 @@ class NameIndex:
             if close is None or close == tok.i + 1:
                 continue
             inner = doc[tok.i + 1:close]
-            full = self.by_token.get(tok.i - 1)
+            full = self._initialed(tok.i, inner.text)
+            if full is None:
+                full = self.by_token.get(tok.i - 1)
             if full is None or full.end != tok.i:
                 full = self._proper_run(tok.i)
             if full is None or full.kind != "name" or not _short_form(inner, full):
@@ -455,6 +459,38 @@ class NameIndex:
                     del self.by_token[i]
             self._add(Mention(tok.i, end, doc[tok.i:end].text, full.type, "name", full.label,
                               full.actor))
+
+    def _initialed(self, end: int, acronym: str) -> Mention | None:
+        """Return one name for the words before ``end`` whose capitals spell ``acronym``
+        ("People's Front for Democracy and Justice (PFDJ)", which NER cut at "and"), when
+        they run over more than one name or a name and other words; else None."""
+        doc = self.doc
+        letters = acronym.replace("-", "")
+        if not (letters.isalpha() and letters.isupper() and 3 <= len(letters) <= 8):
+            return None
+        for start in range(end - 1, max(end - 14, -1), -1):
+            words = doc[start:end]
+            if not words[0].text[:1].isupper() or any(
+                    not (t.text[:1].isupper() or t.lower_ in NAME_GLUE) for t in words):
+                continue
+            caps = "".join(t.text[0] for t in words if t.text[:1].isupper())
+            if caps != letters:
+                continue
+            held = {id(m): m for i in range(start, end) if (m := self.by_token.get(i))}
+            if any(m.start < start or m.end > end or m.actor is not None
+                   for m in held.values()) or (
+                    len(held) == 1 and next(iter(held.values())).start == start):
+                return None  # one whole name already, or a known actor inside
+            kind = next((m.type for m in held.values()), None) or \
+                head_type(doc[end - 1]) or "Organization"
+            for m in held.values():
+                self.mentions.remove(m)
+                for i in range(m.start, m.end):
+                    del self.by_token[i]
+            mention = Mention(start, end, words.text, kind, "name", "ORG")
+            self._add(mention)
+            return mention
+        return None
 
     def _proper_run(self, end: int) -> Mention | None:
         """Return a name made of the capitalized words before ``end`` (NER missed it)."""

@@ -123,9 +123,9 @@ def _state_agent(index: MentionIndex, verb: Any) -> list[Any]:
     if not any(c.dep_ in {"npadvmod", "compound", "nmod"} and c.i not in index.by_token and (
             head_type(c) == "Country" or c.lower_ in state_nouns()) for c in verb.lefts):
         return []
-    phrase = verb.head
+    phrase = verb.head  # "Iran's state-owned X", "a state-owned Eritrean firm"
     return [c for c in phrase.children if c.dep_ in {"poss", "amod", "compound", "nmod"}
-            and c.i < verb.i and (m := index.by_token.get(c.i)) is not None
+            and c.i < phrase.i and (m := index.by_token.get(c.i)) is not None
             and m.actor is not None and m.actor.type == "Country"]
 
 
@@ -284,12 +284,21 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
         if cue.lemma in typed_object_cues().get(cue.predicate, ()):
             obj_toks = [o for o in obj_toks if _typed_itself(index, o)]
+        obj_toks = [o for o in obj_toks if not said_by_noun(cue, o)]
         if not obj_toks and symmetric and len(subj_toks) > 1:
             # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def said_by_noun(cue: VerbCue, obj: Any) -> bool:
+    """Return True when a light verb's object is a noun cue of another predicate ("held
+    talks": the talks state the relation, not "hold" for owning)."""
+    return cue.lemma in light_verbs() and bool(
+        set(noun_cues().get(obj.lower_, ()) + noun_cues().get(obj.lemma_.lower(), ()))
+        - {cue.predicate})
 
 
 def _typed_itself(index: MentionIndex, token: Any) -> bool:

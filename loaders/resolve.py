@@ -64,9 +64,19 @@ class Resolved:
 
 
 def _head_tail(key: str) -> bool:
-    """Return True for "wagner group": a name whose words after the first are a head noun."""
+    """Return True for "wagner group", "azov maritime group": a name of two or more words
+    whose last word is a head noun."""
     words = key.split()
-    return len(words) >= 2 and " ".join(words[1:]) in head_noun_index()
+    return len(words) >= 2 and (" ".join(words[1:]) in head_noun_index()
+                                or words[-1] in head_noun_index())
+
+
+def _prefixes(key: str) -> list[str]:
+    """Return the leading words of a name that may stand for it ("azov", "azov maritime" of
+    "azov maritime group")."""
+    words = key.split()
+    return [" ".join(words[:n]) for n in range(1, len(words))
+            if words[n - 1] not in {"of", "for", "and", "the"}]
 
 
 def _fuller_names(people: dict[str, str]) -> dict[str, str]:
@@ -123,14 +133,19 @@ class Resolver:
         self.orgs: dict[str, set[str]] = {}
         self.org_names: dict[str, str] = {}
         self.last_words: dict[str, set[str]] = {}  # of every full name, whatever its type
+        named = list(named)
+        for m in named:
+            if m.actor is None and m.type != "Person" and m.kind == "name" and \
+                    _head_tail(m.key):
+                for prefix in _prefixes(m.key):  # "Azov Maritime", "Azov": the Group
+                    self.orgs.setdefault(prefix, set()).add(m.key)
+                self.org_names.setdefault(m.key, _display(m.text))
         for m in named:
             if m.actor is None and len(m.key.split()) >= 2:
                 self.last_words.setdefault(m.key.split()[-1], set()).add(m.key)
-            if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2:
+            if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2 and \
+                    m.key not in self.orgs:  # "Azov Maritime" of "Azov Maritime Group"
                 self._person(m.text)
-            elif m.actor is None and m.kind == "name" and _head_tail(m.key):
-                self.orgs.setdefault(m.key.split()[0], set()).add(m.key)
-                self.org_names.setdefault(m.key, _display(m.text))
         self.fuller = _fuller_names(self.people)
 
     def _person(self, text: str) -> None:

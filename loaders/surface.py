@@ -13,7 +13,7 @@ from typing import Any
 from loaders.cues import cue_lemma, modality_cues, modality_words, range_of, verb_cues
 from loaders.heads import head_type
 from loaders.mentions import Mention, MentionIndex
-from loaders.patterns import Candidate, given_otherwise
+from loaders.patterns import Candidate, given_otherwise, said_by_noun
 from loaders.resolve import argument, content_producer
 from loaders.vocab import typed_object_cues
 
@@ -135,6 +135,8 @@ def _clause_candidates(index: MentionIndex, sent: Any, begin: int,
         if obj is not None and obj.kind == "generic" and head_type(index.doc[obj.end - 1]) is \
                 None and cue.lemma in typed_object_cues().get(cue.predicate, ()):
             continue  # "ordered the arrest": no goods
+        if obj is not None and said_by_noun(cue, index.doc[obj.end - 1]):
+            continue
         while obj is not None and obj is not subject:
             out.append(Candidate(subject, cue.predicate, obj, verb, SURFACE_CONFIDENCE, "verb"))
             after = obj.end  # "funds Sputnik Serbia and RT Balkan"

@@ -1,0 +1,54 @@
+"""Wire-news wording (issue 18): names cut by NER before "and", short forms of company names,
+state ownership with a demonym, agreements signed "with", relative clauses that keep their
+own status."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loaders.extract import load_nlp
+from tests.extracting import Row, facts
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    return load_nlp()
+
+
+def test_an_acronym_spells_a_name_cut_before_and(nlp: Any) -> None:
+    found = facts(nlp, "The Kestrel Trading Company is controlled by the ruling Movement for "
+                       "Unity and Renewal (MUR).")
+    assert ("Movement for Unity and Renewal", "controls", "Kestrel Trading Company",
+            "asserted") in found
+
+
+def test_a_relative_clause_keeps_its_own_status(nlp: Any) -> None:
+    found = facts(nlp, "The U.S. Treasury, which sanctioned the Tarn Party in 2021, declined "
+                       "to comment.")
+    assert ("U.S. Department of the Treasury", "sanctions", "Tarn Party", "asserted") in found
+
+
+def test_leading_words_of_a_company_name_stand_for_it(nlp: Any) -> None:
+    text = ("Laos signed a deal with Azov Maritime Group. Azov Maritime will lend money to the "
+            "Tarn Bank. Azov Maritime's chief executive, Igor Kalinin, signed it.")
+    found = facts(nlp, text)
+    assert ("Igor Kalinin", "leads", "Azov Maritime Group", "asserted") in found
+    assert not {r for r in found if "Azov Maritime" in (r[0], r[2])}
+
+
+def test_a_state_owned_firm_with_a_demonym_is_owned_by_that_state(nlp: Any) -> None:
+    found = facts(nlp, "The Nakfa Trading Corporation, a state-owned Eritrean firm, bought "
+                       "cranes.")
+    assert ("Eritrea", "owns", "Nakfa Trading Corporation", "asserted") in found
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Laos on Thursday signed a 30-year concession with the Azov Maritime Group.",
+     ("Laos", "negotiates_with", "Azov Maritime Group", "asserted")),
+    ("Serbia held talks with Russia.", ("Serbia", "negotiates_with", "Russia", "asserted")),
+])
+def test_an_agreement_signed_or_talks_held_with(nlp: Any, text: str, row: Row) -> None:
+    found = facts(nlp, text)
+    assert row in found
+    assert not {r for r in found if r[1] == "owns"}  # "held talks" owns nothing
