@@ -6,11 +6,12 @@ Two sets, scored apart:
   to the bar set when they were written (precision >= 0.6, F1 >= 0.5, no trap asserted);
 - the whole blind folder, with the documents added for issue 18 (Treasury, ministry,
   ambassador, wire and encyclopedia texts on other countries; one more encyclopedia text on
-  4 December). Issue 18's target for unseen text is precision >= 0.70, recall >= 0.45,
-  F1 >= 0.55; precision and F1 are reached, recall is NOT (measured 0.783 / 0.448 / 0.570 in
-  session 11; 0.765 / 0.429 / 0.549 in session 10 on eight documents; 0.711 / 0.352 / 0.471
-  before; see README). This test guards the level reached (precision >= 0.75, F1 >= 0.55,
-  no trap) so that a change that loses blind facts fails.
+  4 December; four more by another writer in session 12). Issue 18's target for unseen text
+  is precision >= 0.70, recall >= 0.45, F1 >= 0.55. Measured: 0.711 / 0.352 / 0.471 at first,
+  0.765 / 0.429 / 0.549 (session 10, eight documents), 0.783 / 0.448 / 0.570 (session 11,
+  nine); with the four new documents 0.832 / 0.454 / 0.587 on first contact (thirteen), then
+  0.835 / 0.494 / 0.621 (see README). This test guards the level reached (precision >= 0.78,
+  recall >= 0.45, F1 >= 0.58, no trap) so that a change that loses blind facts fails.
 """
 from __future__ import annotations
 
@@ -72,6 +73,6 @@ def test_blind_documents_clear_the_bar_for_unseen_text(tmp_path: Path) -> None:
 def test_whole_blind_folder_keeps_the_level_reached(tmp_path: Path) -> None:
     tp, fp, fn, traps = _score(tmp_path)
     precision, recall, f1 = _figures(tp, fp, fn)
-    assert tp + fn >= 14 + 77 + 14, "the blind set lost its gold"
-    assert precision >= 0.75 and f1 >= 0.55, (precision, recall, f1)
+    assert tp + fn >= 14 + 77 + 14 + 69, "the blind set lost its gold"
+    assert precision >= 0.78 and recall >= 0.45 and f1 >= 0.58, (precision, recall, f1)
     assert traps == 0
