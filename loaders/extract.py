@@ -20,7 +20,7 @@ from graph.model import Document, Entity, Evidence, Triple
 from loaders.arguments import prep_objects
 from loaders.cues import ATTEMPT_MODALITY, ModalityCues, cue_lemma, modality_cues, role_words
 from loaders.heads import head_noun_index
-from loaders.infobox import FIELD_LINE, infobox_candidates, infobox_title
+from loaders.infobox import field_label, infobox_candidates, infobox_title
 from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
@@ -61,11 +61,11 @@ def _newline_sentences(doc: Any) -> Any:
     """Start a sentence after every line break: a line never runs into the next one."""
     if "\n" not in doc.text:
         return doc
-    field_line = bool(FIELD_LINE.match(doc.text))
+    field_line = field_label(doc.text) is not None
     for tok in doc[:-1]:
         if "\n" in tok.text or tok.text.endswith("\n") or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
-            field_line = bool(FIELD_LINE.match(doc.text, doc[tok.i + 1].idx))
+            field_line = field_label(doc.text, doc[tok.i + 1].idx) is not None
         elif field_line and not doc[tok.i + 1].is_space:
             doc[tok.i + 1].is_sent_start = False  # "- Owner: A, B" is one sentence
     return doc

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from loaders.cues import role_of
 from loaders.heads import head_type
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate
@@ -22,7 +23,19 @@ TITLE_LINES = 3
 MAX_TITLE_WORDS = 6
 _SITE = re.compile(r"[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*\.[a-z]{2,6}", re.IGNORECASE)
 # "- Label: value" (a bulleted line, a label of a few words, a colon).
-FIELD_LINE = re.compile(r"^[ \t]*[-*•][ \t]*([A-Za-z][A-Za-z ]{0,30}):[ \t]*\S", re.MULTILINE)
+BULLETED_FIELD = re.compile(r"^[ \t]*[-*•][ \t]*([A-Za-z][A-Za-z ]{0,30}):[ \t]*\S", re.MULTILINE)
+# "Owners: value" unbulleted, as copied from an infobox: only the labels the ontology knows.
+BARE_FIELD = re.compile(r"^[ \t]*([A-Z][A-Za-z ]{0,30}):[ \t]*\S", re.MULTILINE)
+
+
+def field_label(text: str, pos: int = 0) -> str | None:
+    """Return the label of the infobox line starting at ``pos`` ("owners"), else None."""
+    match = BULLETED_FIELD.match(text, pos)
+    if match is not None:
+        return " ".join(match.group(1).lower().split())
+    match = BARE_FIELD.match(text, pos)
+    label = " ".join(match.group(1).lower().split()) if match is not None else None
+    return label if label in infobox_fields() else None
 
 
 def infobox_title(index: MentionIndex) -> Mention | None:
@@ -30,7 +43,7 @@ def infobox_title(index: MentionIndex) -> Mention | None:
     title), when the document has infobox lines; else None."""
     doc = index.doc
     text = doc.text
-    if not any(FIELD_LINE.match(line) for line in text.splitlines()[:40]):
+    if not any(field_label(line) for line in text.splitlines()[:40]):
         return None
     offset = 0
     for line in text.splitlines()[:TITLE_LINES + 1]:
@@ -45,18 +58,25 @@ def infobox_title(index: MentionIndex) -> Mention | None:
     return None
 
 
-def _values(index: MentionIndex, sent: Any, colon: int) -> list[Mention]:
-    """Return the mention of each comma-separated value after the colon."""
+def _values(index: MentionIndex, sent: Any, colon: int) -> list[tuple[Mention, Any]]:
+    """Return the mention of each comma- or semicolon-separated value after the colon, with
+    the last word of what its parentheses hold ("Zarina Saidova (chairwoman)": chairwoman;
+    "(52%)" holds no role), else None."""
     doc = index.doc
-    out: list[Mention] = []
+    out: list[tuple[Mention, Any]] = []
     item: list[Any] = []
     for tok in [*doc[colon + 1:sent.end], None]:
         if tok is not None and tok.text not in {",", ";"} and not tok.is_space:
             item.append(tok)
             continue
+        note = None
+        if item and item[-1].text == ")" and "(" in [t.text for t in item]:
+            opened = max(i for i, t in enumerate(item) if t.text == "(")
+            note = item[-2] if opened < len(item) - 2 else None
+            item = item[:opened]
         found = (_whole_name(index, item) or _site_name(item)) if item else None
         if found is not None:
-            out.append(found)
+            out.append((found, note))
         item = []
     return out
 
@@ -95,10 +115,8 @@ def infobox_candidates(index: MentionIndex, sent: Any, title: Mention | None) ->
     """Return the candidates of an infobox line of ``sent`` about the article's ``title``."""
     if title is None:
         return []
-    match = FIELD_LINE.match(sent.text)
-    if match is None:
-        return []
-    found = infobox_fields().get(" ".join(match.group(1).lower().split()))
+    label = field_label(sent.text)
+    found = infobox_fields().get(label) if label is not None else None
     if found is None:
         return []
     predicate, inverse = found
@@ -106,10 +124,12 @@ def infobox_candidates(index: MentionIndex, sent: Any, title: Mention | None) ->
     if colon is None:
         return []
     out: list[Candidate] = []
-    for value in _values(index, sent, colon):
+    for value, role in _values(index, sent, colon):
         if value is title:
             continue
         subject, obj = (value, title) if inverse else (title, value)
-        out.append(Candidate(subject, predicate, obj, index.doc[colon - 1],
-                             INFOBOX_CONFIDENCE, "role"))
+        held = role_of(role) if role is not None and inverse else None
+        out.append(Candidate(subject, held[0] if held and not held[0].startswith("^")
+                             else predicate, obj, index.doc[colon - 1], INFOBOX_CONFIDENCE,
+                             "role"))
     return out

@@ -41,6 +41,7 @@ from loaders.vocab import (
     in_body_predicate,
     instrument_nouns,
     instrument_verbs,
+    noun_preps,
     reason_cues,
     to_role_cues,
     typed_object_cues,
@@ -598,6 +599,7 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         for c in noun.lefts:
             if c.i not in index.by_token and any(g.tag_ == "POS" for g in c.children):
                 obj_toks.extend(modifier_names(index, c))
+    via: set[tuple[int, str]] = set()  # (object token, its preposition)
     for c in noun.children:
         if between:
             obj_toks = between_toks  # "talks between A and B in Istanbul": A and B only
@@ -605,6 +607,7 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         if c.dep_ == "prep" and c.lower_ in (SYMMETRIC_PREPS if symmetric_only
                                              else NOUN_OBJECT_PREPS):
             obj_toks.extend(pobjs(c))  # an ally "in Belgrade" is not an ally of Belgrade
+            via.update((o.i, c.lower_) for o in pobjs(c))
             if c.lower_ == "of":
                 obj_toks.extend(_stray_conjuncts(index, noun))
                 obj_toks.extend(_kind_objects(pobjs(c), set(preds)))
@@ -612,7 +615,11 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
     out: list[Candidate] = []
     onto = get_ontology()
+    whole = obj_toks
     for pred in preds:
+        allowed = noun_preps().get(pred)  # "a stake in X" owns X; "its stake to Y" does not
+        obj_toks = [o for o in whole if allowed is None or not any(
+            i == o.i and p not in allowed for i, p in via)]
         if between and not agent_toks and onto.predicate(pred).symmetric and len(obj_toks) > 1:
             found = _pairs(index, obj_toks[:1], obj_toks[1:], pred, noun, 0.75, "noun")
         elif not agent_toks and pred in implicit_agent_predicates():

@@ -383,6 +383,12 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
                   for g in c.children if g.dep_ == "pobj"]
     if of_objects and _measure(index, token, of_objects[0]):
         return argument(index, of_objects[0], rng, avoid)  # "14 million barrels of crude oil"
+    if head_type(token) == "Country" and token.lower_ not in population_nouns():
+        for child in token.children:  # "owned by the Russian state": Russia
+            m = index.by_token.get(child.i)
+            if child.dep_ == "amod" and m is not None and m.kind == "demonym" and \
+                    m.actor is not None and m.actor.type == "Country":
+                return m, 0.85
     if token.dep_ == "appos" and token.pos_ == "NOUN" and (
             named := index.by_token.get(token.head.i)) is not None and named.kind == "name":
         return named, 0.9  # "X, a news website that spreads ...": the website is X
@@ -517,6 +523,10 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
                    and not any(i in avoid for i in range(m.start, m.end))}
         if len(holders) == 1:  # "the foundation": the one "Foundation for X" named near
             return next(iter(holders.values()))
+        first = next((m for m in index.mentions if m.kind == "name" and m.start >= 0), None)
+        if not holders and first is not None and first.end <= pron.i and \
+                first.text.lower().split()[-1] in {pron.lower_, pron.lemma_.lower()}:
+            return first  # "the holding" in the article on "Sitora Holding", its first name
     for tok in reversed(index.doc[start:pron.i]):
         if tok.dep_ not in {"nsubj", "nsubjpass"} or tok.i in avoid:
             continue

@@ -72,6 +72,14 @@ def typed_object_cues() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def noun_preps() -> dict[str, frozenset[str]]:
+    """Return, by predicate, the prepositions its noun cues take their object with
+    (``ig:nounPrep``: owns -> of, in, into, over); predicates without it take any."""
+    return {pred: frozenset(v.lower() for v in values)
+            for pred, values in predicate_annotation("nounPrep").items()}
+
+
+@lru_cache(maxsize=1)
 def attempt_predicates() -> frozenset[str]:
     """Return the predicates that hold as soon as their subject tries the action
     (``ig:attemptHolds true``: 'tried to influence the vote' influences it)."""

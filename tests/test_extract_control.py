@@ -9,6 +9,7 @@ import pytest
 
 from loaders.extract import extract_source, load_nlp
 from loaders.source import SourceDocument
+from tests.extracting import facts
 
 Fact = tuple[str, str, str]
 
@@ -164,3 +165,15 @@ def test_coordinated_of_phrases_name_each_source(nlp: Any) -> None:
     got = asserted(nlp, text)
     assert {("Radio Kestrel", "amplifies", "Hezbollah"),
             ("Radio Kestrel", "amplifies", "Iranian government")} <= got
+
+
+def test_a_stake_sold_to_someone_is_not_theirs(nlp: Any) -> None:
+    found = facts(nlp, "A planned sale of the Tarn Group's stake to the Gulf Meridian Fund was "
+                       "abandoned in 2022.")
+    assert not {r for r in found if r[1] == "owns"}
+
+
+def test_owned_by_the_russian_state_is_owned_by_russia(nlp: Any) -> None:
+    found = facts(nlp, "The Tarn Group, a construction company owned by the Russian state, "
+                       "holds 30 percent.")
+    assert ("Russia", "owns", "Tarn Group", "asserted") in found

@@ -53,3 +53,29 @@ def test_infobox_party_of_a_person(nlp: Any) -> None:
 def test_field_lines_without_a_title_give_nothing(nlp: Any) -> None:
     text = "The fund changed hands.\n\n- Owner: Nordic Broadcasting Corporation\n- Party: Swedish Renewal\n"
     assert not {r for r in facts(nlp, text) if r[1] in {"owns", "member_of"}}
+
+
+def test_unbulleted_infobox_lines_with_shares_and_roles(nlp: Any) -> None:
+    text = ("Kestrel Holding\n\nFounded: 2008\nKey people: Ana Kovac (chairwoman); Marko Horvat "
+            "(CEO)\nOwners: Ivan Petrov (52%); Tarn Group (30%)\nSubsidiaries: Sarn Mobile, "
+            "Sarn TV\n\nKestrel Holding is a conglomerate based in Dushanbe.\n")
+    found = facts(nlp, text)
+    assert {("Ana Kovac", "leads", "Kestrel Holding", "asserted"),
+            ("Marko Horvat", "leads", "Kestrel Holding", "asserted"),
+            ("Ivan Petrov", "owns", "Kestrel Holding", "asserted"),
+            ("Tarn Group", "owns", "Kestrel Holding", "asserted"),
+            ("Kestrel Holding", "owns", "Sarn Mobile", "asserted"),
+            ("Kestrel Holding", "owns", "Sarn TV", "asserted")} <= found
+
+
+def test_an_unknown_label_line_is_no_infobox(nlp: Any) -> None:
+    text = "Kestrel Holding\n\nNote: Ivan Petrov, Tarn Group\n\nThe holding makes cement.\n"
+    assert not facts(nlp, text)
+
+
+def test_the_holding_in_an_article_is_its_subject(nlp: Any) -> None:
+    text = ("Kestrel Holding\n\nKestrel Holding is a conglomerate based in Dushanbe. In 2021 the "
+            "European Bank for Reconstruction and Development criticized its emissions. The "
+            "Sarn Forum has accused the holding of laundering money.")
+    found = facts(nlp, text)
+    assert ("Sarn Forum", "accuses", "Kestrel Holding", "asserted") in found
