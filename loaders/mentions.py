@@ -106,10 +106,11 @@ def _untitled(doc: Any, start: int, end: int) -> tuple[int, int]:
 
 
 def _titled_person(doc: Any, start: int, end: int) -> bool:
-    """Return True for a title word before two or three capitalized words of letters that
-    NER took for an organization ("MEP Antonio Panzeri")."""
+    """Return True for a title word or honorific before two or three capitalized words of
+    letters that NER took for an organization ("MEP Antonio Panzeri", "Bishop A B")."""
     rest = doc[start + 1:end]
-    return doc[start].lower_ in role_words() and 2 <= len(rest) <= 3 and all(
+    return (doc[start].lower_ in role_words() or doc[start].lower_ in honorifics()) and \
+        2 <= len(rest) <= 3 and all(
         t.is_alpha and t.text[:1].isupper() and t.pos_ == "PROPN" and not head_type(t)
         for t in rest)
 

@@ -26,6 +26,7 @@ from loaders.mentions import Mention, MentionIndex, implicit_agent
 from loaders.headers import header_holder, office_holder
 from loaders.heads import head_type, light_verbs, population_nouns, state_nouns
 from loaders.resolve import (
+    antecedent,
     MEMBER_MARKERS,
     QUOTES,
     argument,
@@ -383,7 +384,8 @@ def _through_part(index: MentionIndex, token: Any) -> list[Any]:
     """Return the names of "the operations of X and Y" for a noun with no type of its own
     and nothing named in it, the names in apposition to a role ("two officials of X, A and
     B"); else the token itself."""
-    if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None:
+    if token.pos_ != "NOUN" or token.i in index.by_token or head_type(token) is not None or \
+            token.lower_ in population_nouns():  # the people of X are not X
         return [token]
     if role_of(token) is not None:  # "two officials of X, A and B": A and B, not X
         named = [m for c in token.children if c.dep_ == "appos" for m in members(c)]
@@ -791,6 +793,10 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
     for c in [*token.lefts, *(g for t in chain for g in t.lefts)]:
         if c.dep_ in {"amod", "compound", "nmod"} and c.i in index.by_token:
             orgs.append(c)
+        elif c.dep_ == "compound" and c.pos_ == "NOUN" and (kind := head_type(c)) and \
+                get_ontology().is_a(kind, "Organization") and \
+                (back := antecedent(index, c, set(), kind)) is not None:
+            orgs.append(index.doc[back.end - 1])  # "ministry spokesperson A": that ministry
     for c in token.children:
         if c.dep_ == "prep" and (c.lower_ in ROLE_PREPS or c.lower_ == "to" and
                                  token.lemma_.lower() in to_role_cues()):

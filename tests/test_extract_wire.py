@@ -52,3 +52,28 @@ def test_an_agreement_signed_or_talks_held_with(nlp: Any, text: str, row: Row) -
     found = facts(nlp, text)
     assert row in found
     assert not {r for r in found if r[1] == "owns"}  # "held talks" owns nothing
+
+
+def test_a_body_noun_before_a_role_is_the_body_named_before(nlp: Any) -> None:
+    text = ("Ethiopia's Ministry of Foreign Affairs condemned the deal. \"It is a mistake,\" "
+            "ministry spokesperson Dawit Alemu told reporters.")
+    assert ("Dawit Alemu", "member_of", "Ministry of Foreign Affairs", "asserted") in \
+        facts(nlp, text)
+
+
+def test_standing_with_supports_and_a_bishop_is_no_part_of_the_name(nlp: Any) -> None:
+    found = facts(nlp, "Canada condemns the violence. We stand with the Catholic Church in "
+                       "Nicaragua and with Bishop Rolando Alvarez.")
+    assert {("Canada", "supports", "Catholic Church", "asserted"),
+            ("Canada", "supports", "Rolando Alvarez", "asserted")} <= found
+
+
+def test_standing_with_a_people_is_not_with_its_state(nlp: Any) -> None:
+    found = facts(nlp, "The European Union continues to stand in solidarity with the people "
+                       "of Belarus.")
+    assert not {r for r in found if r[2] == "Belarus"}
+
+
+def test_visa_restrictions_are_sanctions(nlp: Any) -> None:
+    assert ("U.S. Department of State", "sanctions", "Ivan Petrov", "asserted") in facts(
+        nlp, "The Department of State imposed visa restrictions on Ivan Petrov.")
