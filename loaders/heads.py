@@ -87,6 +87,16 @@ def light_verbs() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def portfolio_bodies() -> dict[str, str]:
+    """Return the start of the name of the body each portfolio title is held in
+    (``ig:portfolioBody``: "minister" -> "Ministry of")."""
+    onto = get_ontology()
+    return {str(t).lower(): str(b) for node in onto.graph.objects(None, onto.NS.portfolioBody)
+            for t in onto.graph.objects(node, onto.NS.title)
+            for b in onto.graph.objects(node, onto.NS.bodyName)}
+
+
+@lru_cache(maxsize=1)
 def headed_bodies() -> dict[str, frozenset[str]]:
     """Return the head nouns of the bodies each head-of-mission title leads
     (``ig:headedBody``: "ambassador" -> embassy, mission, delegation)."""

@@ -145,6 +145,11 @@ class NameIndex:
 
     # ------------------------------------------------------------ named mentions
 
+    def add(self, mention: Mention) -> None:
+        """Add a mention found by a pattern (a ministry named after a title's portfolio),
+        unless its tokens already belong to one."""
+        self._add(mention)
+
     def _add(self, mention: Mention) -> None:
         if any(i in self.by_token or i in self._dateline
                for i in range(mention.start, mention.end)):

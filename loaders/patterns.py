@@ -23,6 +23,7 @@ from loaders.cues import (
     verb_cues,
 )
 from loaders.mentions import Mention, MentionIndex, implicit_agent
+from loaders.portfolios import portfolio_body
 from loaders.headers import header_holder, office_holder
 from loaders.heads import head_type, light_verbs, population_nouns, state_nouns
 from loaders.resolve import (
@@ -808,6 +809,9 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
             orgs.append(token.head)  # "X and its director, Y": "its" is the conjoined X
         elif c.dep_ == "poss":
             orgs.append(c)  # "Serbia's interior minister", "its chairman"
+    body = portfolio_body(index, token)  # "deputy interior minister": the ministry
+    if body is not None and body not in orgs:
+        orgs.append(body)
     if not orgs:
         orgs = _orgs_after_parenthesis(token) or _coordinated_orgs(index, token)
     if not orgs and token.dep_ == "compound" and token.head.dep_ == "pobj" and \
