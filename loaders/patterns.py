@@ -621,8 +621,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
     whole = obj_toks
     for pred in preds:
         allowed = noun_preps().get(pred)  # "a stake in X" owns X; "its stake to Y" does not
-        obj_toks = [o for o in whole if allowed is None or not any(
-            i == o.i and p not in allowed for i, p in via)]
+        obj_toks = [content_producer(o, {pred}) for o in whole if allowed is None or not any(
+            i == o.i and p not in allowed for i, p in via)]  # "fight against Russian influence"
         if between and not agent_toks and onto.predicate(pred).symmetric and len(obj_toks) > 1:
             found = _pairs(index, obj_toks[:1], obj_toks[1:], pred, noun, 0.75, "noun")
         elif not agent_toks and pred in implicit_agent_predicates():

@@ -512,6 +512,9 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
         return None
     want_person = low in PERSON_PRONOUNS
+    helped = _helped(index, pron)
+    if helped is not None:
+        return helped
     start = pron.sent.start
     for _ in range(2):
         if start > 0:
@@ -567,6 +570,21 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     if depth == 0 and low in {"its", "it"} and pron.pos_ == "PRON":
         return _sole_body(index, pron)  # no subject before it: the one body its sentence names
     return None
+
+
+def _helped(index: MentionIndex, pron: Any) -> Mention | None:
+    """Return the object of "supports Y in its fight", "helps Y in their efforts": "its" in
+    an "in" phrase on a verb is that verb's named object; else None."""
+    noun = pron.head
+    if pron.dep_ != "poss" or pron.lower_ not in {"its", "their", "his", "her"} or \
+            noun.dep_ != "pobj" or noun.head.lower_ != "in" or noun.head.head.pos_ != "VERB":
+        return None
+    objs = [c for c in noun.head.head.children if c.dep_ == "dobj"]
+    objs = [next((a for a in o.children if a.dep_ == "appos" and a.i in index.by_token), o)
+            for o in objs]  # "supports our ally Bulgaria in its fight"
+    found = index.by_token.get(objs[0].i) if len(objs) == 1 else None
+    return found if found is not None and found.kind == "name" and \
+        _personal(index, found) == (pron.lower_ in PERSON_PRONOUNS) else None
 
 
 def _sole_namesake(index: MentionIndex, noun: Any) -> Mention | None:

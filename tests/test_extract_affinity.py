@@ -149,3 +149,16 @@ def test_a_light_verbs_subject_holds_its_nouns_relation(nlp: Any, text: str, row
 ])
 def test_a_possessors_decision_bid_or_promise_to_act(nlp: Any, text: str, row: Row) -> None:
     assert row in facts(nlp, text)
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Canada supports Laos in its fight against corruption and Russian influence.",
+     ("Laos", "opposes", "Russia", "asserted")),
+    ("Ukraine's struggle against Russia's aggression continues.",
+     ("Ukraine", "opposes", "Russia", "asserted")),
+])
+def test_a_fight_against_an_actors_influence_opposes_the_actor(nlp: Any, text: str,
+                                                               row: Row) -> None:
+    found = facts(nlp, text)
+    assert row in found
+    assert not {r for r in found if r[0] == "Canada" and r[1] == "opposes"}
