@@ -177,30 +177,34 @@
   }
   nodes.on("*", counts);
   edges.on("*", counts);
-  network.on("startStabilizing", function () { container.setAttribute("data-stable", "false"); });
+  /* Stable: no graph answer awaited and no layout running. */
+  function settle() {
+    container.setAttribute("data-stable", String(!state.pending && !state.laying));
+  }
   /* Laid out (the end of the bounded stabilization of relayout): the view is fitted once
-     and the physics stop, so that nothing moves under the reader's pointer. */
+     and the physics stop, so that nothing moves under the reader's pointer. Not on
+     "stabilized": stabilize() stops a running simulation and so queues a "stabilized" of
+     the layout it replaces. */
   function laidOut() {
-    if (state.pending || !state.laying) { return; }
+    if (!state.laying) { return; }
     state.laying = false;
     network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
-    container.setAttribute("data-stable", "true");
+    settle();
   }
   network.on("stabilizationIterationsDone", laidOut);
-  network.on("stabilized", laidOut);
-  /* Return the promise of a graph answer, counted as pending until it arrives (whoever
-     draws it lays the graph out again, and the next "stabilized" marks it stable). */
-  function drawing(promise) {
+  /* Draw a graph answer with draw(answer), counted as pending until drawn (draw lays the
+     graph out again when it changes it). */
+  function drawing(promise, draw) {
     state.pending += 1;
-    container.setAttribute("data-stable", "false");
-    var done = function () { state.pending -= 1; };
-    return promise.then(function (v) { done(); return v; },
+    settle();
+    var done = function () { state.pending -= 1; settle(); };
+    return promise.then(function (v) { try { return draw(v); } finally { done(); } },
                         function (err) { done(); throw err; });
   }
   function relayout() {
     state.laying = true;
-    container.setAttribute("data-stable", "false");
+    settle();
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(nodes.length > LARGE ? ITERATIONS_LARGE : ITERATIONS);
   }
@@ -260,7 +264,7 @@
     q.set("hops", "1");
     q.set("limit", String(NEIGHBOURS_MAX));
     var generation = state.generation;
-    return drawing(api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q)).then(function (sub) {
+    return drawing(api("/api/entities/" + encodeURIComponent(id) + "/neighbors", q), function (sub) {
       if (generation !== state.generation) { return sub; }
       if (state.focus.indexOf(sub.center.id) < 0) { state.focus.push(sub.center.id); }
       addSubgraph(sub);
@@ -595,7 +599,7 @@
   });
   function findPaths(q) {
     status("Finding paths…");
-    return drawing(api("/api/paths", q)).then(function (res) {
+    return drawing(api("/api/paths", q), function (res) {
       if (state.overview) { reset(); }
       var query = { source: res.source.id, target: res.target.id };
       if (!state.paths.some(function (p) { return p.source === query.source && p.target === query.target; })) {
@@ -624,7 +628,7 @@
     reset();
     status("Loading the overview…");
     var generation = state.generation;
-    return drawing(api("/api/overview", new URLSearchParams({ limit: "50", documents: "8" }))).then(function (o) {
+    return drawing(api("/api/overview", new URLSearchParams({ limit: "50", documents: "8" })), function (o) {
       if (generation !== state.generation) { return; }
       state.overview = true;
       var byId = {};
