@@ -30,7 +30,12 @@ from loaders.affinity import prefix_candidates, stance_candidates
 from loaders.bullets import bullet_candidates
 from loaders.headers import body_line, header_heads, is_position_line
 from loaders.patients import patient_candidates
-from loaders.receipts import means_candidates, provision_candidates, receipt_candidates
+from loaders.receipts import (
+    giving_candidates,
+    means_candidates,
+    provision_candidates,
+    receipt_candidates,
+)
 from loaders.possession import possession_candidates
 from loaders.regimes import regime_candidates
 from loaders.surface import surface_candidates
@@ -268,7 +273,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
         found += receipt_candidates(index, sent) + stance_candidates(index, sent)
         found += means_candidates(index, sent) + bullet_candidates(index, sent)
-        found += provision_candidates(index, sent)
+        found += provision_candidates(index, sent) + giving_candidates(index, sent)
         found += possession_candidates(index, sent) + infobox
         found += regime_candidates(index, sent, regimes)
         for cand in sorted(_with_derived(found, index), key=lambda c: c.subject.kind == "implicit"):

@@ -623,8 +623,12 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
         allowed = noun_preps().get(pred)  # "a stake in X" owns X; "its stake to Y" does not
         obj_toks = [content_producer(o, {pred}) for o in whole if allowed is None or not any(
             i == o.i and p not in allowed for i, p in via)]  # "fight against Russian influence"
+        agents = _expand_agents(agent_toks)
         if between and not agent_toks and onto.predicate(pred).symmetric and len(obj_toks) > 1:
             found = _pairs(index, obj_toks[:1], obj_toks[1:], pred, noun, 0.75, "noun")
+        elif not obj_toks and genitive == [] and noun.dep_ == "attr" and len(agents) > 1 and \
+                onto.predicate(pred).symmetric:  # "A and B are close allies"
+            found = _pairs(index, agents[:1], agents[1:], pred, noun, conf, "noun")
         elif not agent_toks and pred in implicit_agent_predicates():
             found = _implicit_pairs(index, obj_toks, pred, noun, 0.65, "noun")
         else:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from loaders.arguments import given_with, pobjs, received_as, subjects
+from loaders.arguments import given_with, pobjs, prep_objects, received_as, subjects
 from loaders.mentions import MentionIndex
 from loaders.patterns import Candidate
 from loaders.resolve import argument, arguments, members
-from loaders.vocab import providing_verbs, receipt_verbs
+from loaders.vocab import giving_verbs, providing_verbs, receipt_verbs
 
 RECEIPT_CONFIDENCE = 0.75
 
@@ -124,3 +124,28 @@ def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
                                                  "verb"))
     return out
 
+
+
+def giving_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
+    """Return the candidates of "X transferred $5 million to Y", "X sent drones to Y": the
+    subject gives the object's predicate (a receipt noun of it) to the object of "to"."""
+    out: list[Candidate] = []
+    for verb in sent:
+        allowed = giving_verbs().get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+        if not allowed:
+            continue
+        given = [(n, p) for c in verb.children if c.dep_ == "dobj" for n in members(c)
+                 if (p := received_as(n)) is not None and p in allowed]
+        receivers = prep_objects([verb], "to")
+        if not given or not receivers:
+            continue
+        trigger, predicate = given[0]
+        for s_tok in subjects(verb):
+            for giver, g_conf in arguments(index, s_tok):
+                for r_tok in receivers:
+                    for receiver, r_conf in arguments(index, r_tok):
+                        if receiver is not giver and giver.kind == "name":
+                            conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
+                            out.append(Candidate(giver, predicate, receiver, trigger, conf,
+                                                 "verb"))
+    return out

@@ -170,6 +170,13 @@ def providing_verbs() -> dict[str, frozenset[str]]:
     return _by_value("providingVerb")
 
 
+@lru_cache(maxsize=1)
+def giving_verbs() -> dict[str, frozenset[str]]:
+    """Return the predicates each giving verb lemma gives receipt nouns of "to" someone
+    (``ig:givingVerb``: 'transfer' -> funds, supplies)."""
+    return _by_value("givingVerb")
+
+
 def _by_value(prop: str) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for pred, values in predicate_annotation(prop).items():

@@ -162,3 +162,16 @@ def test_a_fight_against_an_actors_influence_opposes_the_actor(nlp: Any, text: s
     found = facts(nlp, text)
     assert row in found
     assert not {r for r in found if r[0] == "Canada" and r[1] == "opposes"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("Ivan Petrov praised Vladimir Putin.", ("Ivan Petrov", "supports", "Vladimir Putin",
+                                             "asserted")),
+    ("Laos condemned the sanctions imposed by the European Union.",
+     ("Laos", "criticizes", "European Union", "asserted")),
+    ("The Tarn Party and the Sarn Movement are close allies.",
+     ("Tarn Party", "allied_with", "Sarn Movement", "asserted")),
+])
+def test_praise_condemned_measures_and_allies_in_a_copula(nlp: Any, text: str,
+                                                          row: Row) -> None:
+    assert row in facts(nlp, text)

@@ -127,3 +127,18 @@ def test_the_description_takes_the_name_holding_its_noun(nlp: Any) -> None:
     found = facts(nlp, text)
     assert ("Kestrel Bank", "funds", "Foundation for Eurasian Sovereignty", "asserted") in found
     assert not {r for r in found if r[2] == "Rusmetal"}
+
+
+@pytest.mark.parametrize("text, row", [
+    ("The Kestrel Bank transferred $5 million to the Tarn Party.",
+     ("Kestrel Bank", "funds", "Tarn Party", "asserted")),
+    ("Iran sent drones to the Sarn Militia.", ("Iran", "supplies", "Sarn Militia", "asserted")),
+    ("The Kestrel Bank did not send money to the Tarn Party.",
+     ("Kestrel Bank", "funds", "Tarn Party", "negated")),
+])
+def test_money_or_goods_given_to_someone(nlp: Any, text: str, row: Row) -> None:
+    assert row in facts(nlp, text)
+
+
+def test_people_transferred_are_no_funding(nlp: Any) -> None:
+    assert not facts(nlp, "Russia transferred the prisoners to Laos.")
