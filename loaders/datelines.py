@@ -23,7 +23,7 @@ def dateline_tokens(doc: Any) -> set[int]:
     """Return the indices of the tokens of every dateline that opens a line of ``doc``
     (a place of four or more capitals: "US —" may be an acronym opening a line)."""
     out: set[int] = set()
-    if not any(_line_start(doc, t) and len(t.text) >= 4 and t.text.isupper() for t in doc):
+    if not any(len(t.text) >= 4 and t.text.isupper() and _line_start(doc, t) for t in doc):
         return out  # no line opens with a word in capitals: building the text costs more
     for match in DATELINE.finditer(doc.text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")

@@ -64,13 +64,14 @@ STATUS_ORDER = ("negated", "refused", "hypothetical", "alleged", "attempted")
 
 def _newline_sentences(doc: Any) -> Any:
     """Start a sentence after every line break: a line never runs into the next one."""
-    if "\n" not in doc.text:
+    text = doc.text
+    if "\n" not in text:
         return doc
-    field_line = field_label(doc.text) is not None
+    field_line = field_label(text) is not None
     for tok in doc[:-1]:
         if "\n" in tok.text or tok.text.endswith("\n") or "\n" in tok.whitespace_:
             doc[tok.i + 1].is_sent_start = True
-            field_line = field_label(doc.text, doc[tok.i + 1].idx) is not None
+            field_line = field_label(text, doc[tok.i + 1].idx) is not None
         elif field_line and not doc[tok.i + 1].is_space:
             doc[tok.i + 1].is_sent_start = False  # "- Owner: A, B" is one sentence
     return doc

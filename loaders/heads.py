@@ -5,6 +5,7 @@ with up to three compounds before it, that is one of them gives that type.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -124,8 +125,17 @@ def pick_type(candidates: Iterable[str], onto: Ontology | None = None) -> str | 
     return found[0] if found else None
 
 
+@lru_cache(maxsize=1)
+def _head_ends() -> frozenset[str]:
+    """Return the last word of every head noun ("tank" of "think tank", "run" of "state-run")."""
+    return frozenset(re.split(r"[\s-]", k)[-1] for k in head_noun_index())
+
+
 def head_type(token: Any) -> str | None:
     """Return the ontology type signalled by a noun (and its compounds), or None."""
+    ends = _head_ends()
+    if token.lower_ not in ends and token.lemma_.lower() not in ends:
+        return None  # no head noun ends with this word
     index = head_noun_index()
     doc = token.doc
     phrases = [doc[token.i - n:token.i + 1].text.lower() for n in (3, 2, 1)
