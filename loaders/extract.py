@@ -219,7 +219,10 @@ def _usable(sent: Any) -> bool:
     if sum(t.is_alpha for t in tokens) < 4 or any(t.like_url for t in tokens):
         return False
     return any(t.pos_ in {"VERB", "AUX"} or t.dep_ == "nsubj" or cue_lemma(t) for t in tokens) \
-        or _signature(tokens) or is_position_line(sent)
+        or _signature(tokens) or is_position_line(sent) or any(
+            t.dep_ == "appos" and t.lower_ in role_words() and t.head.ent_type_ == "PERSON"
+            for t in tokens)  # "Statement by
+    # Ambassador A, UK Permanent Representative to the UN, at ...": a title in apposition
 
 
 def _signature(tokens: list[Any]) -> bool:

@@ -175,6 +175,10 @@ class NameIndex:
                     bounds = bounds[0], self._name_tail(bounds[1])
                     label = "ORG" if actor_for(self.onto, doc[slice(*bounds)].text) is None \
                         else label
+                if bounds is not None and bounds[1] + 1 < len(doc) and \
+                        doc[bounds[1]].lower_ == "and" and capital(doc[bounds[1] + 1]) and \
+                        (longer := self._actor_ends(bounds[0], bounds[1] + 2)) is not None:
+                    bounds = bounds[0], longer  # "Court of Bosnia" + "and Herzegovina"
                 while bounds is not None and bounds[1] - bounds[0] > 1 and \
                         doc[bounds[1] - 1].is_lower and \
                         doc[bounds[1] - 1].pos_ in {"ADP", "CCONJ", "DET"}:
@@ -402,9 +406,22 @@ class NameIndex:
                 end += 1
             elif doc[end].lower_ == "of" and end + 1 < len(doc) and capital(doc[end + 1]):
                 end += 2
+            elif doc[end].lower_ == "and" and end + 1 < len(doc) and capital(doc[end + 1]) and \
+                    self._actor_ends(i, end + 2) is not None:
+                end = self._actor_ends(i, end + 2) or end  # "Court of Bosnia and Herzegovina"
             else:
                 break
         return end
+
+    def _actor_ends(self, begin: int, end: int) -> int | None:
+        """Return the end of a known actor's name that starts within ``begin``..``end`` - 2
+        and runs over the "and" before ``end`` - 1 ("Bosnia and Herzegovina"), else None."""
+        doc = self.doc
+        for start in range(begin, end - 2):
+            for stop in (end, end + 1):
+                if stop <= len(doc) and actor_for(self.onto, doc[start:stop].text) is not None:
+                    return stop
+        return None
 
     def _holds_actor(self, start: int, end: int) -> bool:
         """Return True when a longer name holds a gazetteer actor's name ("Red Star Belgrade")."""

@@ -577,7 +577,8 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                    and (m := index.by_token.get(c.i)) is not None and m.actor is not None
                    or c.dep_ in {"compound", "nmod"} and c.i in index.by_token]
     agent_toks += prep_objects([noun], "by")
-    if not agent_toks and noun.dep_ == "dobj" and noun.head.lemma_.lower() in light_verbs():
+    light = noun.dep_ == "dobj" and noun.head.lemma_.lower() in light_verbs()
+    if light and not agent_toks:
         agent_toks = subjects(noun.head)  # "the EU voiced support for Y"
     if agent_toks and noun.dep_ == "appos" and noun.head.i in index.by_token and not any(
             c.dep_ == "poss" for c in noun.children) and prep_objects([noun], "of"):
@@ -616,6 +617,9 @@ def noun_candidates(index: MentionIndex, noun: Any) -> list[Candidate]:
                 obj_toks.extend(_kind_objects(pobjs(c), set(preds)))
         elif c.dep_ == "acl" and c.tag_ == "VBG":
             obj_toks.extend(m for g in c.children if g.dep_ == "dobj" for m in members(g))
+    if light and not obj_toks:  # "gives its full backing to Y": "to" hangs on the verb
+        obj_toks = [o for p in ("to", "for", "against", "with") for o in
+                    prep_objects([noun.head], p)]
     out: list[Candidate] = []
     onto = get_ontology()
     whole = obj_toks

@@ -17,7 +17,7 @@ from typing import Any
 
 from core.names import clean_name
 from graph.model import Entity
-from loaders.cues import role_of, verb_cues
+from loaders.cues import modality_cues, role_of, role_words, verb_cues
 from loaders.heads import (
     agency_nouns,
     any_body_nouns,
@@ -360,6 +360,10 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
             named = index.by_token.get(child.i) if child.dep_ == "appos" else None
             if named is not None and named.type == "Person":
                 return named, 1.0
+    if token.pos_ in {"NOUN", "PROPN"} and (token.i not in index.by_token or all(
+            w in role_words() for w in index.by_token[token.i].text.lower().split())) and \
+            (titled := _titled_before(index, token)) is not None:
+        return titled, 0.8  # "the High Representative" after "High Representative A B"
     if token.pos_ == "NOUN" and token.i not in index.by_token:
         role = role_of(token) is not None
         for child in token.children:  # "the news agency Rossiya Segodnya"
@@ -438,6 +442,22 @@ def argument(index: MentionIndex, token: Any, rng: tuple[str, ...] = (),
         if m.kind == "name":
             return m, 0.8
     return None
+
+
+def _titled_before(index: MentionIndex, token: Any) -> Mention | None:
+    """Return the one person the document named before ``token`` with the title ``token``
+    ends ("the High Representative" after "High Representative Christian Schmidt"), when
+    ``token`` is such a title after "the" with nothing of its own; else None."""
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children) or any(
+            c.dep_ == "prep" for c in token.children) or role_of(token) is None:
+        return None
+    words = [c for c in token.lefts if c.dep_ == "compound"] + [token]
+    title = [w.lower_ for w in words]
+    n = len(title)
+    found = {_identity(index, m): m for m in index.mentions
+             if m.kind == "name" and m.type == "Person" and n <= m.start < token.i
+             and [t.lower_ for t in index.doc[m.start - n:m.start]] == title}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _family(index: MentionIndex, token: Any) -> Mention | None:
@@ -600,8 +620,9 @@ def _sole_namesake(index: MentionIndex, noun: Any) -> Mention | None:
 def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
     """Return the state or body "we" speaks for in a statement, outside quotation marks: the
     first such subject of the document ("The United States condemns ... We welcome ...");
-    None when the pronoun is quoted or comes before it, or when a person or another state
-    is the subject of one of the three sentences before it (then "we" may be theirs)."""
+    None when the pronoun is quoted or comes before it, or when a person speaking without
+    quotation marks or another state is the subject of one of the three sentences before
+    it (then "we" may be theirs)."""
     if _quoted(pron):
         return None  # "'We will fight on,' said X": the speaker's own group
     start = pron.sent.start
@@ -614,7 +635,9 @@ def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
         if tok.dep_ not in {"nsubj", "nsubjpass"} or m is None or m.kind != "name":
             continue
         if _personal(index, m):
-            return None
+            if _speaks_unquoted(tok):
+                return None  # "A B spoke next. We ...": A B's "we"
+            continue  # "Mr Dodik travelled to Moscow. In 2022 we sanctioned him"
         if m.type in SPEAKER_TYPES:
             near.add(_identity(index, m))
     for tok in index.doc[:pron.i]:
@@ -624,6 +647,14 @@ def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
         if m is not None and m.kind == "name" and m.type in SPEAKER_TYPES:
             return m if near <= {_identity(index, m)} else None  # another state spoke last
     return None
+
+
+def _speaks_unquoted(subject: Any) -> bool:
+    """Return True when ``subject`` is the subject of a speaking verb ("spoke", "said") whose
+    sentence quotes nothing: what follows may be that person's own words."""
+    verb = subject.head
+    speaking = verb.lemma_.lower() in modality_cues().attribution | {"speak"}
+    return speaking and not any(t.lower_ in QUOTES for t in verb.sent)
 
 
 def _quoted(token: Any) -> bool:
