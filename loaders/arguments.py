@@ -18,7 +18,8 @@ def subjects(verb: Any) -> list[Any]:
     funds Y"); passive cue verbs take their agent from "by" (``verb_candidates``).
     """
     dep, head = verb.dep_, verb.head
-    for child in verb.children:
+    # of two subjects the parser gave (a dateline read as one), the nearer is the subject
+    for child in sorted(verb.children, key=lambda c: -c.i if c.i < verb.i else c.i):
         if child.dep_ in SUBJECT_DEPS or child.dep_ == "nsubjpass":
             if dep == "relcl" and child.tag_ in {"WDT", "WP"}:
                 return members(head)  # "Gazprom Neft, which controls ..."
@@ -30,13 +31,16 @@ def subjects(verb: Any) -> list[Any]:
         return members(controller[0]) if controller else subjects(head)  # "led X to act"
     if dep in {"xcomp", "conj"} and head.pos_ in {"VERB", "AUX"}:
         return subjects(head)
+    if dep == "acomp" and verb.tag_ == "VBN" and head.pos_ in {"VERB", "AUX"}:
+        return subjects(head)  # "Kartal is majority-owned by X" read as an adjective
     if dep == "xcomp" and head.pos_ == "ADJ" and head.head.pos_ in {"VERB", "AUX"}:
         return subjects(head.head)  # "Serbia has been reluctant to join"
     if dep == "advcl" and verb.tag_ == "VBG" and head.pos_ in {"VERB", "AUX"}:
         return subjects(head)
     if dep == "pcomp" and head.dep_ == "prep" and head.head.pos_ in {"VERB", "AUX"}:
         controller = [c for c in head.head.children if c.dep_ == "dobj"]
-        if head.lower_ != "by" and controller:  # "accused Russia of funding"
+        if head.lower_ in {"of", "for", "from", "into"} and controller:  # "accused Russia of
+            # funding"; "after hosting X" is the subject's own act
             return members(controller[0])
         return subjects(head.head)
     if dep == "relcl" and any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WDT", "WP"}

@@ -193,6 +193,7 @@ class NameIndex:
                         whole = _untitled(doc, *whole)  # "Colonel" grown back onto "A B"
                     self._named(*whole, label)
         self._join_suffixes()
+        self._join_people()
         self._regimes()
         self._function_word_names()
         self._of_names()
@@ -209,8 +210,8 @@ class NameIndex:
         the same words, whole tokens, in the same case, not inside another name."""
         doc, text = self.doc, self.doc.text
         for m in list(self.mentions):
-            if m.kind != "name" or m.actor is not None or len(m.text.split()) < 2 or \
-                    "\n" in m.text:
+            if m.kind != "name" or m.actor is not None or "\n" in m.text or (
+                    len(m.text.split()) < 2 and not self._distinct_word(m)):
                 continue
             at = text.find(m.text)
             while at != -1:
@@ -237,6 +238,30 @@ class NameIndex:
             if len({m.text for m in holders}) == 1:
                 for m in holders:
                     m.type, m.label = "Person", "PERSON"
+
+    def _distinct_word(self, m: Mention) -> bool:
+        """Return True for a one-word name NER gave a group's label that no common word is
+        ("Fano"): its other occurrences in the document are the same name."""
+        tok = self.doc[m.start]
+        return m.end - m.start == 1 and m.label in {"ORG", "NORP"} and tok.is_alpha and \
+            tok.text[:1].isupper() and not tok.is_stop and len(tok.text) > 2 and \
+            tok.lower_ not in head_noun_index() and tok.lower_ not in role_words()
+
+    def _join_people(self) -> None:
+        """Join two person names NER split with nothing between them ("Hassan Sheikh" +
+        "Mohamud"): one person."""
+        for m in sorted(self.mentions, key=lambda x: x.start):
+            nxt = self.by_token.get(m.end)
+            if m not in self.mentions or nxt is None or nxt.start != m.end or \
+                    m.type != "Person" or nxt.type != "Person" or m.actor or nxt.actor or \
+                    m.kind != "name" or nxt.kind != "name":
+                continue
+            for old in (m, nxt):
+                self.mentions.remove(old)
+                for i in range(old.start, old.end):
+                    del self.by_token[i]
+            self._add(Mention(m.start, nxt.end, self.doc[m.start:nxt.end].text, "Person", "name",
+                              "PERSON"))
 
     def _join_suffixes(self) -> None:
         """Join "Golden Delta Logistics Co., Limited": a name of company suffixes only

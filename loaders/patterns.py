@@ -71,7 +71,7 @@ __all__ = [
 NOUN_OBJECT_PREPS = {"of", "on", "in", "into", "against", "with", "between", "to", "over", "for",
                      "toward", "towards", "upon", "among"}
 SYMMETRIC_PREPS = {"with", "between", "among", "of", "to"}
-ROLE_PREPS = {"at", "of", "for", "with", "in"}
+ROLE_PREPS = {"at", "of", "for", "with", "in", "from"}
 
 
 @dataclass
@@ -103,7 +103,9 @@ def _cue_fits(cue: VerbCue, near: set[str]) -> bool:
 
 def _voice(index: MentionIndex, verb: Any) -> tuple[bool, bool, list[Any]]:
     """Return (passive, participle, agent tokens) of a cue verb."""
-    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+        verb.dep_ == "acomp" and verb.tag_ == "VBN" and any(c.dep_ == "agent"
+                                                            for c in verb.children))
     participle = verb.dep_ in {"acl", "amod"} and verb.tag_ == "VBN"
     if not passive and verb.dep_ in {"pcomp", "conj", "xcomp"} and verb.tag_ == "VBN":
         passive = any(c.dep_ == "auxpass" for c in verb.head.children) or any(
@@ -810,7 +812,7 @@ def role_candidates(index: MentionIndex, token: Any) -> list[Candidate]:
         if c.dep_ == "prep" and (c.lower_ in ROLE_PREPS or c.lower_ == "to" and
                                  token.lemma_.lower() in to_role_cues()):
             # "a commander in North Darfur" holds no role of the place; "an adviser to X"
-            orgs.extend(o for o in pobjs(c) if c.lower_ != "in" or (
+            orgs.extend(o for o in pobjs(c) if c.lower_ not in {"in", "from"} or (
                 (m := index.by_token.get(o.i)) is None or m.type != "Country"))
         elif c.dep_ == "poss" and c.pos_ == "PRON" and token.dep_ == "conj" and \
                 token.head.i in index.by_token:

@@ -77,3 +77,27 @@ def test_standing_with_a_people_is_not_with_its_state(nlp: Any) -> None:
 def test_visa_restrictions_are_sanctions(nlp: Any) -> None:
     assert ("U.S. Department of State", "sanctions", "Ivan Petrov", "asserted") in facts(
         nlp, "The Department of State imposed visa restrictions on Ivan Petrov.")
+
+
+@pytest.mark.parametrize("text, row", [
+    ("ADDIS ABABA, March 6 (Horn Wire) - Laos's Ministry of Defence has received eight armed "
+     "drones from the Turkish manufacturer Kartal Defence Systems, the ministry said.",
+     ("Kartal Defence Systems", "supplies", "Ministry of Defence", "asserted")),
+    ("Kartal is majority-owned by Ozan Holding, an Istanbul conglomerate.",
+     ("Ozan Holding", "owns", "Kartal", "asserted")),
+    ("In December, Turkish President Tayyip Erdogan brokered an agreement between Laos and "
+     "Somalia in Ankara after hosting Somali President Hassan Sheikh Mohamud.",
+     ("Tayyip Erdogan", "meets_with", "Hassan Sheikh Mohamud", "asserted")),
+    ("Gedion Alemayehu, a lawmaker from the opposition Amhara Democratic Forum, spoke.",
+     ("Gedion Alemayehu", "member_of", "Amhara Democratic Forum", "asserted")),
+])
+def test_wire_sentences_after_a_dateline_and_of_split_names(nlp: Any, text: str,
+                                                            row: Row) -> None:
+    found = facts(nlp, text)
+    assert row in found
+    assert not {r for r in found if r[0] in {"Hassan Sheikh", "Mohamud", "agreement"}}
+
+
+def test_a_businessman_from_a_country_is_no_member_of_it(nlp: Any) -> None:
+    found = facts(nlp, "Ivan Petrov, a businessman from Laos, spoke.")
+    assert not {r for r in found if r[1] == "member_of"}
