@@ -55,6 +55,16 @@ def _after_bullet(index: MentionIndex, token: Any) -> bool:
     return i == 0 or "\n" in index.doc[i - 1].text + index.doc[i - 1].whitespace_
 
 
+def _bulleted_line(index: MentionIndex, token: Any) -> bool:
+    """Return True when the line ``token`` stands on opens with a bullet (a second sentence
+    of a bulleted item: "• X, a firm .... In 2024 it delivered ...")."""
+    doc = index.doc
+    i = token.i
+    while i > 0 and "\n" not in doc[i - 1].text + doc[i - 1].whitespace_:
+        i -= 1
+    return doc[i].text in BULLETS and i < token.i
+
+
 def _continues(index: MentionIndex, sent: Any) -> bool:
     """Return True for a line that continues a bulleted item broken across lines: the line
     above it does not end a sentence and no blank line stands between."""
@@ -85,7 +95,7 @@ def _introduction(index: MentionIndex, sent: Any) -> tuple[str, Any] | None:
         if words[-1].text == ":":
             return _designating(words)
         if words[0].text not in BULLETS and not _after_bullet(index, words[0]) and \
-                not _continues(index, prev):
+                not _continues(index, prev) and not _bulleted_line(index, words[0]):
             return None  # prose between: the list has ended
         start = prev.start
     return None

@@ -193,7 +193,6 @@ class NameIndex:
                         whole = _untitled(doc, *whole)  # "Colonel" grown back onto "A B"
                     self._named(*whole, label)
         self._join_suffixes()
-        self._join_people()
         self._regimes()
         self._function_word_names()
         self._of_names()
@@ -202,6 +201,7 @@ class NameIndex:
         self._acronyms()
         self._vote_types()
         self._short_names()
+        self._join_people()
         self._titled_surnames()
 
     def _repeated_names(self) -> None:
@@ -248,20 +248,22 @@ class NameIndex:
             tok.lower_ not in head_noun_index() and tok.lower_ not in role_words()
 
     def _join_people(self) -> None:
-        """Join two person names NER split with nothing between them ("Hassan Sheikh" +
-        "Mohamud"): one person."""
+        """Join two names NER split with nothing between them: two person names ("Hassan
+        Sheikh" + "Mohamud") are one person; any name followed by a company's name ("Ferrum
+        Sahel" + "General Trading L.L.C.") is one company."""
         for m in sorted(self.mentions, key=lambda x: x.start):
             nxt = self.by_token.get(m.end)
-            if m not in self.mentions or nxt is None or nxt.start != m.end or \
-                    m.type != "Person" or nxt.type != "Person" or m.actor or nxt.actor or \
-                    m.kind != "name" or nxt.kind != "name":
+            if m not in self.mentions or nxt is None or nxt.start != m.end or m.actor or \
+                    nxt.actor or m.kind != "name" or nxt.kind != "name" or \
+                    nxt.type not in {"Person", "Company"} or \
+                    nxt.type == "Person" and m.type != "Person":
                 continue
             for old in (m, nxt):
                 self.mentions.remove(old)
                 for i in range(old.start, old.end):
                     del self.by_token[i]
-            self._add(Mention(m.start, nxt.end, self.doc[m.start:nxt.end].text, "Person", "name",
-                              "PERSON"))
+            self._add(Mention(m.start, nxt.end, self.doc[m.start:nxt.end].text, nxt.type, "name",
+                              nxt.label))
 
     def _join_suffixes(self) -> None:
         """Join "Golden Delta Logistics Co., Limited": a name of company suffixes only
@@ -476,6 +478,8 @@ class NameIndex:
                 full = self.by_token.get(tok.i - 1)
             if full is None or full.end != tok.i:
                 full = self._proper_run(tok.i)
+            if full is not None and full.kind == "name" and not _short_form(inner, full):
+                full = self._joined_before(full)  # "Ferrum Sahel" + "General Trading L.L.C."
             if full is None or full.kind != "name" or not _short_form(inner, full):
                 continue
             known = actor_for(self.onto, inner.text)
@@ -540,12 +544,35 @@ class NameIndex:
             return mention
         return None
 
+    def _joined_before(self, full: Mention) -> Mention | None:
+        """Return one company name for a company name and the unknown name right before it
+        (NER's "Ferrum Sahel" + "General Trading L.L.C."), else None."""
+        before = self.by_token.get(full.start - 1)
+        if before is None or before.end != full.start or before.kind != "name" or \
+                before.actor is not None or full.actor is not None or full.type != "Company":
+            return None
+        for old in (before, full):
+            self.mentions.remove(old)
+            for i in range(old.start, old.end):
+                del self.by_token[i]
+        joined = Mention(before.start, full.end, self.doc[before.start:full.end].text,
+                         "Company", "name", full.label)
+        self._add(joined)
+        return joined
+
     def _proper_run(self, end: int) -> Mention | None:
         """Return a name made of the capitalized words before ``end`` (NER missed it)."""
         doc = self.doc
         start = end
         while start > 0 and doc[start - 1].pos_ == "PROPN" and (start - 1) not in self.by_token:
             start -= 1
+        before = self.by_token.get(start - 1)
+        if start < end and before is not None and before.end == start and before.kind == "name" \
+                and before.actor is None and head_type(doc[end - 1]) == "Company":
+            self.mentions.remove(before)  # "Ferrum Sahel" + "General Trading L.L.C. (...)"
+            for i in range(before.start, before.end):
+                del self.by_token[i]
+            start = before.start
         if end - start < 2:
             return None
         mention = Mention(start, end, doc[start:end].text,

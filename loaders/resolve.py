@@ -144,7 +144,9 @@ class Resolver:
             if m.actor is None and len(m.key.split()) >= 2:
                 self.last_words.setdefault(m.key.split()[-1], set()).add(m.key)
             if m.actor is None and m.type == "Person" and len(m.key.split()) >= 2 and \
-                    m.key not in self.orgs:  # "Azov Maritime" of "Azov Maritime Group"
+                    m.key not in self.orgs and m.key not in self.short_forms:
+                # not "Azov Maritime" of "Azov Maritime Group", nor "Saley Bako" defined as
+                # the short form of "Hamidou Saley Bako"
                 self._person(m.text)
         self.fuller = _fuller_names(self.people)
 

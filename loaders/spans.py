@@ -18,10 +18,11 @@ __all__ = ["capital", "conjuncts", "head_noun_tail", "joined_ents", "joins_name"
 
 
 def trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
-    """Return (start, end) of a name without leading articles, cut at a possessive ("Russia's
+    """Return (start, end) of a name without leading articles or glyphs, cut at a possessive ("Russia's
     X" is two names, "People's Daily" one) and before a parenthesis ("Office of X (OFAC")."""
-    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the"):
-        start += 1
+    while start < end and (doc[start].dep_ == "det" or doc[start].lower_ == "the" or
+                           not any(ch.isalnum() for ch in doc[start].text)):
+        start += 1  # "the", a bullet glyph ("• A B") or a dash opening a list item
     for tok in doc[start:end]:
         possessive = tok.tag_ == "POS" or tok.text in {"'s", "\u2019s"}
         if possessive and not (tok.i > start and doc[tok.i - 1].tag_ in {"NNS", "NNPS"}

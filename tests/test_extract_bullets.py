@@ -55,3 +55,17 @@ def test_a_bullet_broken_across_lines_keeps_the_list_going(nlp: Any) -> None:
     found = facts(nlp, text)
     assert ("U.S. Department of the Treasury", "sanctions", "Tarn Shipping Co.",
             "asserted") in found
+
+
+def test_a_bulleted_item_of_two_sentences_keeps_the_list_going(nlp: Any) -> None:
+    text = ("WASHINGTON — The Department of the Treasury acted on Thursday.\n\nPursuant to "
+            "Executive Order (E.O.) 14024, OFAC designated:\n\n• Ferrum Sahel General Trading "
+            "L.L.C. (Ferrum Sahel), a Dubai-based firm. In 2024 it delivered vehicles to the "
+            "army.\n• Anatoly Grebnev (Grebnev), a Russian national who owns or controls "
+            "Ferrum Sahel.\n")
+    found = facts(nlp, text)
+    sanctioned = {r[2] for r in found if r[1] == "sanctions"}
+    assert sanctioned == {"Ferrum Sahel General Trading L.L.C.", "Anatoly Grebnev"}
+    assert ("Anatoly Grebnev", "controls", "Ferrum Sahel General Trading L.L.C.",
+            "asserted") in found
+    assert not {r for r in found if any(n.startswith("•") for n in r[:3])}
