@@ -369,9 +369,11 @@ def _with_derived(cands: list[Candidate], index: MentionIndex) -> list[Candidate
     out = list(cands)
     goods = predicates_with("objectRole", "goods")
     suppliers = predicates_with("subjectRole", "supplier")
+    onto = get_ontology()
     for c in cands:
-        if c.predicate not in goods:
-            continue
+        if c.predicate not in goods or not _fits(onto.predicate(c.predicate).range,
+                                                  c.object.type):
+            continue  # "bought the newspaper X from its publisher": no goods, no supplier
         for supplies in suppliers:
             named = False
             if c.kind == "verb":

@@ -534,7 +534,7 @@ def antecedent(index: MentionIndex, pron: Any, avoid: set[int], noun_type: str |
     if pron.pos_ == "PRON" and low not in PERSON_PRONOUNS | THING_PRONOUNS:
         return None
     want_person = low in PERSON_PRONOUNS
-    helped = _helped(index, pron)
+    helped = _helped(index, pron) or _reporter(index, pron)
     if helped is not None:
         return helped
     start = pron.sent.start
@@ -607,6 +607,24 @@ def _helped(index: MentionIndex, pron: Any) -> Mention | None:
     found = index.by_token.get(objs[0].i) if len(objs) == 1 else None
     return found if found is not None and found.kind == "name" and \
         _personal(index, found) == (pron.lower_ in PERSON_PRONOUNS) else None
+
+
+def _reporter(index: MentionIndex, pron: Any) -> Mention | None:
+    """Return who reports about itself: "The foundation states that it has never received
+    ...", "X said he ...": the subject of the reporting verb whose clause the pronoun is the
+    subject of, when it fits the pronoun; else None."""
+    clause = pron.head
+    if pron.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp" or \
+            clause.head.lemma_.lower() not in modality_cues().attribution | {"deny"}:
+        return None
+    speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    if speaker is None or speaker.pos_ == "PRON":
+        return None
+    found = argument(index, speaker)
+    if found is None or found[0].kind != "name" or \
+            _personal(index, found[0]) != (pron.lower_ in PERSON_PRONOUNS):
+        return None
+    return found[0]
 
 
 def _sole_namesake(index: MentionIndex, noun: Any) -> Mention | None:

@@ -79,3 +79,24 @@ def test_the_holding_in_an_article_is_its_subject(nlp: Any) -> None:
             "Sarn Forum has accused the holding of laundering money.")
     found = facts(nlp, text)
     assert ("Sarn Forum", "accuses", "Kestrel Holding", "asserted") in found
+
+
+def test_an_infobox_funding_line_funds_the_subject(nlp: Any) -> None:
+    text = ("Kestrel Foundation\n\nFounded: 2011\nFunding: Tarn Investment Group; Sarn Fund "
+            "(2018–2022)\n\nThe Kestrel Foundation runs media training.\n")
+    found = facts(nlp, text)
+    assert {("Tarn Investment Group", "funds", "Kestrel Foundation", "asserted"),
+            ("Sarn Fund", "funds", "Kestrel Foundation", "asserted")} <= found
+
+
+def test_a_newspaper_bought_from_its_publisher_has_no_supplier(nlp: Any) -> None:
+    found = facts(nlp, "The Kestrel Foundation runs a school. In 2014 the foundation bought "
+                       "the Mekong Mirror from its founding publisher.")
+    assert not {r for r in found if r[1] == "supplies"}
+
+
+def test_who_states_that_it_never_received_money_is_the_speaker(nlp: Any) -> None:
+    text = ("The Kestrel Foundation runs a school. The Tarn Fund paid for a centre. The "
+            "foundation states that it has never received money from the Lao government.")
+    found = facts(nlp, text)
+    assert not {r for r in found if r[2] == "Tarn Fund"}
