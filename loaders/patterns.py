@@ -289,7 +289,8 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
         if cue.lemma in typed_object_cues().get(cue.predicate, ()):
             obj_toks = [o for o in obj_toks if _typed_itself(index, o)]
-        obj_toks = [o for o in obj_toks if not said_by_noun(cue, o)]
+        if any(said_by_noun(cue, d) for d in verb.children if d.dep_ in {"dobj", "obj"}):
+            continue  # "provided support to Y": the noun's relation, not supplying Y
         if not obj_toks and symmetric and len(subj_toks) > 1:
             # "Serbia and Russia signed an agreement"
             out.extend(_pairs(index, subj_toks[:1], subj_toks[1:], cue.predicate, verb, 0.7,

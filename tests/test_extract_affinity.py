@@ -175,3 +175,11 @@ def test_a_fight_against_an_actors_influence_opposes_the_actor(nlp: Any, text: s
 def test_praise_condemned_measures_and_allies_in_a_copula(nlp: Any, text: str,
                                                           row: Row) -> None:
     assert row in facts(nlp, text)
+
+
+def test_support_provided_is_support_not_supplies(nlp: Any) -> None:
+    found = facts(nlp, "Russia provided support to the Tarn Party.")
+    assert ("Russia", "supports", "Tarn Party", "asserted") in found
+    assert not {r for r in found if r[1] == "supplies"}
+    assert ("Russia", "supplies", "Tarn Militia", "asserted") in facts(
+        nlp, "Russia provided weapons to the Tarn Militia.")
