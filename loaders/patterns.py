@@ -287,6 +287,8 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
         obj_toks = [content_producer(_through_share(o, preds), preds) for o in obj_toks]
         obj_toks = [x for o in obj_toks for x in [o, *_conjoined_pobjs(o)]]
         obj_toks = [x for o in obj_toks for x in _through_part(index, o)]
+        if range_of(cue.predicate) and "Asset" not in range_of(cue.predicate):
+            obj_toks = [_goods_owner(o) for o in obj_toks]  # "supply the military's aircraft"
         if cue.lemma in typed_object_cues().get(cue.predicate, ()):
             obj_toks = [o for o in obj_toks if _typed_itself(index, o)]
         if any(said_by_noun(cue, d) for d in verb.children if d.dep_ in {"dobj", "obj"}):
@@ -297,6 +299,18 @@ def verb_candidates(index: MentionIndex, verb: Any) -> list[Candidate]:
                               "verb"))
         out.extend(_pairs(index, subj_toks, obj_toks, cue.predicate, verb, conf, "verb"))
     return out
+
+
+def _goods_owner(token: Any) -> Any:
+    """Return the possessor of goods an actor-taking cue has as object ("most of the
+    military's aircraft": the military), else ``token``."""
+    goods = token
+    if token.is_stop:  # "most of", "some of"
+        goods = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for g in c.children if g.dep_ == "pobj"), token)
+    if head_type(goods) != "Asset":
+        return token
+    return next((c for c in goods.children if c.dep_ == "poss" and c.pos_ != "PRON"), token)
 
 
 def said_by_noun(cue: VerbCue, obj: Any) -> bool:

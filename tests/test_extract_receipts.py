@@ -142,3 +142,16 @@ def test_money_or_goods_given_to_someone(nlp: Any, text: str, row: Row) -> None:
 
 def test_people_transferred_are_no_funding(nlp: Any) -> None:
     assert not facts(nlp, "Russia transferred the prisoners to Laos.")
+
+
+def test_supplying_someones_goods_supplies_them(nlp: Any) -> None:
+    assert ("Russia", "supplies", "Serbia", "asserted") in facts(
+        nlp, "Russia supplies most of Serbia's gas.")
+    found = facts(nlp, "Serbia supplies Russian gas to Bosnia.")
+    assert not {r for r in found if r[2] == "Russia"}
+
+
+def test_directing_a_company_leads_it(nlp: Any) -> None:
+    assert ("Yamila Soto", "leads", "Kestrel Logistics", "asserted") in facts(
+        nlp, "The Kestrel Logistics company was founded in 2009. Yamila Soto now directs "
+             "Kestrel Logistics.")
