@@ -11,8 +11,9 @@ Two sets, scored apart:
   0.765 / 0.429 / 0.549 (session 10, eight documents), 0.783 / 0.448 / 0.570 (session 11,
   nine); with the four new documents 0.832 / 0.454 / 0.587 on first contact (thirteen), then
   0.835 / 0.494 / 0.621; three more by another writer: 0.825 / 0.498 / 0.621 over sixteen
-  on first contact (see README). This test guards the level reached (precision >= 0.78,
-  recall >= 0.45, F1 >= 0.58, no trap) so that a change that loses blind facts fails.
+  on first contact, 0.846 / 0.533 / 0.654 at the end of session 12 (see README). This test
+  guards the level reached (precision >= 0.80, recall >= 0.50, F1 >= 0.62, no trap) so that
+  a change that loses blind facts fails.
 """
 from __future__ import annotations
 
@@ -75,5 +76,5 @@ def test_whole_blind_folder_keeps_the_level_reached(tmp_path: Path) -> None:
     tp, fp, fn, traps = _score(tmp_path)
     precision, recall, f1 = _figures(tp, fp, fn)
     assert tp + fn >= 14 + 77 + 14 + 69 + 53, "the blind set lost its gold"
-    assert precision >= 0.78 and recall >= 0.45 and f1 >= 0.58, (precision, recall, f1)
+    assert precision >= 0.80 and recall >= 0.50 and f1 >= 0.62, (precision, recall, f1)
     assert traps == 0

@@ -30,8 +30,8 @@ OWN_EVAL = Path(__file__).resolve().parent / "eval"
 
 Row = tuple[str, str, str, str]
 # Levels reached (issue 18), kept by the evaluation tests below.
-SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.92, 0.72
-OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.93, 0.73
+SHARED_MIN_PRECISION, SHARED_MIN_RECALL = 0.95, 0.74
+OWN_MIN_PRECISION, OWN_MIN_RECALL = 0.93, 0.74
 
 
 @pytest.fixture(scope="module")
@@ -543,7 +543,7 @@ def test_shared_sample_scores_above_the_targets(nlp: Any, tmp_path: Path) -> Non
     got = _score(nlp, SHARED_EVAL / "docs", SHARED_EVAL / "gold", tmp_path)
     assert got["traps"] == 0, got
     # Issue 18's target on the eleven shared documents is precision >= 0.85, recall >= 0.70,
-    # no trap; it holds (0.969 / 0.744 at the end of session 11, 0.977 / 0.762 in session 12)
+    # no trap; it holds (0.969 / 0.744 at the end of session 11, 0.977 / 0.768 in session 12)
     # and this test keeps it,
     # with the floors near the level reached rather than at the target.
     assert got["precision"] >= SHARED_MIN_PRECISION and got["recall"] >= SHARED_MIN_RECALL, got
@@ -555,7 +555,8 @@ def test_own_annotated_documents_score_above_thresholds(nlp: Any, tmp_path: Path
     assert got["traps"] == 0, got
     # The level reached on the tuning set, stated as such: 16 documents, 0.966 / 0.785 at
     # the end of session 11; four documents written by another hand were added in session 12
-    # (first contact 0.898 / 0.676 over the 20) and worked on (0.947 / 0.748).
+    # (first contact 0.898 / 0.676 over the 20) and worked on (0.947 / 0.748); four more
+    # (first contact 0.944 / 0.705 over the 24), then 0.951 / 0.765.
     assert got["precision"] >= OWN_MIN_PRECISION and got["recall"] >= OWN_MIN_RECALL, got
 
 
