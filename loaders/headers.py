@@ -88,6 +88,13 @@ MAX_HEADER_LINES = 12
 
 def _header_sentences(index: MentionIndex) -> list[Any]:
     """Return the short lines that open the document, up to its first line of prose."""
+    if "headers" not in index.memo:
+        index.memo["headers"] = _opening_lines(index)
+    found: list[Any] = index.memo["headers"]
+    return found
+
+
+def _opening_lines(index: MentionIndex) -> list[Any]:
     out: list[Any] = []
     for sent in index.doc.sents:
         words = [t for t in sent if not t.is_space]

@@ -139,6 +139,7 @@ class NameIndex:
         self.by_token: dict[int, Mention] = {}
         self.mentions: list[Mention] = []
         self.short_forms: dict[str, str] = {}
+        self.memo: dict[str, Any] = {}  # what a reader derives once per document
         self._inner_names: set[str] | None = None
         self._dateline = dateline_tokens(doc)
         self._find_names()
