@@ -19,22 +19,18 @@ DATELINE = re.compile(
     r"[ \t]*[-–—]+(?=\s)")
 
 
+_CAPITALS_LINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z'’.\-]{3,}")
+
+
 def dateline_tokens(doc: Any) -> set[int]:
     """Return the indices of the tokens of every dateline that opens a line of ``doc``
     (a place of four or more capitals: "US —" may be an acronym opening a line)."""
     out: set[int] = set()
-    if not any(len(t.text) >= 4 and t.text.isupper() and _line_start(doc, t) for t in doc):
-        return out  # no line opens with a word in capitals: building the text costs more
-    for match in DATELINE.finditer(doc.text):
+    text = doc.text
+    if not _CAPITALS_LINE.search(text):
+        return out  # no line opens with a word in capitals
+    for match in DATELINE.finditer(text):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             out.update(range(span.start, span.end))
     return out
-
-
-def _line_start(doc: Any, token: Any) -> bool:
-    """Return True for a token that opens a line."""
-    if token.i == 0:
-        return True
-    prev = doc[token.i - 1]
-    return "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text

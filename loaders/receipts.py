@@ -51,10 +51,11 @@ def receipt_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return the candidates of receiving verbs in ``sent``: the giver stands in the received
     noun's predicate to the receiver."""
     out: list[Candidate] = []
+    verbs = receipt_verbs()
     for verb in sent:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in receipt_verbs():
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in verbs:
             continue
-        allowed = receipt_verbs()[verb.lemma_.lower()]
+        allowed = verbs[verb.lemma_.lower()]
         received = [(n, p) for n, p in _received(verb) if p in allowed]
         givers = _givers(verb, received)
         if not received or not givers:
@@ -105,10 +106,11 @@ def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return the candidates of "X provides Y with <received noun>" ("provides the junta
     with its largest source of foreign currency": X funds Y)."""
     out: list[Candidate] = []
+    verbs = providing_verbs()
     for verb in sent:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() not in providing_verbs():
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in verbs:
             continue
-        allowed = providing_verbs()[verb.lemma_.lower()]
+        allowed = verbs[verb.lemma_.lower()]
         recipients = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
         found = [(n, p) for n, p in given_with(verb) if p in allowed]
         if not recipients or not found:
@@ -130,8 +132,9 @@ def giving_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
     """Return the candidates of "X transferred $5 million to Y", "X sent drones to Y": the
     subject gives the object's predicate (a receipt noun of it) to the object of "to"."""
     out: list[Candidate] = []
+    verbs = giving_verbs()
     for verb in sent:
-        allowed = giving_verbs().get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+        allowed = verbs.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
         if not allowed:
             continue
         given = [(n, p) for c in verb.children if c.dep_ == "dobj" for n in members(c)
