@@ -25,6 +25,7 @@ from loaders.lines import parse_text
 from loaders.mentions import Mention, MentionIndex
 from loaders.patterns import Candidate, explicit_agents, sentence_candidates
 from loaders.resolve import Resolver, argument
+from loaders.roles import role_candidates
 from loaders.source import SourceDocument
 from loaders.affinity import prefix_candidates, stance_candidates
 from loaders.bullets import bullet_candidates
@@ -271,7 +272,7 @@ def _document_triples(doc: Any, source: SourceDocument) -> list[Triple]:
                 key = resolver.resolve(agent)
                 if key is not None:
                     agents[predicate] = key
-        found = sentence_candidates(index, sent)
+        found = sentence_candidates(index, sent, role_candidates)
         found += surface_candidates(index, sent, found)
         found = office_candidates(index, sent, found + title_candidates(index, sent))
         found += prefix_candidates(index, sent) + patient_candidates(index, sent)
