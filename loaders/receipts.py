@@ -116,16 +116,8 @@ def provision_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         if not recipients or not found:
             continue
         trigger, predicate = found[0]
-        for s_tok in subjects(verb):
-            for giver, g_conf in arguments(index, s_tok):
-                for r_tok in recipients:
-                    for receiver, r_conf in arguments(index, r_tok):
-                        if receiver is not giver and giver.kind == "name":
-                            conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
-                            out.append(Candidate(giver, predicate, receiver, trigger, conf,
-                                                 "verb"))
+        out.extend(_given(index, verb, recipients, trigger, predicate))
     return out
-
 
 
 def giving_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
@@ -143,12 +135,20 @@ def giving_candidates(index: MentionIndex, sent: Any) -> list[Candidate]:
         if not given or not receivers:
             continue
         trigger, predicate = given[0]
-        for s_tok in subjects(verb):
-            for giver, g_conf in arguments(index, s_tok):
-                for r_tok in receivers:
-                    for receiver, r_conf in arguments(index, r_tok):
-                        if receiver is not giver and giver.kind == "name":
-                            conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
-                            out.append(Candidate(giver, predicate, receiver, trigger, conf,
-                                                 "verb"))
+        out.extend(_given(index, verb, receivers, trigger, predicate))
+    return out
+
+
+def _given(index: MentionIndex, verb: Any, receivers: list[Any], trigger: Any,
+           predicate: str) -> list[Candidate]:
+    """Return the candidates of the verb's named subjects giving ``predicate`` to each
+    receiver ("X provides Y with money", "X transferred money to Y")."""
+    out: list[Candidate] = []
+    for s_tok in subjects(verb):
+        for giver, g_conf in arguments(index, s_tok):
+            for r_tok in receivers:
+                for receiver, r_conf in arguments(index, r_tok):
+                    if receiver is not giver and giver.kind == "name":
+                        conf = round(RECEIPT_CONFIDENCE * g_conf * r_conf, 3)
+                        out.append(Candidate(giver, predicate, receiver, trigger, conf, "verb"))
     return out
