@@ -435,8 +435,8 @@ class NameIndex:
             elif doc[end].lower_ == "of" and end + 1 < len(doc) and capital(doc[end + 1]):
                 end += 2
             elif doc[end].lower_ == "and" and end + 1 < len(doc) and capital(doc[end + 1]) and \
-                    self._actor_ends(i, end + 2) is not None:
-                end = self._actor_ends(i, end + 2) or end  # "Court of Bosnia and Herzegovina"
+                    (longer := self._actor_ends(i, end + 2)) is not None:
+                end = longer  # "Court of Bosnia and Herzegovina"
             else:
                 break
         return end

@@ -615,7 +615,7 @@ def _reporter(index: MentionIndex, pron: Any) -> Mention | None:
     subject of, when it fits the pronoun; else None."""
     clause = pron.head
     if pron.dep_ not in {"nsubj", "nsubjpass"} or clause.dep_ != "ccomp" or \
-            clause.head.lemma_.lower() not in modality_cues().attribution | {"deny"}:
+            clause.head.lemma_.lower() not in _reporting_verbs():
         return None
     speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
     if speaker is None or speaker.pos_ == "PRON":
@@ -669,11 +669,18 @@ def _speaker(index: MentionIndex, pron: Any, avoid: set[int]) -> Mention | None:
     return None
 
 
+def _reporting_verbs() -> frozenset[str]:
+    """Return the verbs whose subject reports on itself in their clause: the attribution
+    cues and the verbs of denial ("says that it", "denies that it")."""
+    cues = modality_cues()
+    return cues.attribution | cues.words.get("negated", frozenset())
+
+
 def _speaks_unquoted(subject: Any) -> bool:
     """Return True when ``subject`` is the subject of a speaking verb ("spoke", "said") whose
     sentence quotes nothing: what follows may be that person's own words."""
     verb = subject.head
-    speaking = verb.lemma_.lower() in modality_cues().attribution | {"speak"}
+    speaking = verb.lemma_.lower() in modality_cues().attribution
     return speaking and not any(t.lower_ in QUOTES for t in verb.sent)
 
 

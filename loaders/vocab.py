@@ -20,6 +20,17 @@ def predicate_annotation(prop: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _lowered(prop: str) -> dict[str, frozenset[str]]:
+    """Return the values of ``ig:<prop>`` by predicate, lower-cased."""
+    return {pred: frozenset(v.lower() for v in values)
+            for pred, values in predicate_annotation(prop).items()}
+
+
+def _flagged(prop: str) -> frozenset[str]:
+    """Return the predicates whose ``ig:<prop>`` is true."""
+    return frozenset(p for p, vals in predicate_annotation(prop).items() if "true" in vals)
+
+
 def predicates_with(prop: str, value: str) -> tuple[str, ...]:
     """Return the predicates whose annotation ``ig:<prop>`` has ``value``."""
     return tuple(sorted(p for p, vals in predicate_annotation(prop).items() if value in vals))
@@ -51,8 +62,7 @@ def governed_statuses() -> dict[str, str]:
 def implicit_agent_predicates() -> frozenset[str]:
     """Return the predicates whose agentless cues take the document's last agent
     (``ig:implicitAgent true``)."""
-    return frozenset(p for p, vals in predicate_annotation("implicitAgent").items()
-                     if "true" in vals)
+    return _flagged("implicitAgent")
 
 
 @lru_cache(maxsize=1)
@@ -67,24 +77,21 @@ def cue_exceptions() -> dict[str, frozenset[tuple[str, str]]]:
 def typed_object_cues() -> dict[str, frozenset[str]]:
     """Return, by predicate, the verb lemmas whose object must be typed by itself
     (``ig:typedObjectCue``: 'order' for buys)."""
-    return {pred: frozenset(v.lower() for v in values)
-            for pred, values in predicate_annotation("typedObjectCue").items()}
+    return _lowered("typedObjectCue")
 
 
 @lru_cache(maxsize=1)
 def noun_preps() -> dict[str, frozenset[str]]:
     """Return, by predicate, the prepositions its noun cues take their object with
     (``ig:nounPrep``: owns -> of, in, into, over); predicates without it take any."""
-    return {pred: frozenset(v.lower() for v in values)
-            for pred, values in predicate_annotation("nounPrep").items()}
+    return _lowered("nounPrep")
 
 
 @lru_cache(maxsize=1)
 def attempt_predicates() -> frozenset[str]:
     """Return the predicates that hold as soon as their subject tries the action
     (``ig:attemptHolds true``: 'tried to influence the vote' influences it)."""
-    return frozenset(p for p, vals in predicate_annotation("attemptHolds").items()
-                     if "true" in vals)
+    return _flagged("attemptHolds")
 
 
 @lru_cache(maxsize=1)
