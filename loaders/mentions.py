@@ -146,6 +146,12 @@ class NameIndex:
 
     # ------------------------------------------------------------ named mentions
 
+    def _drop(self, mention: Mention) -> None:
+        """Remove a mention a longer or corrected one replaces."""
+        self.mentions.remove(mention)
+        for i in range(mention.start, mention.end):
+            del self.by_token[i]
+
     def add(self, mention: Mention) -> None:
         """Add a mention found by a pattern (a ministry named after a title's portfolio),
         unless its tokens already belong to one."""
@@ -260,9 +266,7 @@ class NameIndex:
                     nxt.type == "Person" and m.type != "Person":
                 continue
             for old in (m, nxt):
-                self.mentions.remove(old)
-                for i in range(old.start, old.end):
-                    del self.by_token[i]
+                self._drop(old)
             self._add(Mention(m.start, nxt.end, self.doc[m.start:nxt.end].text, nxt.type, "name",
                               nxt.label))
 
@@ -279,9 +283,7 @@ class NameIndex:
             if before is None or before.kind != "name" or before.actor is not None:
                 continue
             for old in (before, m):
-                self.mentions.remove(old)
-                for i in range(old.start, old.end):
-                    del self.by_token[i]
+                self._drop(old)
             text = doc[before.start:m.end].text
             self._add(Mention(before.start, m.end, text, "Company", "name", "ORG"))
 
@@ -315,9 +317,7 @@ class NameIndex:
                 continue
             for old in {id(x): x for i in range(start, tok.i)
                         if (x := self.by_token.get(i)) is not None}.values():
-                self.mentions.remove(old)
-                for i in range(old.start, old.end):
-                    del self.by_token[i]
+                self._drop(old)
             self._add(Mention(start, tok.i + 1, doc[start:tok.i + 1].text, "GovernmentBody",
                               "name", "ORG"))
 
@@ -416,9 +416,7 @@ class NameIndex:
             if any(m.start < start or m.end > end for m in inner.values()):
                 continue
             for m in inner.values():  # "China" of "Bank of China" is part of the name
-                self.mentions.remove(m)
-                for i in range(m.start, m.end):
-                    del self.by_token[i]
+                self._drop(m)
             text = doc[start:end].text
             actor = actor_for(self.onto, text)
             self._add(Mention(start, end, text, actor.type if actor else kind, "name", "ORG",
@@ -507,9 +505,7 @@ class NameIndex:
             if any(m.start < tok.i or m.end > end for m in held.values()):
                 continue  # inside a longer name
             for m in held.values():
-                self.mentions.remove(m)
-                for i in range(m.start, m.end):
-                    del self.by_token[i]
+                self._drop(m)
             self._add(Mention(tok.i, end, doc[tok.i:end].text, full.type, "name", full.label,
                               full.actor))
 
@@ -537,9 +533,7 @@ class NameIndex:
             kind = next((m.type for m in held.values()), None) or \
                 head_type(doc[end - 1]) or "Organization"
             for m in held.values():
-                self.mentions.remove(m)
-                for i in range(m.start, m.end):
-                    del self.by_token[i]
+                self._drop(m)
             mention = Mention(start, end, words.text, kind, "name", "ORG")
             self._add(mention)
             return mention
@@ -553,9 +547,7 @@ class NameIndex:
                 before.actor is not None or full.actor is not None or full.type != "Company":
             return None
         for old in (before, full):
-            self.mentions.remove(old)
-            for i in range(old.start, old.end):
-                del self.by_token[i]
+            self._drop(old)
         joined = Mention(before.start, full.end, self.doc[before.start:full.end].text,
                          "Company", "name", full.label)
         self._add(joined)
@@ -570,9 +562,7 @@ class NameIndex:
         before = self.by_token.get(start - 1)
         if start < end and before is not None and before.end == start and before.kind == "name" \
                 and before.actor is None and head_type(doc[end - 1]) == "Company":
-            self.mentions.remove(before)  # "Ferrum Sahel" + "General Trading L.L.C. (...)"
-            for i in range(before.start, before.end):
-                del self.by_token[i]
+            self._drop(before)  # "Ferrum Sahel" + "General Trading L.L.C. (...)"
             start = before.start
         if end - start < 2:
             return None
