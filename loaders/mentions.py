@@ -559,11 +559,6 @@ class NameIndex:
         start = end
         while start > 0 and doc[start - 1].pos_ == "PROPN" and (start - 1) not in self.by_token:
             start -= 1
-        before = self.by_token.get(start - 1)
-        if start < end and before is not None and before.end == start and before.kind == "name" \
-                and before.actor is None and head_type(doc[end - 1]) == "Company":
-            self._drop(before)  # "Ferrum Sahel" + "General Trading L.L.C. (...)"
-            start = before.start
         if end - start < 2:
             return None
         mention = Mention(start, end, doc[start:end].text,
