@@ -1,7 +1,10 @@
 """Head nouns: the ontology type a common noun signals ("company", "ministry", "jets").
 
 The head nouns of every type are read from ``ontology/core.ttl``; a noun, or the noun
-with up to three compounds before it, that is one of them gives that type.
+with up to three compounds before it, that is one of them gives that type. The other word
+lists the ontology keeps on its types are read here too: state, population, family,
+agency and any-body nouns, honorifics, bare titles, light verbs, and the bodies a head of
+mission or a portfolio title belongs to.
 """
 from __future__ import annotations
 
